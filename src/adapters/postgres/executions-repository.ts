@@ -1,0 +1,228 @@
+/** The local Step Functions' history: executions, their checkpoints and every state attempt. */
+import { randomUUID } from 'node:crypto';
+import type { ImageRecord } from '../../core/images.js';
+import type { PipelineDocument, StateError } from '../../core/pipeline.js';
+import type { ExecutionRepository, StartResult, TimelineExecution } from '../../core/processing.js';
+import type { ExecutionRecord } from '../../core/runner.js';
+import { type Db, inTransaction, iso } from './db.js';
+
+type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & { started_at: Date; ended_at: Date | null };
+
+const toExecution = (row: ExecutionRow): ExecutionRecord => ({
+  id: row.id,
+  name: row.name,
+  image_id: row.image_id,
+  user_id: row.user_id,
+  seq: row.seq,
+  status: row.status,
+  current_state: row.current_state,
+  document: row.document,
+  started_at: iso(row.started_at)!,
+  ended_at: iso(row.ended_at),
+  error: row.error,
+  cause: row.cause,
+});
+
+const UNIQUE_VIOLATION = '23505';
+
+export class PostgresExecutionRepository implements ExecutionRepository {
+  constructor(private readonly db: Db) {}
+
+  async load(executionId: string): Promise<ExecutionRecord | null> {
+    const { rows } = await this.db.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [executionId]);
+    return rows[0] ? toExecution(rows[0]) : null;
+  }
+
+  async nextName(imageId: string): Promise<string> {
+    const { rows } = await this.db.query<{ next: number }>(
+      'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM executions WHERE image_id = $1',
+      [imageId],
+    );
+    return `${imageId}-${rows[0]!.next}`;
+  }
+
+  async start(image: ImageRecord, name: string, trigger: string): Promise<StartResult> {
+    for (let tries = 0; tries < 3; tries++) {
+      const existing = await this.findByNameOrActive(image.id, name);
+      if (existing) return { kind: 'existing', execution: existing };
+      try {
+        return await inTransaction(this.db, async (tx) => {
+          const id = randomUUID();
+          const { rows: seqRows } = await tx.query<{ seq: number }>(
+            'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM executions WHERE image_id = $1',
+            [image.id],
+          );
+          const seq = seqRows[0]!.seq;
+          const document: PipelineDocument = {
+            image_id: image.id,
+            user_id: image.user_id,
+            bucket: image.bucket,
+            key: image.object_key,
+            content_type: image.content_type,
+            execution_id: id,
+            execution_seq: seq,
+          };
+          const { rows } = await tx.query<ExecutionRow>(
+            `INSERT INTO executions (id, name, image_id, user_id, seq, trigger, document)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+            [id, name, image.id, image.user_id, seq, trigger, JSON.stringify(document)],
+          );
+          // The seed's StartJob: PROCESSING, and a rerun clears the previous outputs.
+          await tx.query(
+            `UPDATE images SET status = 'PROCESSING', current_execution_id = $2, description = NULL, tags = '{}',
+                    beauty_score = NULL, beauty_raw = NULL, labels = '[]', provenance = NULL, error = NULL,
+                    error_cause = NULL, processed_at = NULL, processing_started_at = now(), updated_at = now()
+              WHERE id = $1`,
+            [image.id, id],
+          );
+          return { kind: 'started' as const, execution: toExecution(rows[0]!) };
+        });
+      } catch (error) {
+        // Lost a race (same name, or another execution became active): read the winner.
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      }
+    }
+    throw new Error(`could not start an execution for image ${image.id}`);
+  }
+
+  private async findByNameOrActive(imageId: string, name: string): Promise<ExecutionRecord | null> {
+    const { rows } = await this.db.query<ExecutionRow>(
+      `SELECT * FROM executions WHERE name = $1 OR (image_id = $2 AND status = 'RUNNING')
+       ORDER BY (name = $1) DESC LIMIT 1`,
+      [name, imageId],
+    );
+    return rows[0] ? toExecution(rows[0]) : null;
+  }
+
+  async claim(executionId: string, workerId: string, leaseMs: number): Promise<'claimed' | 'busy' | 'finished'> {
+    const { rows } = await this.db.query<{ status: string; claimed: boolean }>(
+      `WITH claimed AS (
+         UPDATE executions SET lease_owner = $2, lease_until = now() + ($3 || ' milliseconds')::interval
+          WHERE id = $1 AND status = 'RUNNING'
+            AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
+          RETURNING id)
+       SELECT e.status, EXISTS (SELECT 1 FROM claimed) AS claimed FROM executions e WHERE e.id = $1`,
+      [executionId, workerId, String(leaseMs)],
+    );
+    const row = rows[0];
+    if (!row || row.status !== 'RUNNING') return 'finished';
+    return row.claimed ? 'claimed' : 'busy';
+  }
+
+  async renew(executionId: string, workerId: string, leaseMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE executions SET lease_until = now() + ($3 || ' milliseconds')::interval
+        WHERE id = $1 AND lease_owner = $2`,
+      [executionId, workerId, String(leaseMs)],
+    );
+  }
+
+  async release(executionId: string, workerId: string): Promise<void> {
+    await this.db.query('UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [
+      executionId,
+      workerId,
+    ]);
+  }
+
+  async abandonRunningAttempts(executionId: string): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE state_attempts SET status = 'FAILED', ended_at = clock_timestamp(), error = 'Worker.Lost',
+              cause = 'the worker running this attempt stopped before it finished'
+        WHERE execution_id = $1 AND status = 'RUNNING'`,
+      [executionId],
+    );
+    return rowCount ?? 0;
+  }
+
+  async countAttempts(executionId: string, state: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM state_attempts WHERE execution_id = $1 AND state = $2',
+      [executionId, state],
+    );
+    return rows[0]!.n;
+  }
+
+  async beginAttempt(executionId: string, state: string, attempt: number): Promise<string> {
+    const { rows } = await this.db.query<{ id: string }>(
+      'INSERT INTO state_attempts (execution_id, state, attempt) VALUES ($1, $2, $3) RETURNING id::text',
+      [executionId, state, attempt],
+    );
+    return rows[0]!.id;
+  }
+
+  async failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE state_attempts SET status = 'FAILED', ended_at = clock_timestamp(), error = $2, cause = $3, will_retry = $4
+        WHERE id = $1`,
+      [attemptId, error.Error, error.Cause, willRetry],
+    );
+  }
+
+  async checkpoint(
+    executionId: string,
+    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument },
+  ): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      if (step.attemptId) {
+        await tx.query(
+          `UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $2 WHERE id = $1`,
+          [step.attemptId, JSON.stringify(step.output)],
+        );
+      }
+      await tx.query('UPDATE executions SET current_state = $2, document = $3 WHERE id = $1', [
+        executionId,
+        step.nextState,
+        JSON.stringify(step.document),
+      ]);
+    });
+  }
+
+  async finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void> {
+    await this.db.query(
+      `UPDATE executions SET status = $2, ended_at = now(), error = $3, cause = $4, lease_owner = NULL, lease_until = NULL
+        WHERE id = $1`,
+      [executionId, status, error?.Error ?? null, error?.Cause ?? null],
+    );
+  }
+
+  async timeline(imageId: string): Promise<TimelineExecution[]> {
+    const { rows } = await this.db.query<ExecutionRow & { trigger: string; states: TimelineRow[] | null }>(
+      `SELECT e.*, (SELECT json_agg(a ORDER BY a.started_at, a.id) FROM state_attempts a WHERE a.execution_id = e.id) AS states
+         FROM executions e WHERE e.image_id = $1 ORDER BY e.seq DESC`,
+      [imageId],
+    );
+    return rows.map((row) => ({
+      execution_id: row.id,
+      name: row.name,
+      seq: row.seq,
+      trigger: row.trigger,
+      status: row.status,
+      started_at: iso(row.started_at)!,
+      ended_at: iso(row.ended_at),
+      error: row.error,
+      cause: row.cause,
+      states: (row.states ?? []).map((s) => ({
+        state: s.state,
+        attempt: s.attempt,
+        status: s.status,
+        started_at: iso(s.started_at)!,
+        ended_at: iso(s.ended_at),
+        duration_ms: s.ended_at ? new Date(s.ended_at).getTime() - new Date(s.started_at).getTime() : null,
+        error: s.error,
+        cause: s.cause,
+        will_retry: s.will_retry,
+      })),
+    }));
+  }
+}
+
+interface TimelineRow {
+  state: string;
+  attempt: number;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  started_at: string;
+  ended_at: string | null;
+  error: string | null;
+  cause: string | null;
+  will_retry: boolean;
+}

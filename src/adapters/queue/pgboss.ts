@@ -1,0 +1,114 @@
+/**
+ * The job queue on pg-boss (SQS's role locally). Delivery is at-least-once: a job whose worker died
+ * stops sending heartbeats, the supervisor fails it, and it is retried by another worker.
+ */
+import { PgBoss } from 'pg-boss';
+import type { Logger } from '../../core/logger.js';
+import type { JobQueue, QueuedJob } from '../../core/ports.js';
+
+export interface PgBossQueueOptions {
+  url: string;
+  logger: Logger;
+  /** Jobs fetched per poll; > 1 so a busy worker does not wait a polling interval between jobs. */
+  batchSize?: number;
+  retryLimit?: number;
+  heartbeatSeconds?: number;
+  superviseIntervalSeconds?: number;
+  pollingIntervalSeconds?: number;
+  /** How long stop() lets in-flight jobs finish before aborting them (they are then redelivered). */
+  shutdownGraceMs?: number;
+}
+
+export class PgBossQueue implements JobQueue {
+  private readonly boss: PgBoss;
+  private readonly created = new Set<string>();
+  private readonly shutdown = new AbortController();
+  private started: Promise<void> | null = null;
+
+  constructor(private readonly options: PgBossQueueOptions) {
+    this.boss = new PgBoss({
+      connectionString: options.url,
+      useListenNotify: true,
+      superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+      application_name: 'pharos-queue',
+    });
+    this.boss.on('error', (error: Error) => options.logger.error({ err: error }, 'queue error'));
+  }
+
+  private start(): Promise<void> {
+    this.started ??= this.boss.start().then(() => undefined);
+    return this.started;
+  }
+
+  private async ensureQueue(name: string): Promise<void> {
+    if (this.created.has(name)) return;
+    await this.start();
+    const settings = {
+      retryLimit: this.options.retryLimit ?? 8,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 30,
+      heartbeatSeconds: this.options.heartbeatSeconds ?? 10,
+      notify: true,
+    };
+    if (!(await this.boss.getQueue(name))) {
+      await this.boss.createQueue(name, { ...settings, deadLetter: `${name}-dead` }).catch(async (error: unknown) => {
+        if (!(await this.boss.getQueue(name))) throw error; // another process created it first: fine
+      });
+    }
+    this.created.add(name);
+  }
+
+  async send<T extends object>(queue: string, data: T): Promise<string> {
+    await this.ensureQueue(`${queue}-dead`);
+    await this.ensureQueue(queue);
+    const id = await this.boss.send(queue, data);
+    if (!id) throw new Error(`queue ${queue} refused the job`);
+    return id;
+  }
+
+  async work<T extends object>(
+    queue: string,
+    handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
+    await this.ensureQueue(`${queue}-dead`);
+    await this.ensureQueue(queue);
+    await this.boss.work<T>(
+      queue,
+      {
+        batchSize: this.options.batchSize ?? 4,
+        pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
+        perJobResults: true,
+      },
+      async (jobs) => {
+        const settled = await Promise.allSettled(
+          jobs.map((job) => handler({ id: job.id, data: job.data }, AbortSignal.any([job.signal, this.shutdown.signal]))),
+        );
+        return settled.map((result, index) => {
+          const job = jobs[index]!;
+          if (result.status === 'rejected') {
+            this.options.logger.warn({ err: result.reason, job_id: job.id, queue }, 'job failed; it will be retried');
+            return { id: job.id, status: 'failed' as const, output: { message: String(result.reason?.message ?? result.reason) } };
+          }
+          return { id: job.id, status: 'completed' as const };
+        });
+      },
+    );
+  }
+
+  async depth(queue: string): Promise<{ queued: number; active: number }> {
+    const info = await this.boss.getQueue(queue);
+    return { queued: info?.queuedCount ?? 0, active: info?.activeCount ?? 0 };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    const grace = this.options.shutdownGraceMs ?? 10_000;
+    const abortLater = setTimeout(() => this.shutdown.abort(new Error('shutting down')), grace);
+    try {
+      await this.boss.stop({ graceful: true, timeout: grace + 5_000 });
+    } finally {
+      clearTimeout(abortLater);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Configuration from the environment (and `.env`), validated once at start. Every error names the
+ * variable and what would fix it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const providerList = (allowed: readonly string[]) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(allowed as [string, ...string[]])).min(1));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const LABEL_PROVIDERS = ['local', 'scripted', 'rekognition'] as const;
+export const DESCRIBER_PROVIDERS = ['local', 'scripted', 'openai'] as const;
+export const BEAUTY_PROVIDERS = ['local', 'scripted', 'sagemaker', 'http'] as const;
+
+const schema = z
+  .object({
+    PORT: int(0, 65535).default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PHAROS_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z.string().url().optional(),
+    PHAROS_PUBLIC_URL: z.string().url().optional(),
+    PHAROS_AUTO_PROCESS: bool.default(true),
+    PHAROS_BEAUTY_FAILURE: z.enum(['null', 'fail']).default('null'),
+    PHAROS_LABELS: providerList(LABEL_PROVIDERS).default(['local']),
+    PHAROS_DESCRIBER: providerList(DESCRIBER_PROVIDERS).default(['local']),
+    PHAROS_BEAUTY: providerList(BEAUTY_PROVIDERS).default(['local']),
+    PHAROS_LABELS_MAX: int(1, 100).default(10),
+    PHAROS_LABELS_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
+    PHAROS_MAX_UPLOAD_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+    PHAROS_MAX_PIXELS: int(1, 1_000_000_000).default(50_000_000),
+    PHAROS_AUTH: z.enum(['local', 'oidc']).default('local'),
+    PHAROS_TOKEN_TTL_SECONDS: int(60, 30 * 24 * 3600).default(12 * 3600),
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_JWKS_URL: z.string().url().optional(),
+    PHAROS_STORAGE: z.enum(['fs']).default('fs'),
+    PHAROS_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
+      .default('pharos-photos'),
+    PHAROS_QUEUE: z.enum(['pgboss']).default('pgboss'),
+    PHAROS_STATUS: z.enum(['postgres']).default('postgres'),
+    PHAROS_NOTIFIER: z.enum(['postgres']).default('postgres'),
+    PHAROS_WORKER_BATCH: int(1, 64).default(4),
+    PHAROS_QUEUE_SUPERVISE_SECONDS: int(1, 3600).default(10),
+    PHAROS_RETRY_DELAY_SCALE: z.coerce.number().min(0).max(100).default(1),
+    PHAROS_SCRIPTED: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PHAROS_AUTH === 'oidc' && !env.OIDC_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'is required when PHAROS_AUTH=oidc (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>)',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = issue.path.join('.') || '(environment)';
+      const value = env[variable];
+      // Never echo anything that could hold a credential.
+      const shown = value !== undefined && !/URL|KEY|SECRET|PASSWORD|TOKEN/i.test(variable) ? `=${JSON.stringify(value)}` : '';
+      return `  ${variable}${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration (see docs/configuration.md):\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.PHAROS_DATA_DIR) };
+}

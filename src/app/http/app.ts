@@ -1,0 +1,68 @@
+/**
+ * The HTTP API as one Hono app on web-standard Request/Response: the same app runs in Node locally
+ * and in AWS Lambda behind API Gateway.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { AppEnv, HttpDependencies } from './env.js';
+import { errorResponse, handleError, validationHook } from './errors.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerImageRoutes } from './routes/images.js';
+
+const PUBLIC_PATHS = ['/healthz', '/readyz', '/auth/', '/.well-known/', '/openapi.json', '/docs'];
+
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match ? match[1]! : null;
+}
+
+function requireAuth(deps: HttpDependencies): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const path = c.req.path;
+    if (PUBLIC_PATHS.some((p) => path === p || (p.endsWith('/') && path.startsWith(p)))) return next();
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) return errorResponse(c, 401, 'unauthorized', 'send Authorization: Bearer <token>');
+    const user = await deps.verifier.verify(token);
+    c.set('userId', user.userId);
+    return next();
+  };
+}
+
+export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError((error, c) => handleError(error, c, deps.logger));
+  app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = await deps.ready();
+    const ok = Object.values(checks).every(Boolean);
+    return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
+  });
+  if (deps.jwks) {
+    const jwks = deps.jwks;
+    app.get('/.well-known/jwks.json', (c) => c.json(jwks()));
+  }
+
+  app.use('/images', requireAuth(deps));
+  app.use('/images/*', requireAuth(deps));
+  registerAuthRoutes(app, deps);
+  registerImageRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Pharos API', version: '0.1.0', description: 'Photo understanding: labels, caption, tags, beauty score.' },
+  });
+  return app;
+}

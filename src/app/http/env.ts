@@ -1,0 +1,22 @@
+/** What every handler can rely on: the dependencies, and the caller once authenticated. */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ImageService } from '../../core/image-service.js';
+import type { Logger } from '../../core/logger.js';
+import type { ProcessingService } from '../../core/processing.js';
+import type { TokenVerifier } from '../../adapters/auth/tokens.js';
+import type { LocalAuthService } from '../auth-service.js';
+
+export interface HttpDependencies {
+  images: ImageService;
+  processing: ProcessingService;
+  verifier: TokenVerifier;
+  /** Null when PHAROS_AUTH=oidc: accounts live in the identity provider. */
+  localAuth: LocalAuthService | null;
+  jwks: (() => object) | null;
+  maxUploadBytes: number;
+  logger: Logger;
+  ready: () => Promise<Record<string, boolean>>;
+}
+
+export type AppEnv = { Variables: { userId: string } };
+export type App = OpenAPIHono<AppEnv>;

@@ -1,0 +1,185 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../../../core/errors.js';
+import type { App, HttpDependencies } from '../env.js';
+import { errorResponse } from '../errors.js';
+import { toAiResults, toListItem, toMetadata } from '../presenters.js';
+import {
+  AiResults,
+  ErrorSchema,
+  Executions,
+  ImageIdParam,
+  ImageList,
+  ImageMetadata,
+  ListQuery,
+  ProcessAccepted,
+  UploadBody,
+  UploadQuery,
+} from '../schemas.js';
+
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+const security = [{ bearerAuth: [] }];
+const common = {
+  401: { description: 'Missing, invalid or expired token', ...json(ErrorSchema) },
+  404: { description: 'No such image for this user', ...json(ErrorSchema) },
+};
+
+export function registerImageRoutes(app: App, deps: HttpDependencies): void {
+  const { images, processing } = deps;
+
+  // Refuse oversize bodies while streaming, before they are buffered (the multipart overhead is allowed).
+  app.use(
+    '/images',
+    bodyLimit({
+      maxSize: deps.maxUploadBytes + 64 * 1024,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`),
+    }),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/images',
+      tags: ['images'],
+      security,
+      summary: 'Upload a photo (multipart field "file"); it is processed automatically unless ?process=false',
+      request: { query: UploadQuery, body: { required: true, content: { 'multipart/form-data': { schema: UploadBody } } } },
+      responses: {
+        201: { description: 'Stored', ...json(ImageMetadata) },
+        400: { description: 'Empty, corrupt or truncated image', ...json(ErrorSchema) },
+        413: { description: 'Too many bytes or pixels', ...json(ErrorSchema) },
+        415: { description: 'Not an image in an accepted format', ...json(ErrorSchema) },
+        401: common[401],
+      },
+    }),
+    async (c) => {
+      const { file } = c.req.valid('form');
+      if (!(file instanceof File)) throw new AppError(400, 'missing_file', 'send the photo as multipart field "file"');
+      const { process } = c.req.valid('query');
+      const image = await images.upload(c.get('userId'), {
+        filename: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        process: process === undefined ? undefined : process === 'true',
+      });
+      return c.json(toMetadata(image), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/images',
+      tags: ['images'],
+      security,
+      request: { query: ListQuery },
+      responses: { 200: { description: 'A page of photos, newest first', ...json(ImageList) }, 401: common[401] },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const page = await images.list(c.get('userId'), query);
+      return c.json({ items: page.items.map(toListItem), next_cursor: page.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/images/{id}/process',
+      tags: ['images'],
+      security,
+      summary: 'Start (or rerun) AI processing: status PROCESSING, previous outputs cleared',
+      request: { params: ImageIdParam },
+      responses: { 202: { description: 'Execution started', ...json(ProcessAccepted) }, ...common },
+    }),
+    async (c) => {
+      const execution = await processing.requestProcessing(c.get('userId'), c.req.valid('param').id);
+      return c.json({ image_id: execution.image_id, status: 'PROCESSING' as const, execution_id: execution.id }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/images/{id}',
+      tags: ['images'],
+      security,
+      request: { params: ImageIdParam },
+      responses: { 200: { description: 'Metadata and fast status', ...json(ImageMetadata) }, ...common },
+    }),
+    async (c) => {
+      const image = await images.get(c.get('userId'), c.req.valid('param').id);
+      return c.json(toMetadata(image, await images.status(image)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/images/{id}/ai',
+      tags: ['images'],
+      security,
+      summary: "The seed's GetAIResults: caption, tags, beauty score and labels",
+      request: { params: ImageIdParam },
+      responses: { 200: { description: 'AI results (null fields until READY)', ...json(AiResults) }, ...common },
+    }),
+    async (c) => c.json(toAiResults(await images.get(c.get('userId'), c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/images/{id}/executions',
+      tags: ['images'],
+      security,
+      summary: 'The timeline: every execution with each state attempt',
+      request: { params: ImageIdParam },
+      responses: { 200: { description: 'Newest execution first', ...json(Executions) }, ...common },
+    }),
+    async (c) => {
+      const image = await images.get(c.get('userId'), c.req.valid('param').id);
+      return c.json({ items: await processing.timeline(image.id) }, 200);
+    },
+  );
+
+  for (const which of ['content', 'thumbnail'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: `/images/{id}/${which}`,
+        tags: ['images'],
+        security,
+        request: { params: ImageIdParam },
+        responses: {
+          200: {
+            description: which === 'content' ? 'The original bytes' : 'A JPEG thumbnail (320 px)',
+            content: { 'image/*': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+          },
+          ...common,
+        },
+      }),
+      async (c) => {
+        const object = await images.content(c.get('userId'), c.req.valid('param').id, which === 'content' ? 'original' : 'thumbnail');
+        return c.body(new Uint8Array(object.bytes), 200, {
+          'Content-Type': object.contentType,
+          'Cache-Control': 'private, max-age=3600',
+          'X-Content-Type-Options': 'nosniff',
+        });
+      },
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/images/{id}',
+      tags: ['images'],
+      security,
+      request: { params: ImageIdParam },
+      responses: { 204: { description: 'Deleted with its outputs and history' }, ...common },
+    }),
+    async (c) => {
+      await images.delete(c.get('userId'), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+}

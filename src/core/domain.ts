@@ -1,0 +1,69 @@
+/** Domain types shared by every part of Pharos. Pure data: no I/O, no SDKs. */
+
+export const IMAGE_STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** Where one stored object lives (an S3 bucket/key or its local equivalent). */
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+}
+
+/** Who produced an output, so every result can be traced to a provider, model and version. */
+export interface Provenance {
+  provider: string;
+  model: string;
+  version: string;
+  /** Set when an earlier provider in a fallback list failed and this one answered. */
+  fallbackFrom?: string[];
+}
+
+/** A label in Rekognition's style: Title Case name, confidence 0–100. */
+export interface Label {
+  name: string;
+  confidence: number;
+  parents?: string[];
+  categories?: string[];
+}
+
+export interface DetectedLabels {
+  labels: Label[];
+  provenance: Provenance;
+}
+
+export interface Caption {
+  description: string;
+  tags: string[];
+  provenance: Provenance;
+  usage?: { inputTokens: number; outputTokens: number; estimatedCostUsd: number };
+}
+
+export interface BeautyScore {
+  /** Integer 0–100, or null when the scorer failed and the policy keeps the rest. */
+  score: number | null;
+  /** The provider's own output, kept for audit and recalibration. */
+  raw: unknown;
+  provenance: Provenance | null;
+  error?: string;
+}
+
+/** The seed's job ticket: what the queue carries from the upload event to a worker. */
+export interface JobTicket {
+  bucket: string;
+  key: string;
+  image_id: string;
+  user_id: string;
+  /** Present when the execution was already started by `POST /images/{id}/process`. */
+  execution_id?: string;
+}
+
+/** Messages the browser receives over the WebSocket (the seed's exact shapes). */
+export type ClientMessage =
+  | { type: 'image_processing_complete'; image_id: string; status: 'READY' | 'FAILED' }
+  | { type: 'image_processing_progress'; image_id: string; state: string; status: string };
+
+/** What the notifier fans out: a client message addressed to one owner. */
+export interface UserNotification {
+  user_id: string;
+  message: ClientMessage;
+}

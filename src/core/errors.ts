@@ -1,0 +1,52 @@
+/**
+ * Error names follow Step Functions conventions, so the same retry/catch rules work in the local
+ * runner and in the generated state machine (a Lambda error's `name` becomes its Step Functions error).
+ */
+export const ErrorNames = {
+  Transient: 'Provider.Transient',
+  Permanent: 'Provider.Permanent',
+  MalformedOutput: 'Provider.MalformedOutput',
+  Timeout: 'States.Timeout',
+  All: 'States.ALL',
+  ImageMissing: 'Image.Missing',
+  WorkerLost: 'Worker.Lost',
+} as const;
+
+export class PipelineError extends Error {
+  constructor(name: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** A failure worth retrying: throttling, 5xx, connection resets, timeouts. */
+export const transientError = (message: string, cause?: unknown) =>
+  new PipelineError(ErrorNames.Transient, message, { cause });
+/** A failure that another attempt will not fix: bad credentials, rejected input. */
+export const permanentError = (message: string, cause?: unknown) =>
+  new PipelineError(ErrorNames.Permanent, message, { cause });
+/** The provider answered, but not in the agreed shape. */
+export const malformedOutputError = (message: string, cause?: unknown) =>
+  new PipelineError(ErrorNames.MalformedOutput, message, { cause });
+
+export function errorName(error: unknown): string {
+  if (error instanceof Error && error.name && error.name !== 'Error') return error.name;
+  return 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Client-facing errors raised by services; the HTTP layer maps `status` and `code` straight through. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

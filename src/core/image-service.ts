@@ -1,0 +1,101 @@
+/**
+ * ImageService: uploads, reads and deletes, scoped to the owner. An upload is inspected fully before
+ * anything is stored, so a rejected upload leaves nothing behind; the original is stored last, and
+ * that put is the "Object Created" event that starts processing.
+ */
+import { uploadKey } from './events.js';
+import { AppError } from './errors.js';
+import type { ImageQuery, ImageRecord, ImageRepository } from './images.js';
+import type { Logger } from './logger.js';
+import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports.js';
+
+export interface ImageServiceDependencies {
+  images: ImageRepository;
+  storage: ObjectStorage;
+  codec: ImageCodec;
+  status: StatusStore;
+  logger: Logger;
+  maxUploadBytes: number;
+  autoProcess: boolean;
+}
+
+export function cleanFilename(name: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base || 'upload').slice(0, 255);
+}
+
+export class ImageService {
+  constructor(private readonly deps: ImageServiceDependencies) {}
+
+  async upload(userId: string, file: { filename?: string; bytes: Uint8Array; process?: boolean }): Promise<ImageRecord> {
+    const { deps } = this;
+    if (file.bytes.byteLength > deps.maxUploadBytes) {
+      throw new AppError(413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
+    }
+    const { probe, thumbnail } = await deps.codec.inspect(file.bytes);
+    const id = crypto.randomUUID();
+    const objectKey = uploadKey(userId, id);
+    const thumbnailKey = `thumbnails/${userId}/${id}`;
+    await deps.storage.put(thumbnailKey, thumbnail.bytes, thumbnail.contentType);
+    let image: ImageRecord | null = null;
+    try {
+      image = await deps.images.insert({
+        id,
+        user_id: userId,
+        filename: cleanFilename(file.filename),
+        content_type: probe.contentType,
+        bytes: file.bytes.byteLength,
+        width: probe.width,
+        height: probe.height,
+        bucket: deps.storage.bucket,
+        object_key: objectKey,
+        thumbnail_key: thumbnailKey,
+        auto_process: file.process ?? deps.autoProcess,
+      });
+      await deps.status.put({ image_id: id, user_id: userId, status: 'UPLOADED', execution_seq: 0, execution_id: null });
+      await deps.storage.put(objectKey, file.bytes, probe.contentType);
+      return image;
+    } catch (error) {
+      deps.logger.error({ err: error, image_id: id }, 'upload failed after inspection; removing what was stored');
+      await Promise.allSettled([
+        deps.storage.delete(thumbnailKey),
+        deps.storage.delete(objectKey),
+        image ? deps.images.delete(id, userId) : Promise.resolve(),
+        deps.status.delete(id),
+      ]);
+      throw error;
+    }
+  }
+
+  async get(userId: string, imageId: string): Promise<ImageRecord> {
+    const image = await this.deps.images.get(imageId, userId);
+    if (!image) throw new AppError(404, 'not_found', 'image not found');
+    return image;
+  }
+
+  /** The fast status (the status store), falling back to the record when the store has none yet. */
+  async status(image: ImageRecord): Promise<Pick<StatusRecord, 'status' | 'updated_at'>> {
+    const fast = await this.deps.status.get(image.id);
+    return fast ?? { status: image.status, updated_at: image.updated_at };
+  }
+
+  list(userId: string, query: ImageQuery) {
+    return this.deps.images.list(userId, query);
+  }
+
+  async content(userId: string, imageId: string, which: 'original' | 'thumbnail'): Promise<StoredObject> {
+    const image = await this.get(userId, imageId);
+    return this.deps.storage.get(which === 'original' ? image.object_key : image.thumbnail_key);
+  }
+
+  async delete(userId: string, imageId: string): Promise<void> {
+    const image = await this.deps.images.delete(imageId, userId);
+    if (!image) throw new AppError(404, 'not_found', 'image not found');
+    await Promise.all([
+      this.deps.storage.delete(image.object_key),
+      this.deps.storage.delete(image.thumbnail_key),
+      this.deps.status.delete(image.id),
+    ]);
+  }
+}

@@ -1,0 +1,62 @@
+/** The photo as the system of record keeps it, and the repository port that is its only door. */
+import type { ImageStatus, Label } from './domain.js';
+
+export interface ImageRecord {
+  id: string;
+  user_id: string;
+  filename: string;
+  content_type: string;
+  bytes: number;
+  width: number;
+  height: number;
+  bucket: string;
+  object_key: string;
+  thumbnail_key: string;
+  auto_process: boolean;
+  status: ImageStatus;
+  description: string | null;
+  tags: string[];
+  beauty_score: number | null;
+  beauty_raw: unknown;
+  labels: Label[];
+  provenance: Record<string, unknown> | null;
+  error: string | null;
+  error_cause: string | null;
+  current_execution_id: string | null;
+  created_at: string;
+  updated_at: string;
+  processing_started_at: string | null;
+  processed_at: string | null;
+}
+
+export type NewImage = Pick<
+  ImageRecord,
+  | 'id'
+  | 'user_id'
+  | 'filename'
+  | 'content_type'
+  | 'bytes'
+  | 'width'
+  | 'height'
+  | 'bucket'
+  | 'object_key'
+  | 'thumbnail_key'
+  | 'auto_process'
+>;
+
+export interface ImageQuery {
+  status?: ImageStatus;
+  tag?: string;
+  sort: 'created_at' | 'beauty';
+  limit: number;
+  cursor?: string;
+}
+
+export interface ImageRepository {
+  insert(image: NewImage): Promise<ImageRecord>;
+  /** Scoped to the owner: another user's photo is simply not found. */
+  get(id: string, userId: string): Promise<ImageRecord | null>;
+  getById(id: string): Promise<ImageRecord | null>;
+  list(userId: string, query: ImageQuery): Promise<{ items: ImageRecord[]; next_cursor: string | null }>;
+  delete(id: string, userId: string): Promise<ImageRecord | null>;
+}

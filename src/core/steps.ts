@@ -1,0 +1,140 @@
+/**
+ * The pipeline's steps: small functions from the execution document to a result. The local runner and
+ * the AWS Lambda handlers call exactly these, with the providers chosen by configuration.
+ */
+import type { BeautyScore, Caption, DetectedLabels, ImageStatus, Label } from './domain.js';
+import { PipelineError, malformedOutputError } from './errors.js';
+import type { PipelineDocument, StepName } from './pipeline.js';
+import type { LabelFilterPolicy } from './policies.js';
+import { filterLabels, normaliseCaption } from './policies.js';
+import type {
+  BeautyScorer,
+  Describer,
+  ImageInput,
+  LabelDetector,
+  Notifier,
+  ObjectStorage,
+  StatusStore,
+} from './ports.js';
+import type { StepContext, StepRegistry } from './runner.js';
+
+/** PostgreSQL's role in the pipeline: the system of record for results. */
+export interface ResultsRepository {
+  /** One transaction: outputs, status READY, processed_at. False when a newer execution owns the image. */
+  saveResults(input: {
+    image_id: string;
+    execution_id: string;
+    labels: Label[];
+    caption: Caption;
+    beauty: BeautyScore;
+    provenance: Record<string, unknown>;
+  }): Promise<{ processed_at: string } | null>;
+  markFailed(input: { image_id: string; execution_id: string; error: string; cause: string }): Promise<boolean>;
+}
+
+export interface StepDependencies {
+  labels: LabelDetector;
+  describer: Describer;
+  beauty: BeautyScorer;
+  storage: ObjectStorage;
+  results: ResultsRepository;
+  status: StatusStore;
+  notifier: Notifier;
+  labelFilter: LabelFilterPolicy;
+}
+
+export function imageInput(storage: ObjectStorage, ref: { bucket: string; key: string }, contentType: string): ImageInput {
+  let cached: Promise<Uint8Array> | undefined;
+  return {
+    bucket: ref.bucket,
+    key: ref.key,
+    contentType,
+    bytes: () => (cached ??= storage.get(ref.key).then((o) => o.bytes)),
+  };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new PipelineError('States.Runtime', `${what} is missing from the execution`);
+  return value;
+}
+
+export function createSteps(deps: StepDependencies): StepRegistry {
+  const inputFor = (doc: PipelineDocument) => imageInput(deps.storage, doc, doc.content_type);
+
+  const steps: Record<StepName, (doc: PipelineDocument, ctx: StepContext) => Promise<unknown>> = {
+    async detectLabels(doc, { signal }): Promise<DetectedLabels> {
+      const detected = await deps.labels.detect(inputFor(doc), { signal });
+      if (!Array.isArray(detected?.labels)) throw malformedOutputError('label detector returned no label list');
+      return detected;
+    },
+
+    async filterLabels(doc): Promise<{ labels: Label[] }> {
+      const detected = required(doc.detected, 'detected labels');
+      return { labels: filterLabels(detected.labels, deps.labelFilter) };
+    },
+
+    async describeAndTag(doc, { signal }): Promise<Caption> {
+      const { labels } = required(doc.filtered, 'filtered labels');
+      const caption = await deps.describer.describe({ labels, image: inputFor(doc) }, { signal });
+      return normaliseCaption(caption);
+    },
+
+    async scoreBeauty(doc, { signal }): Promise<BeautyScore> {
+      const result = await deps.beauty.score(inputFor(doc), { signal });
+      const { score } = result;
+      if (typeof score !== 'number' || !Number.isInteger(score) || score < 0 || score > 100) {
+        throw malformedOutputError(`beauty score must be an integer 0–100, got ${JSON.stringify(score)}`);
+      }
+      return result;
+    },
+
+    async saveResults(doc) {
+      const caption = required(doc.caption, 'caption');
+      const beauty = doc.beauty_error
+        ? { score: null, raw: null, provenance: null, error: `${doc.beauty_error.Error}: ${doc.beauty_error.Cause}` }
+        : required(doc.beauty, 'beauty score');
+      const saved = await deps.results.saveResults({
+        image_id: doc.image_id,
+        execution_id: doc.execution_id,
+        labels: required(doc.filtered, 'filtered labels').labels,
+        caption,
+        beauty,
+        provenance: {
+          labels: doc.detected?.provenance ?? null,
+          caption: caption.provenance,
+          beauty: beauty.provenance,
+        },
+      });
+      if (!saved) throw new PipelineError('Execution.Superseded', 'a newer execution owns this photo');
+      return { status: 'READY' as const, processed_at: saved.processed_at };
+    },
+
+    async markFailed(doc) {
+      const error = doc.error ?? { Error: 'Pharos.Unknown', Cause: 'unknown failure' };
+      await deps.results.markFailed({
+        image_id: doc.image_id,
+        execution_id: doc.execution_id,
+        error: error.Error,
+        cause: error.Cause,
+      });
+      return { status: 'FAILED' as const, error: `${error.Error}: ${error.Cause}` };
+    },
+
+    async notify(doc) {
+      const status: ImageStatus = doc.outcome?.status ?? 'FAILED';
+      await deps.status.put({
+        image_id: doc.image_id,
+        user_id: doc.user_id,
+        status,
+        execution_seq: doc.execution_seq,
+        execution_id: doc.execution_id,
+      });
+      await deps.notifier.publish({
+        user_id: doc.user_id,
+        message: { type: 'image_processing_complete', image_id: doc.image_id, status: status === 'READY' ? 'READY' : 'FAILED' },
+      });
+      return { at: new Date().toISOString() };
+    },
+  };
+  return steps;
+}
