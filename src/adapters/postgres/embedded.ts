@@ -57,15 +57,13 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-/** Shuts down a postmaster left behind by a dead owner; refuses when a live owner still uses the dir. */
+async function runningOwner(root: string): Promise<number | null> {
+  const owner = Number((await readFile(path.join(root, 'owner.pid'), 'utf8').catch(() => '')).trim());
+  return owner && owner !== process.pid && isAlive(owner) ? owner : null;
+}
+
+/** Shuts down a postmaster whose owner died (its pid file names a live process we did not start). */
 async function recoverOrphan(root: string, clusterDir: string, logger: Logger): Promise<void> {
-  const ownerFile = path.join(root, 'owner.pid');
-  const owner = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
-  if (owner && owner !== process.pid && isAlive(owner)) {
-    throw new Error(
-      `the data directory ${root} is in use by process ${owner}; stop it, or set PHAROS_DATA_DIR to another directory`,
-    );
-  }
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   const postmaster = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
   if (!postmaster || !isAlive(postmaster)) return;
@@ -81,7 +79,22 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
   const absoluteRoot = path.resolve(root);
   const clusterDir = path.join(absoluteRoot, 'cluster');
   await mkdir(absoluteRoot, { recursive: true, mode: 0o755 });
+  // Another Pharos process (e.g. `npm run serve:api` beside `serve:worker`) already runs it: share it.
+  const owner = await runningOwner(absoluteRoot);
+  const urlFile = path.join(absoluteRoot, 'url');
+  if (owner) {
+    let url = '';
+    for (let waited = 0; !url && waited < 60_000; waited += 250) {
+      url = (await readFile(urlFile, 'utf8').catch(() => '')).trim();
+      if (!url) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!url) throw new Error(`the data directory ${root} is held by process ${owner}, which has not started PostgreSQL`);
+    logger.info({ owner }, 'using the embedded PostgreSQL started by another Pharos process');
+    return { url, stop: async () => undefined };
+  }
   await recoverOrphan(absoluteRoot, clusterDir, logger);
+  await rm(urlFile, { force: true });
+  await writeFile(path.join(absoluteRoot, 'owner.pid'), String(process.pid));
 
   const credentialsFile = path.join(absoluteRoot, 'credentials.json');
   const initialised = await exists(path.join(clusterDir, 'PG_VERSION'));
@@ -119,15 +132,16 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
       { cause: error },
     );
   }
-  await writeFile(path.join(absoluteRoot, 'owner.pid'), String(process.pid));
   const base = `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${chosenPort}`;
   await createDatabaseIfMissing(`${base}/postgres`, 'pharos');
   const url = `${base}/pharos`;
+  await writeFile(urlFile, url, { mode: 0o600 });
   return {
     url,
     async stop() {
       await server.stop();
       await rm(path.join(absoluteRoot, 'owner.pid'), { force: true });
+      await rm(urlFile, { force: true });
     },
   };
 }

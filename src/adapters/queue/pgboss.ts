@@ -40,7 +40,7 @@ export class PgBossQueue implements JobQueue {
     return this.started;
   }
 
-  private async ensureQueue(name: string): Promise<void> {
+  private async ensureQueue(name: string, deadLetter?: string): Promise<void> {
     if (this.created.has(name)) return;
     await this.start();
     const settings = {
@@ -52,16 +52,21 @@ export class PgBossQueue implements JobQueue {
       notify: true,
     };
     if (!(await this.boss.getQueue(name))) {
-      await this.boss.createQueue(name, { ...settings, deadLetter: `${name}-dead` }).catch(async (error: unknown) => {
+      await this.boss.createQueue(name, deadLetter ? { ...settings, deadLetter } : settings).catch(async (error: unknown) => {
         if (!(await this.boss.getQueue(name))) throw error; // another process created it first: fine
       });
     }
     this.created.add(name);
   }
 
-  async send<T extends object>(queue: string, data: T): Promise<string> {
+  /** Each queue has a dead-letter queue for tickets that exhausted their retries. */
+  private async ensureQueues(queue: string): Promise<void> {
     await this.ensureQueue(`${queue}-dead`);
-    await this.ensureQueue(queue);
+    await this.ensureQueue(queue, `${queue}-dead`);
+  }
+
+  async send<T extends object>(queue: string, data: T): Promise<string> {
+    await this.ensureQueues(queue);
     const id = await this.boss.send(queue, data);
     if (!id) throw new Error(`queue ${queue} refused the job`);
     return id;
@@ -71,8 +76,7 @@ export class PgBossQueue implements JobQueue {
     queue: string,
     handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
   ): Promise<void> {
-    await this.ensureQueue(`${queue}-dead`);
-    await this.ensureQueue(queue);
+    await this.ensureQueues(queue);
     await this.boss.work<T>(
       queue,
       {

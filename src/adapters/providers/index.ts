@@ -1,0 +1,47 @@
+/**
+ * Provider selection: each step's port gets the ordered list named in configuration
+ * (`PHAROS_DESCRIBER=openai,local`), built once per process and wrapped in a fallback chain.
+ */
+import { beautyScorerChain, describerChain, labelDetectorChain } from '../../core/fallback.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
+import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from './scripted/index.js';
+
+export interface ProviderContext {
+  script: ScriptedScript;
+}
+
+type Factory<P> = (context: ProviderContext) => P | Promise<P>;
+
+const labelFactories: Record<string, Factory<LabelDetector>> = {
+  scripted: (ctx) => new ScriptedLabelDetector(ctx.script.labels),
+};
+const describerFactories: Record<string, Factory<Describer>> = {
+  scripted: (ctx) => new ScriptedDescriber(ctx.script.describer),
+};
+const beautyFactories: Record<string, Factory<BeautyScorer>> = {
+  scripted: (ctx) => new ScriptedBeautyScorer(ctx.script.beauty),
+};
+
+async function build<P>(names: readonly string[], factories: Record<string, Factory<P>>, variable: string, ctx: ProviderContext) {
+  return Promise.all(
+    names.map((name) => {
+      const factory = factories[name];
+      if (!factory) throw new Error(`${variable}: provider "${name}" is not available (choose from ${Object.keys(factories).join(', ')})`);
+      return factory(ctx);
+    }),
+  );
+}
+
+export interface ProviderSelection {
+  labels: readonly string[];
+  describer: readonly string[];
+  beauty: readonly string[];
+}
+
+export async function createProviders(selection: ProviderSelection, ctx: ProviderContext) {
+  return {
+    labels: labelDetectorChain(await build(selection.labels, labelFactories, 'PHAROS_LABELS', ctx)),
+    describer: describerChain(await build(selection.describer, describerFactories, 'PHAROS_DESCRIBER', ctx)),
+    beauty: beautyScorerChain(await build(selection.beauty, beautyFactories, 'PHAROS_BEAUTY', ctx)),
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The composition root: builds every adapter named by configuration and wires them into the core.
+ * Entry points (server, worker, tests, Lambda handlers) only choose a role and call this.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { EventRouter, ticketFromObjectCreated, uploadEventPattern } from '../core/events.js';
+import { ImageService } from '../core/image-service.js';
+import type { Logger } from '../core/logger.js';
+import { buildPipeline } from '../core/pipeline.js';
+import { PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
+import type { Clock, JobTicket, ObjectCreatedEvent } from '../core/ports.js';
+import { PipelineRunner } from '../core/runner.js';
+import { createSteps } from '../core/steps.js';
+import { LocalTokenIssuer } from '../adapters/auth/local.js';
+import { OidcTokenVerifier } from '../adapters/auth/oidc.js';
+import type { TokenVerifier } from '../adapters/auth/tokens.js';
+import { withObjectCreatedEvents } from '../adapters/events/object-events.js';
+import { SharpImageCodec } from '../adapters/image/sharp-codec.js';
+import { createPool } from '../adapters/postgres/db.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../adapters/postgres/embedded.js';
+import { PostgresExecutionRepository } from '../adapters/postgres/executions-repository.js';
+import { PostgresImageRepository } from '../adapters/postgres/images-repository.js';
+import { migrate } from '../adapters/postgres/migrate.js';
+import { PostgresNotifier } from '../adapters/postgres/notifier.js';
+import { PostgresStatusStore } from '../adapters/postgres/status-store.js';
+import { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
+import { createProviders } from '../adapters/providers/index.js';
+import { parseScript } from '../adapters/providers/scripted/index.js';
+import { PgBossQueue } from '../adapters/queue/pgboss.js';
+import { FileSystemStorage } from '../adapters/storage/filesystem.js';
+import { LocalAuthService } from './auth-service.js';
+import type { Config } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { WebSocketHub } from './ws-hub.js';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    }),
+};
+
+export interface Runtime {
+  url: string | null;
+  databaseUrl: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, role: Role, logger: Logger): Promise<Runtime> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    }
+  };
+  try {
+    let embedded: EmbeddedDatabase | null = null;
+    if (!config.DATABASE_URL) {
+      embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger);
+      cleanups.push(() => embedded!.stop());
+    }
+    const databaseUrl = config.DATABASE_URL ?? embedded!.url;
+    const db = createPool(databaseUrl, 20);
+    cleanups.push(() => db.end());
+    await migrate(db);
+
+    const images = new PostgresImageRepository(db);
+    const executions = new PostgresExecutionRepository(db);
+    const status = new PostgresStatusStore(db);
+    const notifier = new PostgresNotifier(db, databaseUrl, logger);
+    const queue = new PgBossQueue({
+      url: databaseUrl,
+      logger,
+      batchSize: config.PHAROS_WORKER_BATCH,
+      superviseIntervalSeconds: config.PHAROS_QUEUE_SUPERVISE_SECONDS,
+    });
+    cleanups.push(() => queue.stop());
+
+    const rawStorage = new FileSystemStorage(path.join(config.dataDir, 'objects'), config.PHAROS_BUCKET);
+    // S3 → EventBridge → SQS, locally: the upload's put emits Object Created, the router enqueues.
+    const router = new EventRouter<ObjectCreatedEvent>([
+      {
+        name: 'process-uploads',
+        pattern: uploadEventPattern(rawStorage.bucket),
+        target: async (event) => {
+          const ticket: JobTicket | null = ticketFromObjectCreated(event);
+          if (ticket) await queue.send(PROCESSING_QUEUE, ticket);
+        },
+      },
+    ]);
+    const storage = withObjectCreatedEvents(rawStorage, async (event) => {
+      await router.route(event);
+    });
+
+    const providers = await createProviders(
+      { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
+      { script: parseScript(config.PHAROS_SCRIPTED) },
+    );
+    const runner = new PipelineRunner({
+      definition: buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE }),
+      steps: createSteps({
+        ...providers,
+        storage,
+        results: images,
+        status,
+        notifier,
+        labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
+      }),
+      store: executions,
+      clock: systemClock,
+      retryDelayScale: config.PHAROS_RETRY_DELAY_SCALE,
+      observer: progressObserver(notifier, logger),
+    });
+    const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+    const processing = new ProcessingService({ images, executions, queue, status, notifier, runner, logger, workerId });
+
+    if (role !== 'api') {
+      await queue.work<JobTicket>(PROCESSING_QUEUE, (job, signal) => processing.handleTicket(job.data, signal));
+      logger.info({ worker_id: workerId }, 'worker started');
+    }
+
+    let url: string | null = null;
+    if (role !== 'worker') {
+      let verifier: TokenVerifier;
+      let localAuth: LocalAuthService | null = null;
+      let jwks: (() => object) | null = null;
+      if (config.PHAROS_AUTH === 'local') {
+        const issuer = await LocalTokenIssuer.open(path.join(config.dataDir, 'keys'), config.PHAROS_TOKEN_TTL_SECONDS);
+        verifier = issuer;
+        localAuth = new LocalAuthService(new PostgresUserRepository(db), issuer);
+        jwks = () => issuer.jwks();
+      } else {
+        verifier = new OidcTokenVerifier({
+          issuer: config.OIDC_ISSUER!,
+          audience: config.OIDC_AUDIENCE,
+          jwksUrl: config.OIDC_JWKS_URL,
+        });
+      }
+      const imageService = new ImageService({
+        images,
+        storage,
+        codec: new SharpImageCodec({ maxPixels: config.PHAROS_MAX_PIXELS }),
+        status,
+        logger,
+        maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+        autoProcess: config.PHAROS_AUTO_PROCESS,
+      });
+      const app = createHttpApp({
+        images: imageService,
+        processing,
+        verifier,
+        localAuth,
+        jwks,
+        maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+        logger,
+        ready: async () => ({
+          database: await db.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+        }),
+      });
+      const hub = new WebSocketHub(verifier, logger);
+      await hub.start(notifier);
+      cleanups.push(() => hub.stop());
+      const server = await new Promise<Server>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+      });
+      server.on('upgrade', (request, socket, head) => {
+        const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+        if (pathname === '/ws') void hub.handleUpgrade(request, socket, head);
+        else socket.destroy();
+      });
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+      url = config.PHAROS_PUBLIC_URL ?? `http://${host}:${port}`;
+    }
+    return { url, databaseUrl, logger, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Progress messages and one log line per state transition, with image_id and execution_id. */
+function progressObserver(notifier: PostgresNotifier, logger: Logger) {
+  const progress = (userId: string, imageId: string, state: string, status: string) =>
+    notifier
+      .publish({ user_id: userId, message: { type: 'image_processing_progress', image_id: imageId, state, status } })
+      .catch((error: unknown) => logger.warn({ err: error, image_id: imageId }, 'progress publish failed'));
+  return {
+    stateStarted(execution: { id: string; image_id: string }, state: string, attempt: number) {
+      logger.info({ image_id: execution.image_id, execution_id: execution.id, state, attempt }, 'state started');
+    },
+    stateSucceeded(execution: { id: string; image_id: string; user_id: string }, state: string, attempt: number, ms: number) {
+      logger.info({ image_id: execution.image_id, execution_id: execution.id, state, attempt, ms }, 'state succeeded');
+      void progress(execution.user_id, execution.image_id, state, 'SUCCEEDED');
+    },
+    stateFailed(
+      execution: { id: string; image_id: string; user_id: string },
+      state: string,
+      attempt: number,
+      error: { Error: string; Cause: string },
+      willRetry: boolean,
+    ) {
+      logger.warn({ image_id: execution.image_id, execution_id: execution.id, state, attempt, error: error.Error, cause: error.Cause, will_retry: willRetry }, 'state failed');
+      void progress(execution.user_id, execution.image_id, state, willRetry ? 'RETRYING' : 'FAILED');
+    },
+    executionFinished(execution: { id: string; image_id: string }, status: string, error?: { Error: string; Cause: string }) {
+      logger.info({ image_id: execution.image_id, execution_id: execution.id, status, error: error?.Error }, 'execution finished');
+    },
+  };
+}
