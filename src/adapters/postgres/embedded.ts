@@ -79,6 +79,7 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
   const absoluteRoot = path.resolve(root);
   const clusterDir = path.join(absoluteRoot, 'cluster');
   await mkdir(absoluteRoot, { recursive: true, mode: 0o755 });
+  await chmod(absoluteRoot, 0o755); // the 'postgres' user must enter it when we run as root
   // Another Pharos process (e.g. `npm run serve:api` beside `serve:worker`) already runs it: share it.
   const owner = await runningOwner(absoluteRoot);
   const urlFile = path.join(absoluteRoot, 'url');
