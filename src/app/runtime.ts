@@ -34,6 +34,7 @@ import { FileSystemStorage } from '../adapters/storage/filesystem.js';
 import { LocalAuthService } from './auth-service.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { mountWebUi } from './http/web-ui.js';
 import { WebSocketHub } from './ws-hub.js';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -169,6 +170,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
           ),
         }),
       });
+      if (!mountWebUi(app)) logger.warn({}, 'web UI not built (web/dist missing): serving the API only');
       const hub = new WebSocketHub(verifier, logger);
       await hub.start(notifier);
       cleanups.push(() => hub.stop());
