@@ -1,0 +1,100 @@
+/** Runs the real local models (centernet, blazeface, emotion on tfjs-wasm) on real fixture photos. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLocalLabelDetector, warmUpLocalLabelModels } from '../../src/adapters/local/labels/index.js';
+import type { DetectedLabels, Label } from '../../src/core/domain.js';
+import { ErrorNames } from '../../src/core/errors.js';
+import { filterLabels } from '../../src/core/policies.js';
+import type { ImageInput } from '../../src/core/ports.js';
+
+const PHOTOS = join(import.meta.dirname, '../fixtures/photos');
+const detector = createLocalLabelDetector();
+const call = () => ({ signal: new AbortController().signal });
+
+function input(bytes: Uint8Array, contentType = 'image/jpeg'): ImageInput {
+  return { bucket: 'test', key: 'photo', contentType, bytes: async () => bytes };
+}
+async function detectFile(file: string): Promise<DetectedLabels> {
+  return detector.detect(input(new Uint8Array(await readFile(join(PHOTOS, file)))), call());
+}
+const names = (labels: Label[]) => labels.map((l) => l.name);
+
+beforeAll(async () => {
+  await warmUpLocalLabelModels();
+});
+
+describe('local label detector on fixture photos', () => {
+  it('shares one model load between concurrent first callers', () => {
+    expect(warmUpLocalLabelModels()).toBe(warmUpLocalLabelModels());
+  });
+
+  it('finds the dog, with Animal and Pet as parents, among filtered labels', async () => {
+    const result = await detectFile('dog-bicycle-truck.jpg');
+    const dog = filterLabels(result.labels).find((l) => l.name === 'Dog');
+    expect(dog).toBeDefined();
+    expect(dog?.parents).toEqual(expect.arrayContaining(['Animal', 'Pet']));
+    expect(names(filterLabels(result.labels))).toEqual(expect.arrayContaining(['Bicycle', 'Car']));
+    expect(result.provenance).toMatchObject({ provider: 'local', model: expect.stringContaining('centernet') });
+    expect(result.provenance.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('gives the lighthouse photo sky/building-like labels at the top', async () => {
+    const top = names(filterLabels((await detectFile('lighthouse.jpg')).labels)).slice(0, 3);
+    expect(top.some((name) => ['Lighthouse', 'Tower', 'Building', 'Sky'].includes(name))).toBe(true);
+  });
+
+  it('recognises a portrait from the face', async () => {
+    const filtered = names(filterLabels((await detectFile('grace-hopper-portrait.jpg')).labels));
+    expect(filtered).toEqual(expect.arrayContaining(['Person', 'Face', 'Portrait']));
+  });
+
+  it('reports a grayscale photo as black and white, and a colour one not', async () => {
+    expect(names((await detectFile('cameraman-grayscale.png')).labels)).toContain('Black and White');
+    expect(names((await detectFile('sheep-pasture.jpg')).labels)).not.toContain('Black and White');
+  });
+
+  it('returns Title Case names, confidences within 0–100, sorted, one entry per name', async () => {
+    const { labels } = await detectFile('person-dog-horse.jpg');
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      expect(label.name).toMatch(/^[A-Z][a-z]*( [A-Za-z][a-z]*)*$/);
+      expect(label.confidence).toBeGreaterThanOrEqual(0);
+      expect(label.confidence).toBeLessThanOrEqual(100);
+    }
+    expect(new Set(names(labels)).size).toBe(labels.length);
+    expect([...labels].sort((a, b) => b.confidence - a.confidence)).toEqual(labels);
+  });
+});
+
+describe('local label detector on odd inputs', () => {
+  it('handles a tiny 65x71 photo', async () => {
+    const result = await detectFile('tiny-lowres-portrait.jpg');
+    expect(names(result.labels)).toContain('Person');
+  });
+
+  it('handles a PNG with an alpha channel', async () => {
+    const png = await sharp(join(PHOTOS, 'coffee-cup.png')).ensureAlpha(0.5).png().toBuffer();
+    expect((await sharp(png).metadata()).hasAlpha).toBe(true);
+    const result = await detector.detect(input(png, 'image/png'), call());
+    expect(Array.isArray(result.labels)).toBe(true);
+  });
+
+  it('handles the 12 MP photo by downscaling first', async () => {
+    const result = await detectFile('mountain-lake-reflection.jpg');
+    expect(names(filterLabels(result.labels))).toContain('Sky');
+  });
+
+  it('rejects bytes that are not an image with a permanent error', async () => {
+    await expect(detector.detect(input(new TextEncoder().encode('not an image at all')), call())).rejects.toMatchObject({
+      name: ErrorNames.Permanent,
+    });
+  });
+
+  it('stops before work when the call is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(detector.detect(input(new Uint8Array(1)), { signal: controller.signal })).rejects.toThrow();
+  });
+});
