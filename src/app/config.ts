@@ -52,7 +52,9 @@ const schema = z
     PHAROS_NOTIFIER: z.enum(['postgres']).default('postgres'),
     PHAROS_WORKER_BATCH: int(1, 64).default(4),
     PHAROS_QUEUE_SUPERVISE_SECONDS: int(1, 3600).default(10),
+    // Test and benchmark knobs: scale the definition's retry delays and state timeouts.
     PHAROS_RETRY_DELAY_SCALE: z.coerce.number().min(0).max(100).default(1),
+    PHAROS_STATE_TIMEOUT_SCALE: z.coerce.number().min(0.001).max(100).default(1),
     PHAROS_SCRIPTED: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

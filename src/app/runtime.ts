@@ -119,6 +119,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       store: executions,
       clock: systemClock,
       retryDelayScale: config.PHAROS_RETRY_DELAY_SCALE,
+      timeoutScale: config.PHAROS_STATE_TIMEOUT_SCALE,
       observer: progressObserver(notifier, logger),
     });
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;

@@ -22,6 +22,7 @@ export interface TimelineState {
   error: string | null;
   cause: string | null;
   will_retry: boolean;
+  worker_id: string | null;
 }
 
 export interface TimelineExecution {

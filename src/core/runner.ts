@@ -66,6 +66,8 @@ export interface RunnerOptions {
   observer?: RunnerObserver;
   /** Multiplies retry delays; 1 in production, smaller in tests and benchmarks. */
   retryDelayScale?: number;
+  /** Multiplies state timeouts; 1 in production, smaller in tests. */
+  timeoutScale?: number;
   random?: () => number;
 }
 
@@ -107,11 +109,14 @@ export class PipelineRunner {
           stateName = match ? match.next : state.default;
           continue;
         }
-        case 'Pass':
+        case 'Pass': {
+          // Recorded like a task, so the timeline shows that the fallback path was taken.
+          const attemptId = await store.beginAttempt(executionId, stateName, 1);
           document = writePath(document, state.resultPath, state.result);
-          await store.checkpoint(executionId, { attemptId: null, output: state.result, nextState: state.next, document });
+          await store.checkpoint(executionId, { attemptId, output: state.result, nextState: state.next, document });
           stateName = state.next;
           continue;
+        }
         case 'Task': {
           const outcome = await this.runTask(execution, stateName, state, document, signal);
           if (outcome.kind === 'uncaught') {
@@ -154,7 +159,7 @@ export class PipelineRunner {
       observer?.stateStarted?.(execution, stateName, attempt);
       const startedAt = clock.now().getTime();
       try {
-        const output = await withTimeout(state.timeoutSeconds * 1000, signal, (stepSignal) =>
+        const output = await withTimeout(state.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1), signal, (stepSignal) =>
           steps[state.step](document, { signal: stepSignal, executionId: execution.id, state: stateName, attempt }),
         );
         observer?.stateSucceeded?.(execution, stateName, attempt, clock.now().getTime() - startedAt);
@@ -208,7 +213,7 @@ async function withTimeout<T>(ms: number, outer: AbortSignal, task: (signal: Abo
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new PipelineError(ErrorNames.Timeout, `state timed out after ${ms / 1000} s`);
+      const error = new PipelineError(ErrorNames.Timeout, `state timed out after ${(ms / 1000).toFixed(1)} s`);
       controller.abort(error);
       reject(error);
     }, ms);

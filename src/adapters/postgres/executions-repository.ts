@@ -144,7 +144,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async beginAttempt(executionId: string, state: string, attempt: number): Promise<string> {
     const { rows } = await this.db.query<{ id: string }>(
-      'INSERT INTO state_attempts (execution_id, state, attempt) VALUES ($1, $2, $3) RETURNING id::text',
+      `INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
+       SELECT $1, $2, $3, lease_owner FROM executions WHERE id = $1 RETURNING id::text`,
       [executionId, state, attempt],
     );
     return rows[0]!.id;
@@ -211,6 +212,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         error: s.error,
         cause: s.cause,
         will_retry: s.will_retry,
+        worker_id: s.worker_id,
       })),
     }));
   }
@@ -225,4 +227,5 @@ interface TimelineRow {
   error: string | null;
   cause: string | null;
   will_retry: boolean;
+  worker_id: string | null;
 }

@@ -18,8 +18,13 @@ export class PostgresNotifier implements Notifier {
     private readonly logger: Logger,
   ) {}
 
-  async publish(notification: UserNotification): Promise<void> {
-    await this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notification)]);
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Publishes in call order: pooled connections could otherwise reorder progress and completion. */
+  publish(notification: UserNotification): Promise<void> {
+    const sent = this.tail.then(() => this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notification)]));
+    this.tail = sent.catch(() => undefined);
+    return sent.then(() => undefined);
   }
 
   async subscribe(listener: (notification: UserNotification) => void): Promise<() => Promise<void>> {

@@ -103,6 +103,7 @@ export const TimelineStateSchema = z.object({
   error: z.string().nullable(),
   cause: z.string().nullable(),
   will_retry: z.boolean(),
+  worker_id: z.string().nullable(),
 });
 
 export const Executions = z

@@ -67,6 +67,8 @@ CREATE TABLE state_attempts (
   attempt integer NOT NULL,
   status text NOT NULL DEFAULT 'RUNNING' CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED')),
   will_retry boolean NOT NULL DEFAULT false,
+  -- Which worker ran the attempt (the execution's lease holder at the time).
+  worker_id text,
   started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   ended_at timestamptz,
   output jsonb,

@@ -24,6 +24,22 @@ const common = {
   404: { description: 'No such image for this user', ...json(ErrorSchema) },
 };
 
+async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read <= maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to tell it.
+  }
+}
+
 export function registerImageRoutes(app: App, deps: HttpDependencies): void {
   const { images, processing } = deps;
 
@@ -32,7 +48,11 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     '/images',
     bodyLimit({
       maxSize: deps.maxUploadBytes + 64 * 1024,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`),
+      onError: async (c) => {
+        // Read (and discard) a moderately oversize body so the client sees the 413 rather than a reset.
+        await discardBody(c.req.raw.body, deps.maxUploadBytes * 4);
+        return errorResponse(c, 413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
+      },
     }),
   );
 
