@@ -1,0 +1,64 @@
+/** Pure scoring: decoded pixels in, beauty score and its raw components out. No I/O beyond the cached model. */
+import { brisque, BRISQUE_MIN_SIDE, type RgbPixels } from './brisque.js';
+import { beautyComponents, combine, FORMULA_VERSION, type BeautyComponents } from './formula.js';
+import { computeSignals, type PixelSignals } from './signals.js';
+import { loadBrisqueModel, type BrisqueModel } from './yaml-model.js';
+
+export interface BeautyRaw {
+  /** OpenCV BRISQUE on the working image: 0 best, 100 worst (100 when the image is too small to measure). */
+  brisque: number;
+  /** Unrounded beauty, 0..100. */
+  beauty: number;
+  components: BeautyComponents;
+  signals: PixelSignals;
+  /** Working image the signals were measured on, and the upload's displayed size. */
+  workingSize: { width: number; height: number };
+  originalSize: { width: number; height: number };
+  formulaVersion: string;
+}
+
+export interface PixelBeauty {
+  /** Integer 0..100. */
+  score: number;
+  raw: BeautyRaw;
+}
+
+export interface ScoreOptions {
+  /** Displayed size of the upload if `pixels` is a downscaled copy; defaults to the pixels' size. */
+  originalWidth?: number;
+  originalHeight?: number;
+  model?: BrisqueModel;
+}
+
+/** Scores decoded 8-bit pixels (gray, RGB or RGBA, interleaved). Deterministic. */
+export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions = {}): PixelBeauty {
+  const { width, height, channels, data } = pixels;
+  if (!(width > 0 && height > 0) || data.length < width * height * channels) {
+    throw new RangeError('pixel buffer does not match its dimensions');
+  }
+  const originalWidth = options.originalWidth ?? width;
+  const originalHeight = options.originalHeight ?? height;
+  const model = options.model ?? loadBrisqueModel();
+
+  const brisqueScore =
+    width >= BRISQUE_MIN_SIDE && height >= BRISQUE_MIN_SIDE ? brisque(pixels, model).score : 100;
+  const signals = computeSignals(data, width, height, channels);
+  const components = beautyComponents({
+    brisque: brisqueScore,
+    signals,
+    megapixels: (originalWidth * originalHeight) / 1e6,
+  });
+  const beauty = combine(components);
+  return {
+    score: Math.min(100, Math.max(0, Math.round(beauty))),
+    raw: {
+      brisque: brisqueScore,
+      beauty,
+      components,
+      signals,
+      workingSize: { width, height },
+      originalSize: { width: originalWidth, height: originalHeight },
+      formulaVersion: FORMULA_VERSION,
+    },
+  };
+}

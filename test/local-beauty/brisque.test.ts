@@ -1,0 +1,109 @@
+/**
+ * The TypeScript BRISQUE must reproduce OpenCV's `cv::quality::QualityBRISQUE` (4.6, LIVE model).
+ * Reference values come from scripts/brisque-reference.py (Debian python3-opencv), committed as
+ * test/fixtures/brisque-reference.json so this test needs no Python.
+ *
+ * Pixels: sharp with `ignoreIcc` + `.rotate()` decodes exactly what cv2.imread decodes (same
+ * libjpeg-turbo IDCT/upsampling, no colour management, EXIF orientation applied). The reference
+ * records a SHA-256 of those pixels and we check it first, so a decoder difference shows up as
+ * such instead of as a BRISQUE mismatch.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { brisque, type RgbPixels } from '../../src/adapters/local/beauty/brisque.js';
+import { loadBrisqueModel, parseBrisqueModel } from '../../src/adapters/local/beauty/yaml-model.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+interface ReferenceEntry {
+  width: number;
+  height: number;
+  rgbSha256: string;
+  score: number;
+  features: number[];
+}
+const reference = JSON.parse(readFileSync(`${fixtures}brisque-reference.json`, 'utf8')) as {
+  images: Record<string, ReferenceEntry>;
+};
+const entries = Object.entries(reference.images);
+
+async function decodeLikeImread(path: string): Promise<RgbPixels> {
+  const { data, info } = await sharp(readFileSync(path), { ignoreIcc: true })
+    .rotate()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels, data };
+}
+
+function rgbHash(p: RgbPixels): string {
+  const n = p.width * p.height;
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const s = i * p.channels;
+    const gray = p.channels < 3;
+    rgb[3 * i] = p.data[s]!;
+    rgb[3 * i + 1] = p.data[gray ? s : s + 1]!;
+    rgb[3 * i + 2] = p.data[gray ? s : s + 2]!;
+  }
+  return createHash('sha256').update(rgb).digest('hex');
+}
+
+describe('BRISQUE model files', () => {
+  it('parses OpenCV YAML (directive, !!opencv-matrix) into the LIVE SVR', () => {
+    const model = loadBrisqueModel();
+    expect(model.varCount).toBe(36);
+    expect(model.svCount).toBe(774);
+    expect(model.supportVectors).toHaveLength(774 * 36);
+    expect(model.alpha).toHaveLength(774);
+    expect(model.gamma).toBeCloseTo(0.05, 12);
+    expect(model.rho).toBeCloseTo(-149.63506109127357, 9);
+    expect(model.rangeMin[0]).toBeCloseTo(0.344, 6);
+    expect(model.rangeMax[35]).toBeCloseTo(0.538609207, 6);
+    expect(loadBrisqueModel()).toBe(model); // cached per process
+  });
+
+  it('rejects files that are not an OpenCV RBF epsilon-SVR', () => {
+    const range = readFileSync(new URL('../../models/brisque/brisque_range_live.yml', import.meta.url), 'utf8');
+    const svm = readFileSync(new URL('../../models/brisque/brisque_model_live.yml', import.meta.url), 'utf8');
+    expect(() => parseBrisqueModel(svm.replace('type: RBF', 'type: LINEAR'), range)).toThrow();
+    expect(() => parseBrisqueModel(svm, range.replace('rows: 2', 'rows: 3'))).toThrow();
+    expect(() => parseBrisqueModel('%YAML:1.0\n---\nfoo: 1\n', range)).toThrow();
+  });
+});
+
+describe('BRISQUE matches OpenCV', () => {
+  const deviations: { name: string; ts: number; cv: number }[] = [];
+
+  it.each(entries)(
+    '%s',
+    async (name, ref) => {
+      const pixels = await decodeLikeImread(`${fixtures}${name}`);
+      expect([pixels.width, pixels.height]).toEqual([ref.width, ref.height]);
+      expect(rgbHash(pixels), 'decoded pixels differ from cv2.imread').toBe(ref.rgbSha256);
+
+      const result = brisque(pixels, loadBrisqueModel());
+      deviations.push({ name, ts: result.score, cv: ref.score });
+      expect(Math.abs(result.score - ref.score)).toBeLessThanOrEqual(1);
+      // Features too, so a compensating error cannot hide behind the SVR.
+      ref.features.forEach((expected, i) => {
+        expect(Math.abs(result.features[i]! - expected), `feature ${i}`).toBeLessThanOrEqual(
+          1e-3 + 5e-3 * Math.abs(expected),
+        );
+      });
+    },
+    60_000,
+  );
+
+  it('reports the largest deviation', () => {
+    expect(deviations).toHaveLength(entries.length);
+    const worst = deviations.reduce((a, b) => (Math.abs(b.ts - b.cv) > Math.abs(a.ts - a.cv) ? b : a));
+    console.info(
+      `BRISQUE vs OpenCV over ${deviations.length} images: max |deviation| ${Math.abs(worst.ts - worst.cv).toFixed(4)} (${worst.name})`,
+    );
+    expect(Math.abs(worst.ts - worst.cv)).toBeLessThanOrEqual(1);
+  });
+
+});
