@@ -1,0 +1,136 @@
+/**
+ * Browser-test support: Debian's Chromium driven by playwright-core (no browser download), the web
+ * UI built if needed, console watching, and a TCP proxy that can cut the page's network.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.PHAROS_CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = path.resolve('test-results/ui');
+
+/** The tests need web/dist; `npm test` builds it in pretest, this covers `npx vitest run test/ui`. */
+export function ensureWebBuild(): void {
+  execFileSync(process.execPath, ['scripts/ensure-web-build.mjs'], { stdio: 'inherit' });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
+  // launch() gives the browser a fresh temporary --user-data-dir of its own and removes it on close.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface ConsoleWatch {
+  errors: string[];
+  /** Errors, minus the lines Chromium itself prints for requests it was told to expect to fail. */
+  unexpected(allowed?: RegExp[]): string[];
+}
+
+/** Records console errors and uncaught page errors. */
+export function watchConsole(page: Page): ConsoleWatch {
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return {
+    errors,
+    unexpected: (allowed = []) => errors.filter((e) => !allowed.some((a) => a.test(e))),
+  };
+}
+
+export async function registerViaUi(page: Page, baseUrl: string, username = `ui${Math.random().toString(36).slice(2, 9)}`) {
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: 'New here? Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByTestId('username').filter({ hasText: username }).waitFor();
+  await page.locator('[data-testid=connection][data-state=live]').waitFor();
+  return username;
+}
+
+export async function uploadViaPicker(page: Page, files: string[]): Promise<void> {
+  await page.getByLabel('Photos to upload').setInputFiles(files);
+}
+
+/** The gallery card of the photo with this file name. */
+export function card(page: Page, filename: string): Locator {
+  return page.getByTestId('image-card').filter({ has: page.getByRole('heading', { name: filename, exact: true }) });
+}
+
+export async function token(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('pharos.session') ?? '{}') as { token: string }).token);
+}
+
+export function shot(page: Page, name: string) {
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A TCP proxy in front of the server, so a test can pull the page's network cable: `drop()` resets
+ * every open connection (the WebSocket included) and refuses new ones until `restore()`.
+ */
+export class NetworkCable {
+  private readonly sockets = new Set<net.Socket>();
+  private connected = true;
+  private server: net.Server | null = null;
+  url = '';
+
+  constructor(private readonly target: URL) {}
+
+  async start(): Promise<string> {
+    this.server = net.createServer((client) => {
+      if (!this.connected) return client.resetAndDestroy();
+      const upstream = net.connect(Number(this.target.port), this.target.hostname === 'localhost' ? '127.0.0.1' : this.target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as net.AddressInfo;
+    this.url = `http://localhost:${port}`;
+    return this.url;
+  }
+
+  drop(): void {
+    this.connected = false;
+    for (const s of this.sockets) s.resetAndDestroy();
+  }
+
+  restore(): void {
+    this.connected = true;
+  }
+
+  async stop(): Promise<void> {
+    this.drop();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,105 @@
+/** A small client for the public HTTP API, bound to one session's token. */
+import { ApiError, parseError } from './errors';
+import type { AiResults, Execution, ImageList, ImageListItem, ImageMetadata, ListFilters, Session } from './types';
+
+export const API_BASE = '';
+
+export type UnauthorizedHandler = () => void;
+
+export class Api {
+  constructor(
+    private readonly token: string,
+    private readonly onUnauthorized: UnauthorizedHandler = () => {},
+  ) {}
+
+  get authHeader(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(API_BASE + path, {
+        ...init,
+        method,
+        headers: { authorization: this.authHeader, ...(init.headers ?? {}) },
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'the server could not be reached');
+    }
+    if (response.ok) return response;
+    const error = parseError(response.status, await response.text());
+    if (response.status === 401) this.onUnauthorized();
+    throw error;
+  }
+
+  async json<T>(method: string, path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.request(method, path, init)).json()) as T;
+  }
+
+  list(filters: ListFilters, cursor?: string | null): Promise<ImageList> {
+    const query = new URLSearchParams({ sort: filters.sort });
+    if (filters.status) query.set('status', filters.status);
+    if (filters.tag.trim()) query.set('tag', filters.tag.trim());
+    if (cursor) query.set('cursor', cursor);
+    return this.json<ImageList>('GET', `/images?${query}`);
+  }
+
+  metadata(id: string): Promise<ImageMetadata> {
+    return this.json<ImageMetadata>('GET', `/images/${id}`);
+  }
+
+  ai(id: string): Promise<AiResults> {
+    return this.json<AiResults>('GET', `/images/${id}/ai`);
+  }
+
+  async executions(id: string): Promise<Execution[]> {
+    return (await this.json<{ items: Execution[] }>('GET', `/images/${id}/executions`)).items;
+  }
+
+  async thumbnail(id: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.request('GET', `/images/${id}/thumbnail`, { signal: signal ?? null })).blob();
+  }
+
+  process(id: string): Promise<{ image_id: string; status: 'PROCESSING'; execution_id: string }> {
+    return this.json('POST', `/images/${id}/process`);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.request('DELETE', `/images/${id}`);
+  }
+}
+
+/** The list item a fresh upload stands for, before any AI output exists. */
+export function listItemFromMetadata(meta: ImageMetadata, ai?: AiResults): ImageListItem {
+  return {
+    ...meta,
+    status: ai?.status ?? meta.status,
+    description: ai?.description ?? null,
+    tags: ai?.tags ?? [],
+    beauty_score: ai?.beauty_score ?? null,
+    processed_at: ai?.processed_at ?? null,
+    error: ai?.error ?? null,
+  };
+}
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'the server could not be reached');
+  }
+  const text = await response.text();
+  if (!response.ok) throw parseError(response.status, text);
+  return JSON.parse(text) as T;
+}
+
+export async function signIn(mode: 'login' | 'register', username: string, password: string): Promise<Session> {
+  const { user_id, token } = await post<{ user_id: string; token: string }>(`/auth/${mode}`, { username, password });
+  return { user_id, token, username: username.trim() };
+}

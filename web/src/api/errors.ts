@@ -1,0 +1,24 @@
+/** An error answered by the API (`{"error":{"code","message"}}`) or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Reads the API's error body, falling back to something readable when the body is not JSON. */
+export function parseError(status: number, body: string): ApiError {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = parsed.error ?? {};
+    if (typeof message === 'string') return new ApiError(status, typeof code === 'string' ? code : 'error', message);
+  } catch {
+    // not JSON: a proxy or the network answered
+  }
+  if (status === 0) return new ApiError(0, 'network', 'the server could not be reached');
+  return new ApiError(status, 'http_' + status, `the server answered ${status}`);
+}

@@ -1,0 +1,164 @@
+/** Loads the gallery for the current filters and folds live WebSocket messages into it. */
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { type Api, listItemFromMetadata } from '../api/client';
+import type { AiResults, ImageListItem, ImageMetadata, ListFilters, ServerMessage } from '../api/types';
+import { galleryReducer, initialGallery, type ItemPatch } from './store';
+
+const CLEARED: ItemPatch = { description: null, tags: [], beauty_score: null, processed_at: null, error: null };
+
+export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const aiFields = (ai: AiResults): ItemPatch => ({
+  status: ai.status,
+  description: ai.description,
+  tags: ai.tags,
+  beauty_score: ai.beauty_score,
+  processed_at: ai.processed_at,
+  error: ai.error,
+});
+
+function progressText(state: string, status: string): string {
+  if (status === 'RETRYING') return `retrying ${state}`;
+  if (status === 'FAILED') return `${state} failed`;
+  return `${state} done`;
+}
+
+export function useGallery(api: Api, filters: ListFilters) {
+  const [state, dispatch] = useReducer(galleryReducer, initialGallery);
+  const seq = useRef(0);
+  const request = useRef(0);
+  const filtersRef = useRef(filters);
+  const stateRef = useRef(state);
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+
+  const known = (id: string) => stateRef.current.items.some((i) => i.image_id === id);
+
+  const patch = useCallback((id: string, fields: ItemPatch) => {
+    seq.current += 1;
+    dispatch({ type: 'patched', id, patch: fields, seq: seq.current });
+  }, []);
+
+  const reload = useCallback(async () => {
+    const mine = ++request.current;
+    const since = seq.current;
+    dispatch({ type: 'loading' });
+    try {
+      const page = await api.list(filtersRef.current);
+      if (mine === request.current) dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: false, since });
+    } catch (error) {
+      if (mine === request.current) dispatch({ type: 'failed', error: errorText(error) });
+    }
+  }, [api]);
+
+  const loadMore = useCallback(async () => {
+    const cursor = stateRef.current.nextCursor;
+    if (!cursor) return;
+    const mine = ++request.current;
+    const since = seq.current;
+    dispatch({ type: 'loading' });
+    try {
+      const page = await api.list(filtersRef.current, cursor);
+      if (mine === request.current) dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: true, since });
+    } catch (error) {
+      if (mine === request.current) dispatch({ type: 'failed', error: errorText(error) });
+    }
+  }, [api]);
+
+  useEffect(() => {
+    filtersRef.current = filters;
+    void reload();
+  }, [filters, reload]);
+
+  const isFiltered = () => {
+    const f = filtersRef.current;
+    return f.status !== '' || f.tag.trim() !== '' || f.sort !== 'created_at';
+  };
+
+  /** A photo the page has not seen (uploaded from another tab): fetch it, or reload when filtered. */
+  const fetchUnknown = useCallback(
+    async (id: string) => {
+      if (isFiltered()) return reload();
+      const since = seq.current;
+      try {
+        const [meta, ai] = await Promise.all([api.metadata(id), api.ai(id)]);
+        dispatch({ type: 'upserted', item: listItemFromMetadata(meta, ai), since, position: 'start' });
+      } catch {
+        // deleted meanwhile, or not ours: nothing to show
+      }
+    },
+    [api, reload],
+  );
+
+  const refreshResults = useCallback(
+    async (id: string) => {
+      const since = seq.current;
+      try {
+        dispatch({ type: 'refreshed', id, fields: aiFields(await api.ai(id)), since });
+      } catch {
+        // the next reconnect or reload shows the truth
+      }
+    },
+    [api],
+  );
+
+  const onMessage = useCallback(
+    (message: ServerMessage) => {
+      if (message.type === 'image_processing_progress') {
+        const id = message.image_id;
+        if (message.state === 'ExecutionStarted') {
+          patch(id, { status: 'PROCESSING', ...CLEARED });
+          dispatch({ type: 'progress', id, text: 'started' });
+          if (!known(id)) void fetchUnknown(id);
+        } else {
+          dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
+        }
+      } else if (message.type === 'image_processing_complete') {
+        const id = message.image_id;
+        patch(id, { status: message.status });
+        dispatch({ type: 'progress', id, text: null });
+        if (known(id)) void refreshResults(id);
+        else void fetchUnknown(id);
+      }
+    },
+    [patch, fetchUnknown, refreshResults],
+  );
+
+  const addUploaded = useCallback((meta: ImageMetadata, since: number) => {
+    dispatch({ type: 'upserted', item: listItemFromMetadata(meta), since, position: 'start' });
+  }, []);
+
+  const process = useCallback(
+    async (id: string) => {
+      // Optimistic, and before the request: the socket's messages for this run can only come later.
+      patch(id, { status: 'PROCESSING', ...CLEARED });
+      dispatch({ type: 'progress', id, text: 'requested' });
+      try {
+        await api.process(id);
+      } catch (error) {
+        void reload();
+        throw error;
+      }
+    },
+    [api, patch, reload],
+  );
+
+  const remove = useCallback(
+    async (id: string) => {
+      await api.remove(id);
+      dispatch({ type: 'removed', id });
+    },
+    [api],
+  );
+
+  const currentSeq = useCallback(() => seq.current, []);
+
+  const actions = useMemo(
+    () => ({ reload, loadMore, onMessage, addUploaded, process, remove, currentSeq }),
+    [reload, loadMore, onMessage, addUploaded, process, remove, currentSeq],
+  );
+  return { state, ...actions };
+}
+
+export type GalleryItem = ImageListItem;

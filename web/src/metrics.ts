@@ -1,0 +1,42 @@
+/**
+ * Timings the browser tests read: when a completion message arrived and when its card was rendered
+ * with the results. Epoch milliseconds with sub-millisecond precision (timeOrigin + performance.now()),
+ * so they compare with timestamps taken by another process on the same machine.
+ */
+export interface CompletionSample {
+  image_id: string;
+  status: string;
+  receivedAt: number;
+  renderedAt: number | null;
+}
+
+export interface PharosMetrics {
+  completions: CompletionSample[];
+  socketOpens: number;
+}
+
+declare global {
+  interface Window {
+    __pharosMetrics?: PharosMetrics;
+  }
+}
+
+export const now = () => performance.timeOrigin + performance.now();
+
+const metrics: PharosMetrics = { completions: [], socketOpens: 0 };
+window.__pharosMetrics = metrics;
+
+export function completionReceived(image_id: string, status: string): void {
+  metrics.completions.push({ image_id, status, receivedAt: now(), renderedAt: null });
+}
+
+/** Called when a card has been committed to the DOM showing a finished photo's results. */
+export function cardRendered(image_id: string): void {
+  for (const sample of metrics.completions) {
+    if (sample.image_id === image_id && sample.renderedAt === null) sample.renderedAt = now();
+  }
+}
+
+export function socketOpened(): void {
+  metrics.socketOpens += 1;
+}
