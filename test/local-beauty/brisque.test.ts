@@ -13,7 +13,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { brisque, type RgbPixels } from '../../src/adapters/local/beauty/brisque.js';
+import { aggdFit, aggdFitScale } from '../../src/adapters/local/beauty/aggd.js';
+import { brisque, mscn, type RgbPixels } from '../../src/adapters/local/beauty/brisque.js';
+import {
+  gaussianBlur,
+  gaussianKernel,
+  grayFromRgb,
+  toUnitFloat,
+} from '../../src/adapters/local/beauty/opencv-ops.js';
 import { loadBrisqueModel, parseBrisqueModel } from '../../src/adapters/local/beauty/yaml-model.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -66,11 +73,42 @@ describe('BRISQUE model files', () => {
   });
 
   it('rejects files that are not an OpenCV RBF epsilon-SVR', () => {
-    const range = readFileSync(new URL('../../models/brisque/brisque_range_live.yml', import.meta.url), 'utf8');
+    const range = readFileSync(
+      new URL('../../models/brisque/brisque_range_live.yml', import.meta.url),
+      'utf8',
+    );
     const svm = readFileSync(new URL('../../models/brisque/brisque_model_live.yml', import.meta.url), 'utf8');
     expect(() => parseBrisqueModel(svm.replace('type: RBF', 'type: LINEAR'), range)).toThrow();
     expect(() => parseBrisqueModel(svm, range.replace('rows: 2', 'rows: 3'))).toThrow();
     expect(() => parseBrisqueModel('%YAML:1.0\n---\nfoo: 1\n', range)).toThrow();
+  });
+});
+
+describe('BRISQUE building blocks', () => {
+  it('fused MSCN equals the step-by-step OpenCV recipe built from gaussianBlur', async () => {
+    const p = await decodeLikeImread(`${fixtures}photos/derived-underexposed-street-leuven.jpg`);
+    const x = toUnitFloat(grayFromRgb(p.data, p.width, p.height, p.channels), p.width, p.height);
+    const kernel = gaussianKernel(7, 7 / 6);
+    const mu = gaussianBlur(x, kernel).data;
+    const sq = gaussianBlur({ ...x, data: x.data.map((v) => v * v) }, kernel).data;
+    const f = Math.fround;
+    const expected = x.data.map((v, i) => {
+      const sigma = f(f(Math.sqrt(f(sq[i]! - f(mu[i]! * mu[i]!)))) + f(1 / 255));
+      const r = f(v - mu[i]!) / sigma;
+      return Number.isNaN(r) ? 0 : r;
+    });
+    const fused = mscn(x).data;
+    // This photo has flat areas where float rounding makes the variance negative (OpenCV: NaN).
+    expect(sq.some((v, i) => f(v - f(mu[i]! * mu[i]!)) < 0)).toBe(true);
+    expect(Buffer.from(fused.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    // The one-pass fit equals separate fits of the MSCN plane and of an explicit product plane.
+    const [self, right] = aggdFitScale(fused, x.width, x.height);
+    expect(self).toEqual(aggdFit(fused));
+    const product = new Float32Array(fused.length);
+    for (let i = 0; i < fused.length; i++)
+      if ((i + 1) % x.width !== 0) product[i] = fused[i]! * fused[i + 1]!;
+    expect(right!.gamma).toBe(aggdFit(product).gamma);
+    expect(right!.leftSigma).toBeCloseTo(aggdFit(product).leftSigma, 12);
   });
 });
 
@@ -105,5 +143,4 @@ describe('BRISQUE matches OpenCV', () => {
     );
     expect(Math.abs(worst.ts - worst.cv)).toBeLessThanOrEqual(1);
   });
-
 });

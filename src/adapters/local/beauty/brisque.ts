@@ -14,67 +14,156 @@
  *  3. Scale each feature to [-1, 1] with the model's range, evaluate the RBF epsilon-SVR, and
  *     clamp to [0, 100] (0 = best quality, 100 = worst).
  */
-import { aggdFit, tgamma } from './aggd.js';
-import { gaussianBlur, gaussianKernel, grayFromRgb, resizeCubic, toUnitFloat, type Plane } from './opencv-ops.js';
+import { aggdFitScale, tgamma, type AggdFit } from './aggd.js';
+import { gaussianKernel, grayFromRgb, resizeCubic, toUnitFloat, type Plane } from './opencv-ops.js';
 import { predictSvr } from './svr.js';
 import type { BrisqueModel } from './yaml-model.js';
 
 const f32 = Math.fround;
 const KERNEL = gaussianKernel(7, 7 / 6);
 const C = f32(1 / 255);
-/** (row, column) offsets of the paired neighbour: H, V, D1, D2 (OpenCV's `shifts`). */
-const SHIFTS: ReadonlyArray<readonly [number, number]> = [
-  [0, 1],
-  [1, 0],
-  [1, 1],
-  [-1, 1],
-];
 
-/** Mean-subtracted contrast-normalised coefficients of a float plane. */
-export function mscn(image: Plane): Plane {
+/**
+ * Four float planes of the image's size are all BRISQUE needs. For working-size images they are
+ * kept between calls (scoring is synchronous, so calls cannot interleave): allocating ~12 MB of
+ * fresh typed arrays per photo costs more than the arithmetic. Bigger images get their own.
+ */
+const POOL_MAX_PIXELS = 1_600_000;
+const pool: Float32Array[] = [];
+
+function planes(n: number): [Float32Array, Float32Array, Float32Array, Float32Array] {
+  const get = (i: number): Float32Array => {
+    if (n > POOL_MAX_PIXELS) return new Float32Array(n);
+    if (!pool[i] || pool[i].length < n) pool[i] = new Float32Array(n);
+    return pool[i].subarray(0, n);
+  };
+  return [get(0), get(1), get(2), get(3)];
+}
+
+/**
+ * Mean-subtracted contrast-normalised coefficients of `image`, written into `out` (which must not
+ * be `image.data`); `sig` and `scratch` are work buffers of the same size.
+ *
+ *   mu = blur(I), sigma = sqrt(blur(I*I) - mu*mu) + 1/255, MSCN = (I - mu) / sigma
+ *
+ * Both blurs are `gaussianBlur` (same float operations, same order); here they run fused in one
+ * pass over the rows and one over the columns, which is markedly faster than two separate blurs.
+ */
+export function mscn(
+  image: Plane,
+  out: Float32Array = new Float32Array(image.data.length),
+  sig: Float32Array = new Float32Array(image.data.length),
+  scratch: Float32Array = new Float32Array(image.data.length),
+): Plane {
   const { width, height, data: x } = image;
-  const mu = gaussianBlur(image, KERNEL).data;
-  const sq = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) sq[i] = x[i]! * x[i]!;
-  const blurredSq = gaussianBlur({ width, height, data: sq }, KERNEL).data;
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const m = mu[i]!;
-    // float: (blur(I^2) - mu^2) may round below zero on flat areas; sqrt then gives NaN, as in OpenCV.
-    const sigma = f32(f32(Math.sqrt(f32(blurredSq[i]! - f32(m * m)))) + C);
-    out[i] = f32(x[i]! - m) / sigma;
+  const [k0, k1, k2, k3, k4, k5, k6] = KERNEL as unknown as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // Row pass: blur(I) into `out`, blur(I*I) into `scratch` (both are rows-only sums here).
+  const pv = new Float32Array(width + 6);
+  const pq = new Float32Array(width + 6);
+  for (let y = 0; y < height; y++) {
+    const base = y * width;
+    for (let i = 0; i < width; i++) {
+      const v = x[base + i]!;
+      pv[i + 3] = v;
+      pq[i + 3] = v * v;
+    }
+    // BORDER_REPLICATE: three copies of the edge pixels on each side.
+    pv[0] = pv[1] = pv[2] = pv[3]!;
+    pq[0] = pq[1] = pq[2] = pq[3]!;
+    pv[width + 3] = pv[width + 4] = pv[width + 5] = pv[width + 2]!;
+    pq[width + 3] = pq[width + 4] = pq[width + 5] = pq[width + 2]!;
+    for (let i = 0; i < width; i++) {
+      let a = f32(pv[i]! * k0);
+      let b = f32(pq[i]! * k0);
+      a = f32(pv[i + 1]! * k1 + a);
+      b = f32(pq[i + 1]! * k1 + b);
+      a = f32(pv[i + 2]! * k2 + a);
+      b = f32(pq[i + 2]! * k2 + b);
+      a = f32(pv[i + 3]! * k3 + a);
+      b = f32(pq[i + 3]! * k3 + b);
+      a = f32(pv[i + 4]! * k4 + a);
+      b = f32(pq[i + 4]! * k4 + b);
+      a = f32(pv[i + 5]! * k5 + a);
+      b = f32(pq[i + 5]! * k5 + b);
+      out[base + i] = pv[i + 6]! * k6 + a;
+      scratch[base + i] = pq[i + 6]! * k6 + b;
+    }
+  }
+  // Column pass for blur(I): `out` (row sums) -> `sig`, which then holds mu.
+  const clampRow = (r: number) => Math.min(height - 1, Math.max(0, r)) * width;
+  for (let y = 0; y < height; y++) {
+    const m3 = clampRow(y - 3);
+    const m2 = clampRow(y - 2);
+    const m1 = clampRow(y - 1);
+    const c = y * width;
+    const p1 = clampRow(y + 1);
+    const p2 = clampRow(y + 2);
+    const p3 = clampRow(y + 3);
+    for (let i = 0; i < width; i++) {
+      let a = f32(out[c + i]! * k3);
+      a = f32(f32(out[p1 + i]! + out[m1 + i]!) * k4 + a);
+      a = f32(f32(out[p2 + i]! + out[m2 + i]!) * k5 + a);
+      sig[c + i] = f32(out[p3 + i]! + out[m3 + i]!) * k6 + a;
+    }
+  }
+  // `sig` now holds mu; `out` (row-blurred I) is free. Column-filter the squares and finish.
+  for (let y = 0; y < height; y++) {
+    const m3 = clampRow(y - 3);
+    const m2 = clampRow(y - 2);
+    const m1 = clampRow(y - 1);
+    const c = y * width;
+    const p1 = clampRow(y + 1);
+    const p2 = clampRow(y + 2);
+    const p3 = clampRow(y + 3);
+    for (let i = 0; i < width; i++) {
+      let b = f32(scratch[c + i]! * k3);
+      b = f32(f32(scratch[p1 + i]! + scratch[m1 + i]!) * k4 + b);
+      b = f32(f32(scratch[p2 + i]! + scratch[m2 + i]!) * k5 + b);
+      const blurredSq = f32(f32(scratch[p3 + i]! + scratch[m3 + i]!) * k6 + b);
+      const m = sig[c + i]!;
+      // float: blur(I^2) - mu^2 may round below zero on flat areas; sqrt then gives NaN, as in OpenCV.
+      const sigma = f32(f32(Math.sqrt(f32(blurredSq - f32(m * m)))) + C);
+      const v = f32(x[c + i]! - m) / sigma;
+      // NaN (negative variance from rounding) is stored as 0: OpenCV's AGGD fit counts it as 0.
+      out[c + i] = v === v ? v : 0;
+    }
   }
   return { width, height, data: out };
 }
 
-function pairedProduct(m: Plane, dy: number, dx: number): Float32Array {
-  const { width, height, data } = m;
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < height; y++) {
-    const yy = y + dy;
-    if (yy < 0 || yy >= height) continue; // zero row
-    for (let x = 0; x < width - dx; x++) out[y * width + x] = data[y * width + x]! * data[yy * width + x + dx]!;
+function scaleFeatures(m: Plane, features: number[]): void {
+  const [fit, ...pairs] = aggdFitScale(m.data, m.width, m.height) as [AggdFit, ...AggdFit[]];
+  features.push(fit.gamma, (fit.leftSigma ** 2 + fit.rightSigma ** 2) / 2);
+  for (const p of pairs) {
+    const g = p.gamma;
+    const constant = Math.sqrt(tgamma(1 / g)) / Math.sqrt(tgamma(3 / g));
+    const mean = (p.rightSigma - p.leftSigma) * (tgamma(2 / g) / tgamma(1 / g)) * constant;
+    features.push(g, mean, p.leftSigma ** 2, p.rightSigma ** 2);
   }
-  return out;
 }
 
-/** The 36 BRISQUE features of a float32 gray plane in [0, 1] (OpenCV's `ComputeBrisqueFeature`). */
-export function brisqueFeaturesFromPlane(gray: Plane): Float32Array {
+/** The 36 BRISQUE features of an 8-bit gray image (OpenCV's `ComputeBrisqueFeature`). */
+export function brisqueFeatures(gray: Uint8Array, width: number, height: number): Float32Array {
+  const n = width * height;
+  const [p0, p1, p2, p3] = planes(n);
   const features: number[] = [];
-  for (let scale = 1; scale <= 2; scale++) {
-    const divisor = 2 ** (scale - 1);
-    const scaled = resizeCubic(gray, Math.trunc(gray.width / divisor), Math.trunc(gray.height / divisor));
-    const m = mscn(scaled);
-    const fit = aggdFit(m.data);
-    features.push(fit.gamma, (fit.leftSigma ** 2 + fit.rightSigma ** 2) / 2);
-    for (const [dy, dx] of SHIFTS) {
-      const p = aggdFit(pairedProduct(m, dy, dx));
-      const g = p.gamma;
-      const constant = Math.sqrt(tgamma(1 / g)) / Math.sqrt(tgamma(3 / g));
-      const mean = (p.rightSigma - p.leftSigma) * (tgamma(2 / g) / tgamma(1 / g)) * constant;
-      features.push(g, mean, p.leftSigma ** 2, p.rightSigma ** 2);
-    }
-  }
+  // Scale 1: OpenCV's resize to the same size is a copy, so work on the converted plane directly.
+  const x1 = toUnitFloat(gray, width, height, p0);
+  scaleFeatures(mscn(x1, p1, p2, p3), features);
+  // Scale 2: int(w/2) x int(h/2), bicubic.
+  const w2 = Math.trunc(width / 2);
+  const h2 = Math.trunc(height / 2);
+  const n2 = w2 * h2;
+  const x2 = resizeCubic(x1, w2, h2, p3.subarray(0, height * w2), p2.subarray(0, n2));
+  scaleFeatures(mscn(x2, p1.subarray(0, n2), p0.subarray(0, n2), p3.subarray(0, n2)), features);
   return Float32Array.from(features);
 }
 
@@ -101,8 +190,20 @@ export function brisque(pixels: RgbPixels, model: BrisqueModel): BrisqueResult {
   if (width < BRISQUE_MIN_SIDE || height < BRISQUE_MIN_SIDE) {
     throw new RangeError(`BRISQUE needs at least ${BRISQUE_MIN_SIDE}x${BRISQUE_MIN_SIDE} pixels`);
   }
-  const gray = toUnitFloat(grayFromRgb(data, width, height, channels), width, height);
-  const features = brisqueFeaturesFromPlane(gray);
+  return brisqueFromGray(grayFromRgb(data, width, height, channels), width, height, model);
+}
+
+/** BRISQUE for an 8-bit gray image already converted with OpenCV's BGR2GRAY weights. */
+export function brisqueFromGray(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+  model: BrisqueModel,
+): BrisqueResult {
+  if (width < BRISQUE_MIN_SIDE || height < BRISQUE_MIN_SIDE) {
+    throw new RangeError(`BRISQUE needs at least ${BRISQUE_MIN_SIDE}x${BRISQUE_MIN_SIDE} pixels`);
+  }
+  const features = brisqueFeatures(gray, width, height);
   const raw = predictSvr(model, features);
   return { score: Math.min(Math.max(raw, 0), 100), features };
 }

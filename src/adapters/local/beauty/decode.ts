@@ -7,8 +7,8 @@
 import sharp from 'sharp';
 import type { RgbPixels } from './brisque.js';
 
-/** Longest side of the working image (BRISQUE's LIVE model was trained on ~768x512 photos). */
-export const WORKING_MAX_SIDE = 1024;
+/** Longest side of the working image: the LIVE database BRISQUE was trained on is 768x512 photos. */
+export const WORKING_MAX_SIDE = 768;
 
 export interface DecodedPhoto {
   /** 8-bit sRGB, 3 channels, at most `WORKING_MAX_SIDE` on the longest side. */
@@ -18,7 +18,10 @@ export interface DecodedPhoto {
   originalHeight: number;
 }
 
-export async function decodeForScoring(bytes: Uint8Array, maxSide: number = WORKING_MAX_SIDE): Promise<DecodedPhoto> {
+export async function decodeForScoring(
+  bytes: Uint8Array,
+  maxSide: number = WORKING_MAX_SIDE,
+): Promise<DecodedPhoto> {
   const input = sharp(bytes, { failOn: 'error' });
   const meta = await input.metadata();
   const originalWidth = meta.autoOrient?.width ?? meta.width;

@@ -9,7 +9,11 @@ import { decodeForScoring, WORKING_MAX_SIDE } from './decode.js';
 import { scoreBeautyFromPixels } from './score.js';
 import { loadBrisqueModel } from './yaml-model.js';
 
-export const LOCAL_BEAUTY_PROVENANCE = { provider: 'local', model: 'brisque-live+aesthetics', version: '1' } as const;
+export const LOCAL_BEAUTY_PROVENANCE = {
+  provider: 'local',
+  model: 'brisque-live+aesthetics',
+  version: '1',
+} as const;
 
 export interface LocalBeautyOptions {
   /** Directory holding brisque_model_live.yml and brisque_range_live.yml; defaults to models/brisque. */
@@ -47,7 +51,7 @@ export function createLocalBeautyScorer(options: LocalBeautyOptions = {}): Beaut
 }
 
 export { scoreBeautyFromPixels, type BeautyRaw, type PixelBeauty, type ScoreOptions } from './score.js';
-export { brisque, brisqueFeaturesFromPlane, type RgbPixels, type BrisqueResult } from './brisque.js';
+export { brisque, brisqueFromGray, brisqueFeatures, type RgbPixels, type BrisqueResult } from './brisque.js';
 export { decodeForScoring, WORKING_MAX_SIDE, type DecodedPhoto } from './decode.js';
 export { FORMULA_VERSION, WEIGHTS, beautyComponents, combine, type BeautyComponents } from './formula.js';
 export { computeSignals, type PixelSignals } from './signals.js';

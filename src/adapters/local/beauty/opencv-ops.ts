@@ -24,7 +24,8 @@ const f32 = Math.fround;
  */
 export function grayFromRgb(pixels: Uint8Array, width: number, height: number, channels: number): Uint8Array {
   const n = width * height;
-  if (pixels.length < n * channels) throw new RangeError('pixel buffer is smaller than width*height*channels');
+  if (pixels.length < n * channels)
+    throw new RangeError('pixel buffer is smaller than width*height*channels');
   if (channels === 1 || channels === 2) {
     // 1 = gray, 2 = gray + alpha: OpenCV's imread(IMREAD_COLOR) replicates gray, so gray stays gray.
     const out = new Uint8Array(n);
@@ -40,10 +41,11 @@ export function grayFromRgb(pixels: Uint8Array, width: number, height: number, c
 }
 
 /** `Mat::convertTo(CV_32F, 1/255)`: OpenCV multiplies by the float32 scale. */
-export function toUnitFloat(gray: Uint8Array, width: number, height: number): Plane {
+export function toUnitFloat(gray: Uint8Array, width: number, height: number, out?: Float32Array): Plane {
   const scale = f32(1 / 255);
-  const data = new Float32Array(width * height);
-  for (let i = 0; i < data.length; i++) data[i] = gray[i]! * scale;
+  const n = width * height;
+  const data = out ?? new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = gray[i]! * scale;
   return { width, height, data };
 }
 
@@ -78,16 +80,27 @@ function cubicTaps(srcSize: number, dstSize: number): { index: Int32Array; weigh
   return { index, weights };
 }
 
-/** `cv::resize(src, dst, size, 0, 0, INTER_CUBIC)` for a float32 plane. Same size is a copy. */
-export function resizeCubic(src: Plane, dstWidth: number, dstHeight: number): Plane {
+/**
+ * `cv::resize(src, dst, size, 0, 0, INTER_CUBIC)` for a float32 plane. Same size is a copy.
+ * `scratch` (>= src.height * dstWidth) and `out` (>= dstWidth * dstHeight) may be supplied to avoid
+ * allocation; neither may overlap `src`.
+ */
+export function resizeCubic(
+  src: Plane,
+  dstWidth: number,
+  dstHeight: number,
+  scratch?: Float32Array,
+  out: Float32Array = new Float32Array(dstWidth * dstHeight),
+): Plane {
   if (dstWidth === src.width && dstHeight === src.height) {
-    return { width: dstWidth, height: dstHeight, data: src.data.slice() };
+    out.set(src.data.subarray(0, dstWidth * dstHeight));
+    return { width: dstWidth, height: dstHeight, data: out };
   }
   const xs = cubicTaps(src.width, dstWidth);
   const ys = cubicTaps(src.height, dstHeight);
 
   // Horizontal pass on every source row, then the vertical pass (OpenCV buffers rows the same way).
-  const horiz = new Float32Array(src.height * dstWidth);
+  const horiz = scratch ?? new Float32Array(src.height * dstWidth);
   const s = src.data;
   for (let y = 0; y < src.height; y++) {
     const row = y * src.width;
@@ -103,7 +116,6 @@ export function resizeCubic(src: Plane, dstWidth: number, dstHeight: number): Pl
       horiz[outRow + d] = v;
     }
   }
-  const out = new Float32Array(dstWidth * dstHeight);
   const simdEnd = dstWidth - (dstWidth % 4);
   for (let d = 0; d < dstHeight; d++) {
     const t = d * 4;
@@ -151,12 +163,26 @@ export function gaussianKernel(n: number, sigma: number): Float32Array {
  * matters here: on flat areas `blur(I^2) - blur(I)^2` is a few ulps either side of zero, and
  * OpenCV's MSCN is NaN (then counted as zero) exactly where it comes out negative.
  */
-export function gaussianBlur(src: Plane, kernel: Float32Array): Plane {
+export function gaussianBlur(
+  src: Plane,
+  kernel: Float32Array,
+  scratch: Float32Array = new Float32Array(src.width * src.height),
+  out: Float32Array = new Float32Array(src.width * src.height),
+): Plane {
+  // `out` may be `src.data` (the row pass reads src fully before the column pass writes out).
   if (kernel.length !== 7) throw new RangeError('gaussianBlur is specialised for 7-tap kernels');
   const { width, height } = src;
   const s = src.data;
-  const [k0, k1, k2, k3, k4, k5, k6] = kernel as unknown as [number, number, number, number, number, number, number];
-  const rows = new Float32Array(width * height);
+  const [k0, k1, k2, k3, k4, k5, k6] = kernel as unknown as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const rows = scratch;
   const padded = new Float32Array(width + 6);
   for (let y = 0; y < height; y++) {
     const base = y * width;
@@ -175,7 +201,6 @@ export function gaussianBlur(src: Plane, kernel: Float32Array): Plane {
       rows[base + x] = padded[x + 6]! * k6 + acc;
     }
   }
-  const out = new Float32Array(width * height);
   const clampRow = (y: number) => Math.min(height - 1, Math.max(0, y)) * width;
   for (let y = 0; y < height; y++) {
     const m3 = clampRow(y - 3);

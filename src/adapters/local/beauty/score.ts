@@ -1,5 +1,6 @@
 /** Pure scoring: decoded pixels in, beauty score and its raw components out. No I/O beyond the cached model. */
-import { brisque, BRISQUE_MIN_SIDE, type RgbPixels } from './brisque.js';
+import { brisqueFromGray, BRISQUE_MIN_SIDE, type RgbPixels } from './brisque.js';
+import { grayFromRgb } from './opencv-ops.js';
 import { beautyComponents, combine, FORMULA_VERSION, type BeautyComponents } from './formula.js';
 import { computeSignals, type PixelSignals } from './signals.js';
 import { loadBrisqueModel, type BrisqueModel } from './yaml-model.js';
@@ -40,9 +41,12 @@ export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions =
   const originalHeight = options.originalHeight ?? height;
   const model = options.model ?? loadBrisqueModel();
 
+  const gray = grayFromRgb(data, width, height, channels);
   const brisqueScore =
-    width >= BRISQUE_MIN_SIDE && height >= BRISQUE_MIN_SIDE ? brisque(pixels, model).score : 100;
-  const signals = computeSignals(data, width, height, channels);
+    width >= BRISQUE_MIN_SIDE && height >= BRISQUE_MIN_SIDE
+      ? brisqueFromGray(gray, width, height, model).score
+      : 100;
+  const signals = computeSignals(data, width, height, channels, gray);
   const components = beautyComponents({
     brisque: brisqueScore,
     signals,

@@ -32,10 +32,18 @@ export interface PixelSignals {
   composition: number;
 }
 
-/** Computes all signals. `pixels` is interleaved 8-bit gray/RGB(A); `channels` 1-4. */
-export function computeSignals(pixels: Uint8Array, width: number, height: number, channels: number): PixelSignals {
+/**
+ * Computes all signals. `pixels` is interleaved 8-bit gray/RGB(A); `channels` 1-4. `gray` (BT.601
+ * luma, as `grayFromRgb` makes it) can be passed in when the caller already has it.
+ */
+export function computeSignals(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  gray: Uint8Array = grayFromRgb(pixels, width, height, channels),
+): PixelSignals {
   const n = width * height;
-  const gray = grayFromRgb(pixels, width, height, channels);
 
   // Luma histogram: mean, spread, percentiles, clipping.
   const hist = new Float64Array(256);
@@ -136,9 +144,15 @@ export function immerkaerNoise(gray: Uint8Array, width: number, height: number):
       const up = i - width;
       const down = i + width;
       const v =
-        gray[up - 1]! - 2 * gray[up]! + gray[up + 1]! -
-        2 * gray[i - 1]! + 4 * gray[i]! - 2 * gray[i + 1]! +
-        gray[down - 1]! - 2 * gray[down]! + gray[down + 1]!;
+        gray[up - 1]! -
+        2 * gray[up]! +
+        gray[up + 1]! -
+        2 * gray[i - 1]! +
+        4 * gray[i]! -
+        2 * gray[i + 1]! +
+        gray[down - 1]! -
+        2 * gray[down]! +
+        gray[down + 1]!;
       acc += Math.abs(v);
     }
   }
@@ -146,7 +160,11 @@ export function immerkaerNoise(gray: Uint8Array, width: number, height: number):
 }
 
 /** 2x2 box average (drops a trailing odd row/column). */
-function halve(gray: Uint8Array, width: number, height: number): { data: Float32Array; width: number; height: number } {
+function halve(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+): { data: Float32Array; width: number; height: number } {
   const w = width >> 1;
   const h = height >> 1;
   const out = new Float32Array(w * h);
@@ -154,7 +172,8 @@ function halve(gray: Uint8Array, width: number, height: number): { data: Float32
     const r0 = 2 * y * width;
     const r1 = r0 + width;
     for (let x = 0; x < w; x++) {
-      out[y * w + x] = (gray[r0 + 2 * x]! + gray[r0 + 2 * x + 1]! + gray[r1 + 2 * x]! + gray[r1 + 2 * x + 1]!) / 4;
+      out[y * w + x] =
+        (gray[r0 + 2 * x]! + gray[r0 + 2 * x + 1]! + gray[r1 + 2 * x]! + gray[r1 + 2 * x + 1]!) / 4;
     }
   }
   return { data: out, width: w, height: h };
@@ -176,7 +195,7 @@ export function sharpnessIndex(gray: Uint8Array, width: number, height: number):
       const i = y * w + x;
       const gx = data[i + 1]! - data[i - 1]!;
       const gy = data[i + w]! - data[i - w]!;
-      const mag = Math.min(1023, Math.round(2 * Math.hypot(gx, gy)));
+      const mag = Math.min(1023, Math.round(2 * Math.sqrt(gx * gx + gy * gy)));
       hist[mag]!++;
       count++;
     }
@@ -190,41 +209,38 @@ export function sharpnessIndex(gray: Uint8Array, width: number, height: number):
 }
 
 /**
- * Rule-of-thirds proxy. Edge energy (|dx| + |dy| of luma) is summed on a coarse grid; its
- * centroid's distance to the nearest of the four thirds intersections or the centre is turned into
- * 0..1 (1 = on a point), then blended towards a neutral 0.5 by how spread out the energy is.
+ * Rule-of-thirds proxy. Edge energy e = |dx| + |dy| of luma gives a centroid and an energy-weighted
+ * spread around it (normalised coordinates). The centroid's distance to the nearest of the four
+ * thirds intersections or the centre becomes 0..1 (1 = on a point), blended towards a neutral 0.5
+ * by how spread out the energy is (uniform texture: RMS spread ~0.41 -> fully neutral).
  */
 export function composition(gray: Uint8Array, width: number, height: number): number {
   if (width < 3 || height < 3) return 0.5;
   let total = 0;
-  let cx = 0;
-  let cy = 0;
-  let spread = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
   for (let y = 1; y < height - 1; y++) {
     const row = y * width;
+    const v = y / height;
+    let rowTotal = 0;
     for (let x = 1; x < width - 1; x++) {
       const i = row + x;
       const e = Math.abs(gray[i + 1]! - gray[i - 1]!) + Math.abs(gray[i + width]! - gray[i - width]!);
-      total += e;
-      cx += e * x;
-      cy += e * y;
+      const u = x / width;
+      rowTotal += e;
+      sx += e * u;
+      sxx += e * u * u;
     }
+    total += rowTotal;
+    sy += rowTotal * v;
+    syy += rowTotal * v * v;
   }
   if (total === 0) return 0.5;
-  cx /= total * width;
-  cy /= total * height;
-  for (let y = 1; y < height - 1; y += 2) {
-    const row = y * width;
-    const dy = y / height - cy;
-    for (let x = 1; x < width - 1; x += 2) {
-      const i = row + x;
-      const e = Math.abs(gray[i + 1]! - gray[i - 1]!) + Math.abs(gray[i + width]! - gray[i - width]!);
-      const dx = x / width - cx;
-      spread += e * (dx * dx + dy * dy);
-    }
-  }
-  // Energy-weighted RMS distance from the centroid, relative to a uniform spread (~0.41).
-  const rmsSpread = Math.sqrt(spread / (total / 4));
+  const cx = sx / total;
+  const cy = sy / total;
+  const rmsSpread = Math.sqrt(Math.max(0, sxx / total - cx * cx + syy / total - cy * cy));
   const focus = Math.max(0, Math.min(1, 1 - rmsSpread / 0.41));
   const points: ReadonlyArray<readonly [number, number]> = [
     [1 / 3, 1 / 3],

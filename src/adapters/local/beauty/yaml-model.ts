@@ -67,7 +67,12 @@ const svmSchema = z.object({
 });
 
 const rangeSchema = z.object({
-  range: z.object({ rows: z.literal(2), cols: z.number().int().positive(), dt: z.literal('f'), data: numberList }),
+  range: z.object({
+    rows: z.literal(2),
+    cols: z.number().int().positive(),
+    dt: z.literal('f'),
+    data: numberList,
+  }),
 });
 
 /** Builds the model from the two files' text (pure; used by `loadBrisqueModel` and tests). */
@@ -79,8 +84,10 @@ export function parseBrisqueModel(modelYaml: string, rangeYaml: string): Brisque
   const svCount = svm.sv_total;
 
   if (svm.support_vectors.length !== svCount) throw new Error(`expected ${svCount} support vectors`);
-  if (df.sv_count !== svCount || df.alpha.length !== svCount) throw new Error('decision function size mismatch');
-  if (df.index && df.index.some((v, i) => v !== i)) throw new Error('compressed SVM indices are not supported');
+  if (df.sv_count !== svCount || df.alpha.length !== svCount)
+    throw new Error('decision function size mismatch');
+  if (df.index && df.index.some((v, i) => v !== i))
+    throw new Error('compressed SVM indices are not supported');
   if (range.cols !== varCount || range.data.length !== 2 * varCount) throw new Error('range size mismatch');
 
   const supportVectors = new Float32Array(svCount * varCount);
@@ -108,7 +115,8 @@ export function defaultModelDir(): string {
     const candidate = join(dir, 'models', 'brisque');
     if (existsSync(join(candidate, MODEL_FILE))) return candidate;
     const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error(`models/brisque/${MODEL_FILE} not found above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`models/brisque/${MODEL_FILE} not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
