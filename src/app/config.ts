@@ -42,14 +42,39 @@ const schema = z
     OIDC_ISSUER: z.string().url().optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: z.string().url().optional(),
-    PHAROS_STORAGE: z.enum(['fs']).default('fs'),
+    PHAROS_STORAGE: z.enum(['fs', 's3']).default('fs'),
     PHAROS_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
       .default('pharos-photos'),
-    PHAROS_QUEUE: z.enum(['pgboss']).default('pgboss'),
-    PHAROS_STATUS: z.enum(['postgres']).default('postgres'),
-    PHAROS_NOTIFIER: z.enum(['postgres']).default('postgres'),
+    PHAROS_QUEUE: z.enum(['pgboss', 'sqs']).default('pgboss'),
+    PHAROS_STATUS: z.enum(['postgres', 'dynamodb']).default('postgres'),
+    PHAROS_NOTIFIER: z.enum(['postgres', 'sns']).default('postgres'),
+    // AWS adapters: region, credentials and endpoints come from the SDK's standard variables.
+    PHAROS_SQS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'may hold only letters, digits, - and _').default('pharos-'),
+    PHAROS_SQS_WAIT_SECONDS: int(0, 20).default(20),
+    PHAROS_SQS_VISIBILITY_SECONDS: int(5, 43_200).default(60),
+    PHAROS_DYNAMODB_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a valid DynamoDB table name').default('pharos-image-status'),
+    PHAROS_SNS_TOPIC_ARN: z.string().regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[A-Za-z0-9_-]+$/, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)').optional(),
+    PHAROS_REKOGNITION_MAX_LABELS: int(1, 1000).default(25),
+    PHAROS_REKOGNITION_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(55),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    PHAROS_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    PHAROS_OPENAI_VISION: bool.default(false),
+    PHAROS_OPENAI_PRICE_PER_MTOKENS: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'must be "input,output" in USD per million tokens, e.g. "0.15,0.60"')
+      .optional(),
+    PHAROS_SAGEMAKER_ENDPOINT: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name').optional(),
+    PHAROS_SAGEMAKER_MODEL_ID: z.string().min(1).optional(),
+    PHAROS_SAGEMAKER_LABEL: z.string().min(1).optional(),
+    PHAROS_SAGEMAKER_SCALE: z.enum(['0-1', '0-10', '0-100']).optional(),
+    PHAROS_BEAUTY_URL: z.string().url().optional(),
+    PHAROS_BEAUTY_API_KEY: z.string().min(1).optional(),
+    PHAROS_BEAUTY_MODEL_ID: z.string().min(1).optional(),
+    PHAROS_BEAUTY_LABEL: z.string().min(1).optional(),
+    PHAROS_BEAUTY_SCALE: z.enum(['0-1', '0-10', '0-100']).optional(),
     PHAROS_WORKER_BATCH: int(1, 64).default(4),
     PHAROS_QUEUE_SUPERVISE_SECONDS: int(1, 3600).default(10),
     // Test and benchmark knobs: scale the definition's retry delays and state timeouts.
@@ -59,6 +84,25 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
+    const need = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (env.PHAROS_DESCRIBER.includes('openai') && !env.OPENAI_API_KEY) {
+      need('OPENAI_API_KEY', 'is required when PHAROS_DESCRIBER includes openai (any non-empty key for a local OpenAI-compatible server)');
+    }
+    if (env.PHAROS_BEAUTY.includes('sagemaker')) {
+      if (!env.PHAROS_SAGEMAKER_ENDPOINT) need('PHAROS_SAGEMAKER_ENDPOINT', 'is required when PHAROS_BEAUTY includes sagemaker (the endpoint name)');
+      if (!env.PHAROS_SAGEMAKER_LABEL && !env.PHAROS_SAGEMAKER_SCALE) {
+        need('PHAROS_SAGEMAKER_LABEL', 'or PHAROS_SAGEMAKER_SCALE is required with PHAROS_BEAUTY=sagemaker: the label for [{"label","score"}] answers (e.g. aesthetic), or the scale of {"beauty_score"} (0-1, 0-10, 0-100)');
+      }
+    }
+    if (env.PHAROS_BEAUTY.includes('http')) {
+      if (!env.PHAROS_BEAUTY_URL) need('PHAROS_BEAUTY_URL', 'is required when PHAROS_BEAUTY includes http (the model server URL that takes a POSTed JPEG)');
+      if (!env.PHAROS_BEAUTY_LABEL && !env.PHAROS_BEAUTY_SCALE) {
+        need('PHAROS_BEAUTY_LABEL', 'or PHAROS_BEAUTY_SCALE is required with PHAROS_BEAUTY=http: the label for [{"label","score"}] answers, or the scale of {"beauty_score"}');
+      }
+    }
+    if (env.PHAROS_NOTIFIER === 'sns' && !env.PHAROS_SNS_TOPIC_ARN) {
+      need('PHAROS_SNS_TOPIC_ARN', 'is required when PHAROS_NOTIFIER=sns');
+    }
     if (env.PHAROS_AUTH === 'oidc' && !env.OIDC_ISSUER) {
       ctx.addIssue({
         code: 'custom',

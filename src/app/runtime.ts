@@ -11,7 +11,7 @@ import { ImageService } from '../core/image-service.js';
 import type { Logger } from '../core/logger.js';
 import { buildPipeline } from '../core/pipeline.js';
 import { PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
-import type { Clock, JobTicket, ObjectCreatedEvent } from '../core/ports.js';
+import type { Clock, JobTicket, Notifier, ObjectCreatedEvent } from '../core/ports.js';
 import { PipelineRunner } from '../core/runner.js';
 import { createSteps } from '../core/steps.js';
 import { LocalTokenIssuer } from '../adapters/auth/local.js';
@@ -24,16 +24,13 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../adapters/postgr
 import { PostgresExecutionRepository } from '../adapters/postgres/executions-repository.js';
 import { PostgresImageRepository } from '../adapters/postgres/images-repository.js';
 import { migrate } from '../adapters/postgres/migrate.js';
-import { PostgresNotifier } from '../adapters/postgres/notifier.js';
-import { PostgresStatusStore } from '../adapters/postgres/status-store.js';
 import { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
 import { createProviders } from '../adapters/providers/index.js';
 import { parseScript } from '../adapters/providers/scripted/index.js';
-import { PgBossQueue } from '../adapters/queue/pgboss.js';
-import { FileSystemStorage } from '../adapters/storage/filesystem.js';
 import { LocalAuthService } from './auth-service.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { selectRuntimeAdapters } from './runtime-adapters.js';
 import { mountWebUi } from './http/web-ui.js';
 import { WebSocketHub } from './ws-hub.js';
 
@@ -76,17 +73,10 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 
     const images = new PostgresImageRepository(db);
     const executions = new PostgresExecutionRepository(db);
-    const status = new PostgresStatusStore(db);
-    const notifier = new PostgresNotifier(db, databaseUrl, logger);
-    const queue = new PgBossQueue({
-      url: databaseUrl,
-      logger,
-      batchSize: config.PHAROS_WORKER_BATCH,
-      superviseIntervalSeconds: config.PHAROS_QUEUE_SUPERVISE_SECONDS,
-    });
+    // PostgreSQL, the local disk and pg-boss by default; S3, SQS, DynamoDB and SNS by configuration.
+    const { storage: rawStorage, queue, status, notifier } = selectRuntimeAdapters(config, { db, databaseUrl, logger });
     cleanups.push(() => queue.stop());
 
-    const rawStorage = new FileSystemStorage(path.join(config.dataDir, 'objects'), config.PHAROS_BUCKET);
     // S3 → EventBridge → SQS, locally: the upload's put emits Object Created, the router enqueues.
     const router = new EventRouter<ObjectCreatedEvent>([
       {
@@ -104,7 +94,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 
     const providers = await createProviders(
       { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
-      { script: parseScript(config.PHAROS_SCRIPTED) },
+      { script: parseScript(config.PHAROS_SCRIPTED), config },
     );
     const runner = new PipelineRunner({
       definition: buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE }),
@@ -174,7 +164,6 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       if (!mountWebUi(app)) logger.warn({}, 'web UI not built (web/dist missing): serving the API only');
       const hub = new WebSocketHub(verifier, logger);
       await hub.start(notifier);
-      cleanups.push(() => hub.stop());
       const server = await new Promise<Server>((resolve) => {
         const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
       });
@@ -190,6 +179,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
             server.closeAllConnections();
           }),
       );
+      // Cleanups run in reverse: sockets close first, or server.close() would wait on them forever.
+      cleanups.push(() => hub.stop());
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
@@ -203,7 +194,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 }
 
 /** Progress messages and one log line per state transition, with image_id and execution_id. */
-function progressObserver(notifier: PostgresNotifier, logger: Logger) {
+function progressObserver(notifier: Notifier, logger: Logger) {
   const progress = (userId: string, imageId: string, state: string, status: string) =>
     notifier
       .publish({ user_id: userId, message: { type: 'image_processing_progress', image_id: imageId, state, status } })

@@ -4,22 +4,29 @@
  */
 import { beautyScorerChain, describerChain, labelDetectorChain } from '../../core/fallback.js';
 import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
+import type { Config } from '../../app/config.js';
 import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from './scripted/index.js';
+import { cloudBeautyFactories, cloudDescriberFactories, cloudLabelFactories } from './cloud.js';
 
 export interface ProviderContext {
   script: ScriptedScript;
+  /** The validated configuration: cloud providers read their settings from it. */
+  config?: Config;
 }
 
 type Factory<P> = (context: ProviderContext) => P | Promise<P>;
 
 const labelFactories: Record<string, Factory<LabelDetector>> = {
   scripted: (ctx) => new ScriptedLabelDetector(ctx.script.labels),
+  ...cloudLabelFactories,
 };
 const describerFactories: Record<string, Factory<Describer>> = {
   scripted: (ctx) => new ScriptedDescriber(ctx.script.describer),
+  ...cloudDescriberFactories,
 };
 const beautyFactories: Record<string, Factory<BeautyScorer>> = {
   scripted: (ctx) => new ScriptedBeautyScorer(ctx.script.beauty),
+  ...cloudBeautyFactories,
 };
 
 async function build<P>(names: readonly string[], factories: Record<string, Factory<P>>, variable: string, ctx: ProviderContext) {

@@ -1,0 +1,65 @@
+/**
+ * Factories for the cloud providers, read from the validated configuration. Kept apart from the
+ * selection module so that adding a provider there is one spread per step.
+ */
+import type { Config } from '../../app/config.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
+import { RekognitionLabelDetector } from '../aws/rekognition-labels.js';
+import { SageMakerBeautyScorer } from '../aws/sagemaker-beauty.js';
+import { HttpBeautyScorer } from '../http/beauty.js';
+import { OpenAiDescriber } from '../openai/describer.js';
+import { parsePriceOverride } from '../openai/pricing.js';
+
+type CloudFactory<P> = (ctx: { config?: Config }) => P;
+
+function configOf(ctx: { config?: Config }, provider: string): Config {
+  if (!ctx.config) throw new Error(`provider "${provider}" needs the runtime configuration`);
+  return ctx.config;
+}
+
+export const cloudLabelFactories: Record<string, CloudFactory<LabelDetector>> = {
+  rekognition: (ctx) => {
+    const config = configOf(ctx, 'rekognition');
+    return new RekognitionLabelDetector({
+      // Rekognition reads the photo in place only when it really is in S3.
+      source: config.PHAROS_STORAGE === 's3' ? 'S3Object' : 'bytes',
+      maxLabels: config.PHAROS_REKOGNITION_MAX_LABELS,
+      minConfidence: config.PHAROS_REKOGNITION_MIN_CONFIDENCE,
+    });
+  },
+};
+
+export const cloudDescriberFactories: Record<string, CloudFactory<Describer>> = {
+  openai: (ctx) => {
+    const config = configOf(ctx, 'openai');
+    return new OpenAiDescriber({
+      apiKey: config.OPENAI_API_KEY!,
+      baseURL: config.OPENAI_BASE_URL,
+      model: config.PHAROS_OPENAI_MODEL,
+      vision: config.PHAROS_OPENAI_VISION,
+      price: parsePriceOverride(config.PHAROS_OPENAI_PRICE_PER_MTOKENS),
+    });
+  },
+};
+
+export const cloudBeautyFactories: Record<string, CloudFactory<BeautyScorer>> = {
+  sagemaker: (ctx) => {
+    const config = configOf(ctx, 'sagemaker');
+    return new SageMakerBeautyScorer({
+      endpointName: config.PHAROS_SAGEMAKER_ENDPOINT!,
+      modelId: config.PHAROS_SAGEMAKER_MODEL_ID,
+      label: config.PHAROS_SAGEMAKER_LABEL,
+      scale: config.PHAROS_SAGEMAKER_SCALE ?? '0-1',
+    });
+  },
+  http: (ctx) => {
+    const config = configOf(ctx, 'http');
+    return new HttpBeautyScorer({
+      url: config.PHAROS_BEAUTY_URL!,
+      apiKey: config.PHAROS_BEAUTY_API_KEY,
+      modelId: config.PHAROS_BEAUTY_MODEL_ID,
+      label: config.PHAROS_BEAUTY_LABEL,
+      scale: config.PHAROS_BEAUTY_SCALE ?? '0-1',
+    });
+  },
+};
