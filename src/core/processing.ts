@@ -78,7 +78,8 @@ export class ProcessingService {
   private readonly leaseMs: number;
 
   constructor(private readonly deps: ProcessingDependencies) {
-    this.leaseMs = deps.leaseMs ?? 15_000;
+    // Short, often renewed: a dead worker's lease lapses before the queue redelivers its ticket.
+    this.leaseMs = deps.leaseMs ?? 6_000;
   }
 
   /** `POST /images/{id}/process`: status PROCESSING, outputs cleared, execution started and queued. */

@@ -4,6 +4,9 @@
  */
 import { beautyScorerChain, describerChain, labelDetectorChain } from '../../core/fallback.js';
 import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
+import { createLocalBeautyScorer } from '../local/beauty/index.js';
+import { createLocalDescriber } from '../local/describer/index.js';
+import { createLocalLabelDetector } from '../local/labels/index.js';
 import type { Config } from '../../app/config.js';
 import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from './scripted/index.js';
 import { cloudBeautyFactories, cloudDescriberFactories, cloudLabelFactories } from './cloud.js';
@@ -17,14 +20,17 @@ export interface ProviderContext {
 type Factory<P> = (context: ProviderContext) => P | Promise<P>;
 
 const labelFactories: Record<string, Factory<LabelDetector>> = {
+  local: () => createLocalLabelDetector(),
   scripted: (ctx) => new ScriptedLabelDetector(ctx.script.labels),
   ...cloudLabelFactories,
 };
 const describerFactories: Record<string, Factory<Describer>> = {
+  local: () => createLocalDescriber(),
   scripted: (ctx) => new ScriptedDescriber(ctx.script.describer),
   ...cloudDescriberFactories,
 };
 const beautyFactories: Record<string, Factory<BeautyScorer>> = {
+  local: () => createLocalBeautyScorer(),
   scripted: (ctx) => new ScriptedBeautyScorer(ctx.script.beauty),
   ...cloudBeautyFactories,
 };

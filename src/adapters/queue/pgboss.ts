@@ -30,6 +30,8 @@ export class PgBossQueue implements JobQueue {
       connectionString: options.url,
       useListenNotify: true,
       superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+      // The monitor pass is what fails jobs whose worker stopped sending heartbeats (a crash).
+      monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
       application_name: 'pharos-queue',
     });
     this.boss.on('error', (error: Error) => options.logger.error({ err: error }, 'queue error'));
@@ -82,6 +84,10 @@ export class PgBossQueue implements JobQueue {
       {
         batchSize: this.options.batchSize ?? 4,
         pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
+        // NOTIFY wakes us for new jobs only; retries of a crashed worker's job are found by polling.
+        notifyPollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
+        // While batches come back full there is more work: fetch again without waiting.
+        burstWhenBatchFull: true,
         perJobResults: true,
       },
       async (jobs) => {
