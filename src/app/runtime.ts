@@ -10,7 +10,7 @@ import { EventRouter, ticketFromObjectCreated, uploadEventPattern } from '../cor
 import { ImageService } from '../core/image-service.js';
 import type { Logger } from '../core/logger.js';
 import { buildPipeline } from '../core/pipeline.js';
-import { PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
+import { LocalExecutionEngine, PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
 import type { Clock, JobTicket, Notifier, ObjectCreatedEvent } from '../core/ports.js';
 import { PipelineRunner } from '../core/runner.js';
 import { createSteps } from '../core/steps.js';
@@ -113,7 +113,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       observer: progressObserver(notifier, logger),
     });
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-    const processing = new ProcessingService({ images, executions, queue, status, notifier, runner, logger, workerId });
+    const engine = new LocalExecutionEngine(executions, runner, workerId);
+    const processing = new ProcessingService({ images, executions, queue, status, notifier, engine, logger });
 
     if (role !== 'api') {
       await queue.work<JobTicket>(PROCESSING_QUEUE, (job, signal) => processing.handleTicket(job.data, signal));

@@ -62,10 +62,54 @@ export interface ProcessingDependencies {
   queue: JobQueue;
   status: StatusStore;
   notifier: Notifier;
-  runner: PipelineRunner;
+  engine: ExecutionEngine;
   logger: Logger;
-  workerId: string;
-  leaseMs?: number;
+}
+
+/**
+ * Where an execution runs: the local runner in this worker, or an orchestrator it is handed to
+ * (AWS Step Functions, started by name so a duplicate ticket cannot start it twice).
+ */
+export interface ExecutionEngine {
+  launch(executionId: string, signal: AbortSignal, log: Logger): Promise<void>;
+}
+
+/** The local engine: claim the execution's lease, run it with the durable runner, renew while running. */
+export class LocalExecutionEngine implements ExecutionEngine {
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly runner: PipelineRunner,
+    private readonly workerId: string,
+    leaseMs?: number,
+  ) {
+    // Short, often renewed: a dead worker's lease lapses before the queue redelivers its ticket.
+    this.leaseMs = leaseMs ?? 6_000;
+  }
+
+  async launch(executionId: string, signal: AbortSignal, log: Logger): Promise<void> {
+    const { executions, workerId, runner } = this;
+    const claim = await executions.claim(executionId, workerId, this.leaseMs);
+    if (claim === 'finished') {
+      log.info({}, 'execution already finished: duplicate ticket dropped');
+      return;
+    }
+    // Busy: ask the queue to redeliver later; if the holder died, its lease will have lapsed by then.
+    if (claim === 'busy') throw new ExecutionBusyError(executionId);
+    const renewal = setInterval(() => {
+      executions.renew(executionId, workerId, this.leaseMs).catch((error: unknown) => {
+        log.warn({ err: error }, 'lease renewal failed');
+      });
+    }, this.leaseMs / 3);
+    try {
+      const status = await runner.run(executionId, signal);
+      log.info({ status }, 'execution finished');
+    } finally {
+      clearInterval(renewal);
+      await executions.release(executionId, workerId).catch(() => undefined);
+    }
+  }
 }
 
 export class ExecutionBusyError extends PipelineError {
@@ -75,12 +119,7 @@ export class ExecutionBusyError extends PipelineError {
 }
 
 export class ProcessingService {
-  private readonly leaseMs: number;
-
-  constructor(private readonly deps: ProcessingDependencies) {
-    // Short, often renewed: a dead worker's lease lapses before the queue redelivers its ticket.
-    this.leaseMs = deps.leaseMs ?? 6_000;
-  }
+  constructor(private readonly deps: ProcessingDependencies) {}
 
   /** `POST /images/{id}/process`: status PROCESSING, outputs cleared, execution started and queued. */
   async requestProcessing(userId: string, imageId: string): Promise<ExecutionRecord> {
@@ -114,30 +153,7 @@ export class ProcessingService {
       }
       executionId = started.execution.id;
     }
-    await this.runClaimed(executionId, signal, log.child({ execution_id: executionId }));
-  }
-
-  private async runClaimed(executionId: string, signal: AbortSignal, log: Logger): Promise<void> {
-    const { executions, workerId, runner } = this.deps;
-    const claim = await executions.claim(executionId, workerId, this.leaseMs);
-    if (claim === 'finished') {
-      log.info({}, 'execution already finished: duplicate ticket dropped');
-      return;
-    }
-    // Busy: ask the queue to redeliver later; if the holder died, its lease will have lapsed by then.
-    if (claim === 'busy') throw new ExecutionBusyError(executionId);
-    const renewal = setInterval(() => {
-      executions.renew(executionId, workerId, this.leaseMs).catch((error: unknown) => {
-        log.warn({ err: error }, 'lease renewal failed');
-      });
-    }, this.leaseMs / 3);
-    try {
-      const status = await runner.run(executionId, signal);
-      log.info({ status }, 'execution finished');
-    } finally {
-      clearInterval(renewal);
-      await executions.release(executionId, workerId).catch(() => undefined);
-    }
+    await this.deps.engine.launch(executionId, signal, log.child({ execution_id: executionId }));
   }
 
   private async announceStart(image: ImageRecord, execution: ExecutionRecord, enqueue = true): Promise<void> {
