@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { EventRouter, ticketFromObjectCreated, uploadEventPattern } from '../core/events.js';
 import { ImageService } from '../core/image-service.js';
 import type { Logger } from '../core/logger.js';
-import { buildPipeline } from '../core/pipeline.js';
+import { NOTIFY_STATE, buildPipeline } from '../core/pipeline.js';
 import { LocalExecutionEngine, PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
 import type { Clock, JobTicket, Notifier, ObjectCreatedEvent } from '../core/ports.js';
 import { PipelineRunner } from '../core/runner.js';
@@ -206,7 +206,8 @@ function progressObserver(notifier: Notifier, logger: Logger) {
     },
     stateSucceeded(execution: { id: string; image_id: string; user_id: string }, state: string, attempt: number, ms: number) {
       logger.info({ image_id: execution.image_id, execution_id: execution.id, state, attempt, ms }, 'state succeeded');
-      void progress(execution.user_id, execution.image_id, state, 'SUCCEEDED');
+      // Notify's own success is announced by the completion message itself.
+      if (state !== NOTIFY_STATE) void progress(execution.user_id, execution.image_id, state, 'SUCCEEDED');
     },
     stateFailed(
       execution: { id: string; image_id: string; user_id: string },

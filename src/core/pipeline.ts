@@ -100,6 +100,9 @@ export interface StateError {
   Cause: string;
 }
 
+/** The state that announces completion to the user. */
+export const NOTIFY_STATE = 'Notify';
+
 export type BeautyFailurePolicy = 'null' | 'fail';
 
 export interface PipelineOptions {
@@ -195,7 +198,7 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         timeoutSeconds: 30,
         retry: [internalRetry],
         catch: [toMarkFailed],
-        next: 'Notify',
+        next: NOTIFY_STATE,
       },
       MarkFailed: {
         type: 'Task',
@@ -205,9 +208,9 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         timeoutSeconds: 30,
         retry: [internalRetry],
         catch: [],
-        next: 'Notify',
+        next: NOTIFY_STATE,
       },
-      Notify: {
+      [NOTIFY_STATE]: {
         type: 'Task',
         step: 'notify',
         comment: 'DynamoDB status, then SNS → WebSocket: the browser learns the job is done.',
