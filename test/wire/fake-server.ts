@@ -52,7 +52,7 @@ export type Handler = (
   request: RecordedRequest,
   response: ServerResponse,
   fault: FaultKind | null,
-) => void | Promise<void>;
+) => unknown;
 
 export async function startFakeServer(
   operationOf: (request: Omit<RecordedRequest, 'operation'>) => string,
