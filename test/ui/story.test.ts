@@ -82,7 +82,7 @@ describe('the upload story in the browser', () => {
     await expect(labelsRow.textContent()).resolves.toMatch(/SUCCEEDED/);
     // DetectLabels took the scripted 1.5 s.
     await expect(labelsRow.locator('td').nth(3).textContent()).resolves.toMatch(/^1\.\d\d s$/);
-    await shot(page, '04-details-timeline');
+    await shot(page, '04-details-timeline', false);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // Focus went back to the button that opened the dialog.
@@ -172,7 +172,7 @@ describe('the upload story in the browser', () => {
     await shot(phone, '06-phone-gallery');
     await card(phone, 'lighthouse.jpg').getByRole('button', { name: /^Details/ }).click();
     await phone.getByRole('dialog').getByTestId('timeline').waitFor();
-    await shot(phone, '07-phone-details');
+    await shot(phone, '07-phone-details', false);
     expect(phoneWatch.unexpected()).toEqual([]);
     await phone.close();
   });

@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
+// For its `window.__pharosMetrics` declaration, used inside page.evaluate callbacks.
+export type { PharosMetrics } from '../../web/src/metrics.js';
 
 export const CHROMIUM = process.env.PHAROS_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.resolve('test-results/ui');
@@ -78,8 +80,9 @@ export async function token(page: Page): Promise<string> {
   return page.evaluate(() => (JSON.parse(sessionStorage.getItem('pharos.session') ?? '{}') as { token: string }).token);
 }
 
-export function shot(page: Page, name: string) {
-  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+/** A screenshot for a human to look at; a modal dialog reads better in the viewport than full page. */
+export function shot(page: Page, name: string, fullPage = true) {
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
 export function median(values: number[]): number {
@@ -96,13 +99,18 @@ export class NetworkCable {
   private readonly sockets = new Set<net.Socket>();
   private connected = true;
   private server: net.Server | null = null;
+  /** When connections were refused while the cable was out (the page's reconnect attempts). */
+  readonly refusedAt: number[] = [];
   url = '';
 
   constructor(private readonly target: URL) {}
 
   async start(): Promise<string> {
     this.server = net.createServer((client) => {
-      if (!this.connected) return client.resetAndDestroy();
+      if (!this.connected) {
+        this.refusedAt.push(Date.now());
+        return client.resetAndDestroy();
+      }
       const upstream = net.connect(Number(this.target.port), this.target.hostname === 'localhost' ? '127.0.0.1' : this.target.hostname);
       for (const s of [client, upstream]) {
         this.sockets.add(s);

@@ -7,6 +7,8 @@ export interface CompletionSample {
   image_id: string;
   status: string;
   receivedAt: number;
+  /** When the photo's results were in hand (prefetched, or fetched after the message). */
+  resultsAt: number | null;
   renderedAt: number | null;
 }
 
@@ -27,7 +29,13 @@ const metrics: PharosMetrics = { completions: [], socketOpens: 0 };
 window.__pharosMetrics = metrics;
 
 export function completionReceived(image_id: string, status: string): void {
-  metrics.completions.push({ image_id, status, receivedAt: now(), renderedAt: null });
+  metrics.completions.push({ image_id, status, receivedAt: now(), resultsAt: null, renderedAt: null });
+}
+
+export function resultsArrived(image_id: string): void {
+  for (const sample of metrics.completions) {
+    if (sample.image_id === image_id && sample.resultsAt === null) sample.resultsAt = now();
+  }
 }
 
 /** Called when a card has been committed to the DOM showing a finished photo's results. */

@@ -11,7 +11,13 @@ interface Entry {
 const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
 
 export function ProvenanceList({ provenance }: { provenance: Record<string, unknown> | null }) {
-  const entries = Object.entries(provenance ?? {});
+  // The three steps in pipeline order, then any other record that names a provider.
+  const all = Object.entries(provenance ?? {});
+  const isProvenance = (raw: unknown) => !!raw && typeof raw === 'object' && 'provider' in raw;
+  const entries = [
+    ...Object.keys(STEP_NAMES).flatMap((step) => all.filter(([key]) => key === step)),
+    ...all.filter(([key, raw]) => !(key in STEP_NAMES) && isProvenance(raw)),
+  ];
   if (entries.length === 0) return <p className="hint">No provenance yet.</p>;
   return (
     <dl className="provenance" data-testid="provenance">

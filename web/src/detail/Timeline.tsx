@@ -18,7 +18,7 @@ export function Timeline({ executions }: { executions: Execution[] }) {
       {executions.map((execution) => (
         <li key={execution.execution_id} className="execution">
           <div className="execution__head">
-            <strong>{execution.name}</strong> <RunBadge status={execution.status} />
+            <strong title={execution.name}>Run {execution.seq}</strong> <RunBadge status={execution.status} />
             <span className="hint">
               {' '}
               {execution.trigger} · started {formatDateTime(execution.started_at)} · {formatDuration(executionDuration(execution))}
@@ -32,7 +32,7 @@ export function Timeline({ executions }: { executions: Execution[] }) {
           )}
           <div className="table-scroll">
             <table className="states">
-              <caption className="visually-hidden">States of {execution.name}</caption>
+              <caption className="visually-hidden">States of run {execution.seq}</caption>
               <thead>
                 <tr>
                   <th scope="col">State</th>

@@ -1,17 +1,21 @@
 /**
- * The gallery's state. Items are server snapshots; live WebSocket updates are also kept as an
- * overlay stamped with a sequence number, so that a snapshot fetched *before* an update (a list
- * request in flight when a completion arrives) cannot overwrite it with a stale status.
+ * The gallery's state. Live WebSocket updates and fetched snapshots race: a list requested before a
+ * completion message can be answered after it. Every change is therefore stamped with the live
+ * sequence number it is fresh as of (`since` for a snapshot: the number when its request started;
+ * `seq` for a live patch), and a snapshot older than what a photo already shows is ignored for it.
  */
-import type { ImageListItem } from '../api/types';
+import type { ImageListItem } from '../api/types.js';
 
 export type ItemPatch = Partial<Omit<ImageListItem, 'image_id'>>;
 
 export interface GalleryState {
   items: ImageListItem[];
-  /** The running pipeline state per photo ("DetectLabels", "retrying DescribeImage"). */
+  /** The running pipeline state per photo ("DetectLabels done", "retrying DescribeAndTag"). */
   progress: Record<string, string>;
-  overlay: Record<string, { patch: ItemPatch; seq: number }>;
+  /** Per photo: the sequence number its shown data are fresh as of. */
+  fresh: Record<string, number>;
+  /** Per photo added live (an upload, a photo from another tab): when it was added. */
+  addedLive: Record<string, number>;
   deleted: Record<string, true>;
   nextCursor: string | null;
   loading: boolean;
@@ -23,7 +27,7 @@ export type GalleryAction =
   | { type: 'loading' }
   | { type: 'loaded'; items: ImageListItem[]; nextCursor: string | null; append: boolean; since: number }
   | { type: 'failed'; error: string }
-  | { type: 'upserted'; item: ImageListItem; since: number; position: 'start' | 'keep' }
+  | { type: 'upserted'; item: ImageListItem; since: number; stamp: number }
   | { type: 'refreshed'; id: string; fields: ItemPatch; since: number }
   | { type: 'patched'; id: string; patch: ItemPatch; seq: number }
   | { type: 'progress'; id: string; text: string | null }
@@ -33,7 +37,8 @@ export type GalleryAction =
 export const initialGallery: GalleryState = {
   items: [],
   progress: {},
-  overlay: {},
+  fresh: {},
+  addedLive: {},
   deleted: {},
   nextCursor: null,
   loading: false,
@@ -41,17 +46,14 @@ export const initialGallery: GalleryState = {
   error: null,
 };
 
-function withOverlay(state: GalleryState, item: ImageListItem, since: number): ImageListItem {
-  const live = state.overlay[item.image_id];
-  return live && live.seq > since ? { ...item, ...live.patch } : item;
-}
-
 function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
   if (!(key in record)) return record;
   const copy = { ...record };
   delete copy[key];
   return copy;
 }
+
+const isStale = (state: GalleryState, id: string, since: number) => (state.fresh[id] ?? -1) > since;
 
 export function galleryReducer(state: GalleryState, action: GalleryAction): GalleryState {
   switch (action.type) {
@@ -62,42 +64,53 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
     case 'failed':
       return { ...state, loading: false, error: action.error };
     case 'loaded': {
-      const fresh = action.items.filter((i) => !state.deleted[i.image_id]).map((i) => withOverlay(state, i, action.since));
+      const current = new Map(state.items.map((i) => [i.image_id, i]));
+      const fresh = { ...state.fresh };
+      const answer = action.items
+        .filter((i) => !state.deleted[i.image_id])
+        .map((i) => {
+          const shown = current.get(i.image_id);
+          if (shown && isStale(state, i.image_id, action.since)) return shown;
+          fresh[i.image_id] = Math.max(fresh[i.image_id] ?? -1, action.since);
+          return i;
+        });
       let items: ImageListItem[];
       if (action.append) {
-        const known = new Set(state.items.map((i) => i.image_id));
-        items = [...state.items, ...fresh.filter((i) => !known.has(i.image_id))];
+        items = [...state.items, ...answer.filter((i) => !current.has(i.image_id))];
       } else {
-        // Photos that appeared live after the request started (uploads) and are missing from the answer.
-        const inAnswer = new Set(fresh.map((i) => i.image_id));
-        const newer = state.items.filter((i) => !inAnswer.has(i.image_id) && (state.overlay[i.image_id]?.seq ?? -1) > action.since);
-        items = [...newer, ...fresh];
+        // Photos added live after the request started, which the answer could not include yet.
+        const inAnswer = new Set(answer.map((i) => i.image_id));
+        const newer = state.items.filter((i) => !inAnswer.has(i.image_id) && (state.addedLive[i.image_id] ?? -1) > action.since);
+        items = [...newer, ...answer];
       }
-      return { ...state, items, nextCursor: action.nextCursor, loading: false, loaded: true, error: null };
+      return { ...state, items, fresh, nextCursor: action.nextCursor, loading: false, loaded: true, error: null };
     }
     case 'upserted': {
-      if (state.deleted[action.item.image_id]) return state;
-      const item = withOverlay(state, action.item, action.since);
-      const index = state.items.findIndex((i) => i.image_id === item.image_id);
+      const id = action.item.image_id;
+      if (state.deleted[id] || isStale(state, id, action.since)) return state;
+      const fresh = { ...state.fresh, [id]: action.since };
+      const index = state.items.findIndex((i) => i.image_id === id);
       if (index === -1) {
-        return { ...state, items: action.position === 'start' ? [item, ...state.items] : [...state.items, item] };
+        return { ...state, fresh, items: [action.item, ...state.items], addedLive: { ...state.addedLive, [id]: action.stamp } };
       }
       const items = state.items.slice();
-      items[index] = item;
-      return { ...state, items };
+      items[index] = action.item;
+      return { ...state, fresh, items };
     }
     case 'refreshed': {
       const index = state.items.findIndex((i) => i.image_id === action.id);
-      if (index === -1) return state;
+      if (index === -1 || isStale(state, action.id, action.since)) return state;
       const items = state.items.slice();
-      items[index] = withOverlay(state, { ...state.items[index]!, ...action.fields }, action.since);
-      return { ...state, items };
+      items[index] = { ...items[index]!, ...action.fields };
+      return { ...state, items, fresh: { ...state.fresh, [action.id]: action.since } };
     }
     case 'patched': {
-      const previous = state.overlay[action.id]?.patch ?? {};
-      const overlay = { ...state.overlay, [action.id]: { patch: { ...previous, ...action.patch }, seq: action.seq } };
-      const items = state.items.map((i) => (i.image_id === action.id ? { ...i, ...action.patch } : i));
-      return { ...state, items, overlay };
+      const index = state.items.findIndex((i) => i.image_id === action.id);
+      // A photo not shown yet: whoever adds it fetches it after this message, so it will be current.
+      if (index === -1) return state;
+      const items = state.items.slice();
+      items[index] = { ...items[index]!, ...action.patch };
+      return { ...state, items, fresh: { ...state.fresh, [action.id]: action.seq } };
     }
     case 'progress':
       return {
@@ -108,7 +121,7 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
       return {
         ...state,
         items: state.items.filter((i) => i.image_id !== action.id),
-        overlay: withoutKey(state.overlay, action.id),
+        fresh: withoutKey(state.fresh, action.id),
         progress: withoutKey(state.progress, action.id),
         deleted: { ...state.deleted, [action.id]: true },
       };

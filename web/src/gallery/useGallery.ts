@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { type Api, listItemFromMetadata } from '../api/client';
 import type { AiResults, ImageListItem, ImageMetadata, ListFilters, ServerMessage } from '../api/types';
+import { resultsArrived } from '../metrics';
 import { galleryReducer, initialGallery, type ItemPatch } from './store';
 
 const CLEARED: ItemPatch = { description: null, tags: [], beauty_score: null, processed_at: null, error: null };
@@ -83,7 +84,8 @@ export function useGallery(api: Api, filters: ListFilters) {
       const since = seq.current;
       try {
         const [meta, ai] = await Promise.all([api.metadata(id), api.ai(id)]);
-        dispatch({ type: 'upserted', item: listItemFromMetadata(meta, ai), since, position: 'start' });
+        seq.current += 1;
+        dispatch({ type: 'upserted', item: listItemFromMetadata(meta, ai), since, stamp: seq.current });
       } catch {
         // deleted meanwhile, or not ours: nothing to show
       }
@@ -91,11 +93,30 @@ export function useGallery(api: Api, filters: ListFilters) {
     [api, reload],
   );
 
+  /**
+   * Results fetched as soon as the pipeline has stored them (SaveResults or MarkFailed succeeded),
+   * a moment before the completion message, so the card can fill in the instant that message arrives.
+   */
+  const prefetched = useRef(new Map<string, Promise<AiResults>>());
+  const prefetch = useCallback(
+    (id: string) => {
+      const request = api.ai(id);
+      request.catch(() => prefetched.current.delete(id));
+      prefetched.current.set(id, request);
+    },
+    [api],
+  );
+
   const refreshResults = useCallback(
     async (id: string) => {
+      // Everything patched so far is older than these results (they were stored before the message).
       const since = seq.current;
+      const early = prefetched.current.get(id);
+      prefetched.current.delete(id);
       try {
-        dispatch({ type: 'refreshed', id, fields: aiFields(await api.ai(id)), since });
+        const ai = (await early?.catch(() => null)) ?? (await api.ai(id));
+        resultsArrived(id);
+        dispatch({ type: 'refreshed', id, fields: aiFields(ai), since });
       } catch {
         // the next reconnect or reload shows the truth
       }
@@ -108,11 +129,13 @@ export function useGallery(api: Api, filters: ListFilters) {
       if (message.type === 'image_processing_progress') {
         const id = message.image_id;
         if (message.state === 'ExecutionStarted') {
+          prefetched.current.delete(id);
           patch(id, { status: 'PROCESSING', ...CLEARED });
           dispatch({ type: 'progress', id, text: 'started' });
           if (!known(id)) void fetchUnknown(id);
         } else {
           dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
+          if (message.status === 'SUCCEEDED' && (message.state === 'SaveResults' || message.state === 'MarkFailed')) prefetch(id);
         }
       } else if (message.type === 'image_processing_complete') {
         const id = message.image_id;
@@ -122,11 +145,12 @@ export function useGallery(api: Api, filters: ListFilters) {
         else void fetchUnknown(id);
       }
     },
-    [patch, fetchUnknown, refreshResults],
+    [patch, fetchUnknown, refreshResults, prefetch],
   );
 
   const addUploaded = useCallback((meta: ImageMetadata, since: number) => {
-    dispatch({ type: 'upserted', item: listItemFromMetadata(meta), since, position: 'start' });
+    seq.current += 1;
+    dispatch({ type: 'upserted', item: listItemFromMetadata(meta), since, stamp: seq.current });
   }, []);
 
   const process = useCallback(

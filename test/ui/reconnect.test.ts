@@ -1,0 +1,99 @@
+/**
+ * The socket is dropped and restored: the page reaches the server through a proxy whose cable the
+ * test pulls (every connection reset, new ones refused). A photo finishes while the page is cut
+ * off and another is uploaded elsewhere; after the page reconnects, the gallery is right anyway.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, PHOTOS, photo, startTestServer, type TestServer } from '../support/server.js';
+import {
+  card,
+  type ConsoleWatch,
+  ensureWebBuild,
+  launchBrowser,
+  NetworkCable,
+  registerViaUi,
+  shot,
+  token,
+  uploadViaPicker,
+  watchConsole,
+} from './support.js';
+
+let server: TestServer;
+let cable: NetworkCable;
+let browser: Browser;
+let page: Page;
+let watch: ConsoleWatch;
+
+beforeAll(async () => {
+  ensureWebBuild();
+  [server, browser] = await Promise.all([
+    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1200 } }) }),
+    launchBrowser(),
+  ]);
+  cable = new NetworkCable(new URL(server.url));
+  await cable.start();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watch = watchConsole(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cable?.stop();
+  await server?.stop();
+});
+
+describe('the live socket survives a network drop', () => {
+  it('reconnects with backoff and shows what completed while it was disconnected', async () => {
+    await registerViaUi(page, cable.url);
+    await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
+    const lighthouse = card(page, 'lighthouse.jpg');
+    await lighthouse.locator('[data-status=PROCESSING]').waitFor({ timeout: 10_000 });
+    const id = (await lighthouse.getAttribute('data-image-id'))!;
+    const opensBefore = await page.evaluate(() => window.__pharosMetrics!.socketOpens);
+
+    cable.drop();
+    await page.locator('[data-testid=connection][data-state=reconnecting]').waitFor({ timeout: 5_000 });
+
+    // Meanwhile, on the server: the photo finishes, and another is uploaded from elsewhere.
+    const api = new ApiClient(server.url, await token(page));
+    await api.waitForStatus(id, ['READY'], 20_000);
+    const other = await api.upload(await photo('ocean-waves.jpg'), 'ocean-waves.jpg');
+    expect(other.status).toBe(201);
+    await api.waitForStatus(other.body.image_id, ['READY'], 20_000);
+    // The page cannot know yet: its badge is stale and the new photo is absent.
+    expect(await lighthouse.getByTestId('status-badge').getAttribute('data-status')).toBe('PROCESSING');
+    expect(await card(page, 'ocean-waves.jpg').count()).toBe(0);
+    await shot(page, '20-disconnected');
+
+    const outageStarted = cable.refusedAt[0] ?? Date.now();
+    cable.restore();
+    const restoredAt = Date.now();
+    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 20_000 });
+    await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
+    const { body: ai } = await api.json<{ description: string; beauty_score: number }>('GET', `/images/${id}/ai`);
+    await expect(lighthouse.getByTestId('caption').textContent()).resolves.toBe(ai.description);
+    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(`Beauty: ${ai.beauty_score}/100`);
+    const ocean = card(page, 'ocean-waves.jpg');
+    await ocean.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
+    await expect(ocean.getByTestId('caption').textContent()).resolves.toMatch(/^A photo showing /);
+    expect(await page.evaluate(() => window.__pharosMetrics!.socketOpens)).toBe(opensBefore + 1);
+    await shot(page, '21-reconnected');
+
+    // Backoff, not a busy loop: a handful of attempts, spaced further and further apart.
+    const attempts = cable.refusedAt;
+    const outageMs = restoredAt - outageStarted;
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.length).toBeLessThanOrEqual(Math.ceil(Math.log2(outageMs / 250 + 1)) + 2);
+    console.log(`reconnect: ${attempts.length} refused attempts during a ${outageMs} ms outage`);
+
+    // And the socket is genuinely live again: a new run is followed without any reload.
+    await ocean.getByRole('button', { name: 'Reprocess ocean-waves.jpg' }).click();
+    await ocean.locator('[data-status=PROCESSING]').waitFor();
+    await ocean.locator('[data-status=READY]').waitFor({ timeout: 20_000 });
+
+    // Chromium itself logs the refused socket handshakes; anything else would be ours.
+    expect(watch.unexpected([/WebSocket connection to 'ws:\/\/localhost:\d+\/ws' failed/])).toEqual([]);
+  });
+});
