@@ -30,8 +30,8 @@ export interface ExecutionStore {
   load(executionId: string): Promise<ExecutionRecord | null>;
   /** Marks attempts left RUNNING by a dead worker as failed with Worker.Lost; returns how many. */
   abandonRunningAttempts(executionId: string): Promise<number>;
-  countAttempts(executionId: string, state: string): Promise<number>;
-  beginAttempt(executionId: string, state: string, attempt: number): Promise<string>;
+  /** Records a new attempt of `state`, numbered after any earlier ones (a resumed run continues the count). */
+  beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }>;
   failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void>;
   /** Atomically: close the attempt (if any) as SUCCEEDED with its output, and move the execution on. */
   checkpoint(
@@ -111,7 +111,7 @@ export class PipelineRunner {
         }
         case 'Pass': {
           // Recorded like a task, so the timeline shows that the fallback path was taken.
-          const attemptId = await store.beginAttempt(executionId, stateName, 1);
+          const { attemptId } = await store.beginAttempt(executionId, stateName);
           document = writePath(document, state.resultPath, state.result);
           await store.checkpoint(executionId, { attemptId, output: state.result, nextState: state.next, document });
           stateName = state.next;
@@ -152,10 +152,8 @@ export class PipelineRunner {
   > {
     const { store, steps, clock, observer } = this.options;
     const retriesUsed = new Map<number, number>();
-    let attempt = await store.countAttempts(execution.id, stateName);
     for (;;) {
-      attempt += 1;
-      const attemptId = await store.beginAttempt(execution.id, stateName, attempt);
+      const { attemptId, attempt } = await store.beginAttempt(execution.id, stateName);
       observer?.stateStarted?.(execution, stateName, attempt);
       const startedAt = clock.now().getTime();
       try {

@@ -59,7 +59,7 @@ export class SharpImageCodec implements ImageCodec {
         .rotate()
         .resize(size, size, { fit: 'inside', withoutEnlargement: true })
         .flatten({ background: '#ffffff' })
-        .jpeg({ quality: 80, mozjpeg: true })
+        .jpeg({ quality: 80 })
         .toBuffer();
     } catch (error) {
       throw new AppError(400, 'invalid_image', `the image could not be decoded: ${(error as Error).message.split('\n')[0]}`);

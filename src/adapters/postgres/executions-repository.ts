@@ -134,21 +134,17 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     return rowCount ?? 0;
   }
 
-  async countAttempts(executionId: string, state: string): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      'SELECT COUNT(*)::int AS n FROM state_attempts WHERE execution_id = $1 AND state = $2',
+  async beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }> {
+    const { rows } = await this.db.query<{ id: string; attempt: number }>(
+      `INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
+       SELECT e.id, $2,
+              (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = e.id AND a.state = $2),
+              e.lease_owner
+         FROM executions e WHERE e.id = $1
+       RETURNING id::text, attempt`,
       [executionId, state],
     );
-    return rows[0]!.n;
-  }
-
-  async beginAttempt(executionId: string, state: string, attempt: number): Promise<string> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
-       SELECT $1, $2, $3, lease_owner FROM executions WHERE id = $1 RETURNING id::text`,
-      [executionId, state, attempt],
-    );
-    return rows[0]!.id;
+    return { attemptId: rows[0]!.id, attempt: rows[0]!.attempt };
   }
 
   async failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void> {
@@ -163,19 +159,14 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     executionId: string,
     step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument },
   ): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
-      if (step.attemptId) {
-        await tx.query(
-          `UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $2 WHERE id = $1`,
-          [step.attemptId, JSON.stringify(step.output)],
-        );
-      }
-      await tx.query('UPDATE executions SET current_state = $2, document = $3 WHERE id = $1', [
-        executionId,
-        step.nextState,
-        JSON.stringify(step.document),
-      ]);
-    });
+    // One statement, so the attempt's success and the execution's next state commit together.
+    await this.db.query(
+      `WITH attempt AS (
+         UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $4
+          WHERE id = $3::bigint)
+       UPDATE executions SET current_state = $2, document = $5 WHERE id = $1`,
+      [executionId, step.nextState, step.attemptId, JSON.stringify(step.output), JSON.stringify(step.document)],
+    );
   }
 
   async finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void> {

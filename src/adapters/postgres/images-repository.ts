@@ -1,7 +1,7 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
 import type { ImageQuery, ImageRecord, ImageRepository, NewImage } from '../../core/images.js';
 import type { ResultsRepository } from '../../core/steps.js';
-import { type Db, inTransaction, iso } from './db.js';
+import { type Db, iso } from './db.js';
 
 type Row = Omit<ImageRecord, 'created_at' | 'updated_at' | 'processing_started_at' | 'processed_at'> & {
   created_at: Date;
@@ -28,7 +28,9 @@ const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toS
 function decodeCursor(value: string): Cursor | null {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Cursor;
-    return typeof parsed.i === 'string' && (typeof parsed.k === 'string' || typeof parsed.k === 'number') ? parsed : null;
+    return typeof parsed.i === 'string' && (typeof parsed.k === 'string' || typeof parsed.k === 'number')
+      ? parsed
+      : null;
   } catch {
     return null;
   }
@@ -61,7 +63,10 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
   }
 
   async get(id: string, userId: string): Promise<ImageRecord | null> {
-    const { rows } = await this.db.query<Row>('SELECT * FROM images WHERE id = $1 AND user_id = $2', [id, userId]);
+    const { rows } = await this.db.query<Row>('SELECT * FROM images WHERE id = $1 AND user_id = $2', [
+      id,
+      userId,
+    ]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -70,7 +75,10 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async list(userId: string, query: ImageQuery): Promise<{ items: ImageRecord[]; next_cursor: string | null }> {
+  async list(
+    userId: string,
+    query: ImageQuery,
+  ): Promise<{ items: ImageRecord[]; next_cursor: string | null }> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
@@ -79,7 +87,10 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       if (!cursor) throw new InvalidCursorError('cursor is not valid');
-      const keyParam = query.sort === 'beauty' ? `$${params.push(Number(cursor.k))}::int` : `$${params.push(String(cursor.k))}::timestamptz`;
+      const keyParam =
+        query.sort === 'beauty'
+          ? `$${params.push(Number(cursor.k))}::int`
+          : `$${params.push(String(cursor.k))}::timestamptz`;
       where.push(`(${key}, id) < (${keyParam}, $${params.push(cursor.i)}::uuid)`);
     }
     const { rows } = await this.db.query<Row & { sort_key: number | Date }>(
@@ -91,40 +102,52 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     const last = page[page.length - 1];
     const next_cursor =
       rows.length > query.limit && last
-        ? encodeCursor({ k: last.sort_key instanceof Date ? last.sort_key.toISOString() : last.sort_key, i: last.id })
+        ? encodeCursor({
+            k: last.sort_key instanceof Date ? last.sort_key.toISOString() : last.sort_key,
+            i: last.id,
+          })
         : null;
     return { items: page.map(({ sort_key: _sortKey, ...row }) => toRecord(row)), next_cursor };
   }
 
   async delete(id: string, userId: string): Promise<ImageRecord | null> {
-    const { rows } = await this.db.query<Row>('DELETE FROM images WHERE id = $1 AND user_id = $2 RETURNING *', [id, userId]);
+    const { rows } = await this.db.query<Row>(
+      'DELETE FROM images WHERE id = $1 AND user_id = $2 RETURNING *',
+      [id, userId],
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async saveResults(input: Parameters<ResultsRepository['saveResults']>[0]): Promise<{ processed_at: string } | null> {
-    return inTransaction(this.db, async (tx) => {
-      const { rows } = await tx.query<{ processed_at: Date }>(
-        `UPDATE images SET description = $3, tags = $4, beauty_score = $5, beauty_raw = $6, labels = $7,
+  async saveResults(
+    input: Parameters<ResultsRepository['saveResults']>[0],
+  ): Promise<{ processed_at: string } | null> {
+    // A single UPDATE is one transaction: every output and READY land together, or none do.
+    const { rows } = await this.db.query<{ processed_at: Date }>(
+      `UPDATE images SET description = $3, tags = $4, beauty_score = $5, beauty_raw = $6, labels = $7,
                 provenance = $8, status = 'READY', error = NULL, error_cause = NULL,
                 processed_at = now(), updated_at = now()
           WHERE id = $1 AND current_execution_id = $2
           RETURNING processed_at`,
-        [
-          input.image_id,
-          input.execution_id,
-          input.caption.description,
-          input.caption.tags,
-          input.beauty.score,
-          JSON.stringify({ raw: input.beauty.raw ?? null, error: input.beauty.error ?? null }),
-          JSON.stringify(input.labels),
-          JSON.stringify({ ...input.provenance, usage: input.caption.usage ?? null }),
-        ],
-      );
-      return rows[0] ? { processed_at: iso(rows[0].processed_at)! } : null;
-    });
+      [
+        input.image_id,
+        input.execution_id,
+        input.caption.description,
+        input.caption.tags,
+        input.beauty.score,
+        JSON.stringify({ raw: input.beauty.raw ?? null, error: input.beauty.error ?? null }),
+        JSON.stringify(input.labels),
+        JSON.stringify({ ...input.provenance, usage: input.caption.usage ?? null }),
+      ],
+    );
+    return rows[0] ? { processed_at: iso(rows[0].processed_at)! } : null;
   }
 
-  async markFailed(input: { image_id: string; execution_id: string; error: string; cause: string }): Promise<boolean> {
+  async markFailed(input: {
+    image_id: string;
+    execution_id: string;
+    error: string;
+    cause: string;
+  }): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE images SET status = 'FAILED', error = $3, error_cause = $4, updated_at = now()
         WHERE id = $1 AND current_execution_id = $2`,
