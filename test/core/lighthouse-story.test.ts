@@ -67,3 +67,41 @@ describe('the lighthouse story, end to end on the local runtime', () => {
     socket.close();
   });
 });
+
+describe('the lighthouse story on the default offline providers', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ PHAROS_LABELS: 'local', PHAROS_DESCRIBER: 'local', PHAROS_BEAUTY: 'local' });
+  });
+  afterAll(() => server?.stop());
+
+  it('computes labels, caption, tags and score from the photo itself', async () => {
+    const alice = await ApiClient.register(server.url);
+    const socket = await alice.socket();
+    const imageId = (await alice.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg')).body.image_id;
+    const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId, 120_000);
+    expect(complete.status).toBe('READY');
+    const { body } = await alice.json<{
+      labels: { name: string }[];
+      description: string;
+      tags: string[];
+      beauty_score: number;
+      provenance: Record<string, { provider: string } | null>;
+    }>('GET', `/images/${imageId}/ai`);
+    // A clear blue sky fills most of the photo; the detector must see it.
+    expect(body.labels.map((l) => l.name)).toContain('Sky');
+    expect(body.description.toLowerCase()).toContain('sky');
+    expect(body.tags).toContain('sky');
+    expect(body.beauty_score).toBeGreaterThanOrEqual(0);
+    expect(body.beauty_score).toBeLessThanOrEqual(100);
+    for (const step of ['labels', 'caption', 'beauty']) expect(body.provenance[step]?.provider).toBe('local');
+    // The same photo degraded (blurred, darkened) scores lower: the score comes from the pixels.
+    const sharp = (await import('sharp')).default;
+    const poor = await sharp(await photo('lighthouse.jpg')).blur(6).modulate({ brightness: 0.35 }).jpeg({ quality: 30 }).toBuffer();
+    const poorId = (await alice.upload(poor, 'poor.jpg')).body.image_id;
+    await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === poorId, 120_000);
+    const poorResult = await alice.json<{ beauty_score: number }>('GET', `/images/${poorId}/ai`);
+    expect(poorResult.body.beauty_score).toBeLessThan(body.beauty_score);
+    socket.close();
+  }, 180_000);
+});
