@@ -89,10 +89,20 @@ describe('the upload story in the browser', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Details and timeline of lighthouse.jpg');
   });
 
-  it('many files at once, and a rejected file shows the server’s own reason', async () => {
+  it('many files at once by picker and by drag and drop; a rejected file shows the server’s own reason', async () => {
     const notAPhoto = path.join(os.tmpdir(), `not-a-photo-${process.pid}.txt`);
     await writeFile(notAPhoto, 'this is not an image\n');
-    await uploadViaPicker(page, [path.join(PHOTOS, 'forest-path.jpg'), notAPhoto, path.join(PHOTOS, 'ocean-waves.jpg')]);
+    await uploadViaPicker(page, [path.join(PHOTOS, 'forest-path.jpg'), notAPhoto]);
+    // A real drop event carrying a file, as the browser builds it when a photo is dragged in.
+    const bytes = (await photo('ocean-waves.jpg')).toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const transfer = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([raw], 'ocean-waves.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, bytes);
+    await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer });
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
     const rejected = page.getByTestId('upload-item').filter({ hasText: path.basename(notAPhoto) });
     const alert = rejected.getByRole('alert');
     await alert.waitFor();

@@ -131,7 +131,7 @@ export function useGallery(api: Api, filters: ListFilters) {
         if (message.state === 'ExecutionStarted') {
           prefetched.current.delete(id);
           patch(id, { status: 'PROCESSING', ...CLEARED });
-          dispatch({ type: 'progress', id, text: 'started' });
+          dispatch({ type: 'progress', id, text: 'starting' });
           if (!known(id)) void fetchUnknown(id);
         } else {
           dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
