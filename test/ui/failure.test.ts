@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
-import { card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
+import { accessibilityViolations, card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -44,6 +44,7 @@ describe('a provider failure in the browser', () => {
     expect(failure).toContain('scripted: request rejected (400)');
     expect(await lighthouse.getByTestId('caption').count()).toBe(0);
     await shot(page, '10-failed-card');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     // The timeline tells the same story: DescribeAndTag failed, then MarkFailed.
     await lighthouse.getByRole('button', { name: 'Details and timeline of lighthouse.jpg' }).click();

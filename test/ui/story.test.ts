@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, photo, startTestServer, type TestServer } from '../support/server.js';
-import { card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
+import { accessibilityViolations, card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -35,6 +35,7 @@ describe('the upload story in the browser', () => {
   it('register → upload lighthouse.jpg → Processing… → the card shows caption, tags and beauty without a reload', async () => {
     await page.goto(server.url);
     await shot(page, '01-sign-in');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await registerViaUi(page, server.url);
     await expect(page.getByTestId('empty-gallery').textContent()).resolves.toContain('No photos yet');
     // A marker that a reload would wipe out.
@@ -64,6 +65,7 @@ describe('the upload story in the browser', () => {
     // Screen readers heard about it.
     await page.waitForFunction(() => document.querySelector('[data-testid=announcer]')?.textContent === 'lighthouse.jpg is ready');
     await shot(page, '03-ready-card');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('details show labels with confidence bars, provenance and the execution timeline', async () => {
@@ -83,6 +85,7 @@ describe('the upload story in the browser', () => {
     // DetectLabels took the scripted 1.5 s.
     await expect(labelsRow.locator('td').nth(3).textContent()).resolves.toMatch(/^1\.\d\d s$/);
     await shot(page, '04-details-timeline', false);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // Focus went back to the button that opened the dialog.
@@ -114,6 +117,7 @@ describe('the upload story in the browser', () => {
     await card(page, 'ocean-waves.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('image-card').count()).toBe(3);
     await shot(page, '05-gallery-three');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('filters by status and tag, and sorts by beauty, through the API', async () => {
@@ -180,6 +184,7 @@ describe('the upload story in the browser', () => {
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone, '06-phone-gallery');
+    expect(await accessibilityViolations(phone)).toEqual([]);
     await card(phone, 'lighthouse.jpg').getByRole('button', { name: /^Details/ }).click();
     await phone.getByRole('dialog').getByTestId('timeline').waitFor();
     await shot(phone, '07-phone-details', false);
