@@ -1,0 +1,139 @@
+/**
+ * `pharos`: the command-line client. Exit codes: 0 all READY (or done), 1 some photo FAILED,
+ * 2 usage, connection or authentication error.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as commands from './commands.js';
+import { CliError, EXIT } from './errors.js';
+import { err } from './output.js';
+
+const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'];
+
+function positiveInt(max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+function seconds(value: string) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds (0 = no limit)');
+  return n;
+}
+
+export function buildProgram(done: (code: number) => void): Command {
+  const report = async (result: Promise<number>) => done(await result);
+  const program = new Command('pharos')
+    .description('Upload photos to Pharos and read their labels, caption, tags and beauty score.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nServer: --url, or PHAROS_URL, or the URL saved by `pharos login`.\nExit codes: 0 all READY, 1 some FAILED, 2 usage or connection error.',
+    );
+
+  const url = () => new Option('--url <url>', 'server URL (default: $PHAROS_URL or the saved login)');
+
+  program
+    .command('login')
+    .description('sign in and save the token (0600) in your config directory')
+    .addOption(url())
+    .option('-u, --username <name>', 'local account name')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--token <token>', 'use a token from your identity provider (OIDC / Cognito) instead')
+    .option('--token-stdin', 'read that token from standard input')
+    .action((options) => report(commands.login(options)));
+
+  program.command('logout').description('forget the saved token').action(() => report(commands.logout()));
+
+  program
+    .command('upload')
+    .description('upload photos (files or folders, walked recursively); non-images are skipped')
+    .argument('<paths...>', 'image files or folders')
+    .addOption(url())
+    .option('-w, --wait', 'wait until every photo is READY or FAILED, with live progress')
+    .option('-c, --concurrency <n>', 'parallel uploads', positiveInt(32), 4)
+    .option('--no-process', 'store only: do not start AI processing')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (0 = no limit)', seconds, 0)
+    .option('--json', 'print machine-readable results on stdout')
+    .action((paths: string[], options) => report(commands.upload(paths, options)));
+
+  program
+    .command('status')
+    .description('the status of one photo')
+    .argument('<id>', 'image id')
+    .addOption(url())
+    .option('--json', 'print JSON')
+    .action((id: string, options) => report(commands.status(id, options)));
+
+  program
+    .command('results')
+    .description("a photo's card: caption, tags, beauty score and labels")
+    .argument('<id>', 'image id')
+    .addOption(url())
+    .option('--json', 'print JSON')
+    .action((id: string, options) => report(commands.results(id, options)));
+
+  program
+    .command('reprocess')
+    .description('run AI processing again (previous outputs are cleared)')
+    .argument('<ids...>', 'image ids')
+    .addOption(url())
+    .option('-w, --wait', 'wait until every photo is READY or FAILED')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (0 = no limit)', seconds, 0)
+    .option('--json', 'print JSON')
+    .action((ids: string[], options) => report(commands.reprocess(ids, options)));
+
+  program
+    .command('ls')
+    .description('list your photos, newest first')
+    .addOption(url())
+    .addOption(new Option('--status <status>', 'only photos with this status').choices(STATUSES))
+    .option('--tag <tag>', 'only photos with this tag')
+    .option('-n, --limit <n>', 'how many', positiveInt(100), 50)
+    .option('--all', 'every page, not just the first')
+    .option('--json', 'print JSON')
+    .action((options) => report(commands.list(options)));
+
+  program
+    .command('timeline')
+    .description("a photo's executions with every state attempt")
+    .argument('<id>', 'image id')
+    .addOption(url())
+    .option('--json', 'print JSON')
+    .action((id: string, options) => report(commands.timeline(id, options)));
+
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    if (!program.args.length) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not errors; everything else commander rejects is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      err(`pharos: ${error.message}`);
+      return error.exitCode;
+    }
+    err(`pharos: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.usage;
+  }
+}
+
+const code = await run(process.argv);
+// Let stdout drain before exiting (a piped --json result must arrive whole).
+process.stdout.write('', () => process.exit(code));
