@@ -14,7 +14,10 @@ export interface CompletionSample {
 
 export interface PharosMetrics {
   completions: CompletionSample[];
+  /** Connections greeted by the server. */
   socketOpens: number;
+  /** Connection attempts, failed ones included. */
+  socketAttempts: number;
 }
 
 declare global {
@@ -25,7 +28,7 @@ declare global {
 
 export const now = () => performance.timeOrigin + performance.now();
 
-const metrics: PharosMetrics = { completions: [], socketOpens: 0 };
+const metrics: PharosMetrics = { completions: [], socketOpens: 0, socketAttempts: 0 };
 window.__pharosMetrics = metrics;
 
 export function completionReceived(image_id: string, status: string): void {
@@ -43,6 +46,10 @@ export function cardRendered(image_id: string): void {
   for (const sample of metrics.completions) {
     if (sample.image_id === image_id && sample.renderedAt === null) sample.renderedAt = now();
   }
+}
+
+export function socketAttempted(): void {
+  metrics.socketAttempts += 1;
 }
 
 export function socketOpened(): void {

@@ -4,7 +4,7 @@
  * page's cue to re-fetch what it may have missed while disconnected.
  */
 import type { ServerMessage } from '../api/types';
-import { completionReceived, socketOpened } from '../metrics';
+import { completionReceived, socketAttempted, socketOpened } from '../metrics';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -67,6 +67,7 @@ export class LiveSocket {
     this.options.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
     // The token travels as a subprotocol, which keeps it out of URLs and access logs.
     const ws = new WebSocket(this.options.url, ['pharos.v1', this.options.token]);
+    socketAttempted();
     this.ws = ws;
     ws.onmessage = (event) => this.receive(event.data);
     ws.onclose = () => {
