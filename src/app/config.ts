@@ -77,6 +77,9 @@ const schema = z
     PHAROS_BEAUTY_SCALE: z.enum(['0-1', '0-10', '0-100']).optional(),
     PHAROS_WORKER_BATCH: int(1, 64).default(4),
     PHAROS_QUEUE_SUPERVISE_SECONDS: int(1, 3600).default(10),
+    // The safety net for work a crash left without a queued ticket (see ProcessingService.recoverStalled).
+    PHAROS_SWEEP_SECONDS: int(1, 3600).default(60),
+    PHAROS_STALLED_AFTER_SECONDS: int(1, 86_400).default(300),
     // Test and benchmark knobs: scale the definition's retry delays and state timeouts.
     PHAROS_RETRY_DELAY_SCALE: z.coerce.number().min(0).max(100).default(1),
     PHAROS_STATE_TIMEOUT_SCALE: z.coerce.number().min(0.001).max(100).default(1),

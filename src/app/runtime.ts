@@ -118,6 +118,13 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 
     if (role !== 'api') {
       await queue.work<JobTicket>(PROCESSING_QUEUE, (job, signal) => processing.handleTicket(job.data, signal));
+      const sweep = setInterval(() => {
+        processing.recoverStalled(config.PHAROS_STALLED_AFTER_SECONDS * 1000).catch((error: unknown) => {
+          logger.warn({ err: error }, 'stalled-work sweep failed');
+        });
+      }, config.PHAROS_SWEEP_SECONDS * 1000);
+      sweep.unref();
+      cleanups.push(async () => clearInterval(sweep));
       logger.info({ worker_id: workerId }, 'worker started');
     }
 

@@ -54,6 +54,11 @@ export interface ExecutionRepository extends ExecutionStore {
   renew(executionId: string, workerId: string, leaseMs: number): Promise<void>;
   release(executionId: string, workerId: string): Promise<void>;
   timeline(imageId: string): Promise<TimelineExecution[]>;
+  /**
+   * Work that a crash could have orphaned: RUNNING executions nobody has held for `idleMs`, and photos
+   * uploaded for auto-processing that never got an execution. Their tickets are sent again.
+   */
+  findStalled(idleMs: number): Promise<JobTicket[]>;
 }
 
 export interface ProcessingDependencies {
@@ -105,6 +110,13 @@ export class LocalExecutionEngine implements ExecutionEngine {
     try {
       const status = await runner.run(executionId, signal);
       log.info({ status }, 'execution finished');
+    } catch (error) {
+      // The photo was deleted while it ran (its execution went with it): nothing left to do.
+      if (!signal.aborted && !(await executions.load(executionId))) {
+        log.info({}, 'execution removed with its photo while running: stopped');
+        return;
+      }
+      throw error;
     } finally {
       clearInterval(renewal);
       await executions.release(executionId, workerId).catch(() => undefined);
@@ -184,5 +196,17 @@ export class ProcessingService {
 
   timeline(imageId: string): Promise<TimelineExecution[]> {
     return this.deps.executions.timeline(imageId);
+  }
+
+  /**
+   * The safety net behind at-least-once delivery: re-sends tickets for work a crash could have left
+   * without one (between a database commit and the queue send). A duplicate ticket is harmless: it
+   * finds the execution finished, or busy, and is dropped.
+   */
+  async recoverStalled(idleMs: number): Promise<number> {
+    const tickets = await this.deps.executions.findStalled(idleMs);
+    for (const ticket of tickets) await this.deps.queue.send(PROCESSING_QUEUE, ticket);
+    if (tickets.length) this.deps.logger.warn({ count: tickets.length }, 're-sent tickets for stalled photos');
+    return tickets.length;
   }
 }

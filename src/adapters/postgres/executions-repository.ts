@@ -1,5 +1,7 @@
 /** The local Step Functions' history: executions, their checkpoints and every state attempt. */
 import { randomUUID } from 'node:crypto';
+import type { JobTicket } from '../../core/domain.js';
+import { PipelineError } from '../../core/errors.js';
 import type { ImageRecord } from '../../core/images.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult, TimelineExecution } from '../../core/processing.js';
@@ -135,6 +137,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }> {
+    // Inserts nothing when the execution is gone (its photo was deleted mid-run).
     const { rows } = await this.db.query<{ id: string; attempt: number }>(
       `INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
        SELECT e.id, $2,
@@ -144,7 +147,9 @@ export class PostgresExecutionRepository implements ExecutionRepository {
        RETURNING id::text, attempt`,
       [executionId, state],
     );
-    return { attemptId: rows[0]!.id, attempt: rows[0]!.attempt };
+    const row = rows[0];
+    if (!row) throw new PipelineError('Execution.NotFound', `execution ${executionId} no longer exists`);
+    return { attemptId: row.id, attempt: row.attempt };
   }
 
   async failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void> {
@@ -175,6 +180,23 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         WHERE id = $1`,
       [executionId, status, error?.Error ?? null, error?.Cause ?? null],
     );
+  }
+
+  async findStalled(idleMs: number): Promise<JobTicket[]> {
+    const { rows } = await this.db.query<JobTicket>(
+      `SELECT i.bucket, i.object_key AS key, i.id::text AS image_id, i.user_id, e.id::text AS execution_id
+         FROM executions e JOIN images i ON i.id = e.image_id
+        WHERE e.status = 'RUNNING'
+          AND COALESCE(e.lease_until, e.started_at) < now() - ($1 || ' milliseconds')::interval
+       UNION ALL
+       SELECT i.bucket, i.object_key, i.id::text, i.user_id, NULL
+         FROM images i
+        WHERE i.status = 'UPLOADED' AND i.auto_process AND i.current_execution_id IS NULL
+          AND i.created_at < now() - ($1 || ' milliseconds')::interval
+        LIMIT 500`,
+      [String(idleMs)],
+    );
+    return rows.map(({ execution_id, ...ticket }) => (execution_id ? { ...ticket, execution_id } : ticket));
   }
 
   async timeline(imageId: string): Promise<TimelineExecution[]> {
