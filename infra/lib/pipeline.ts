@@ -1,0 +1,204 @@
+/**
+ * The processing path: S3 Object Created → EventBridge rule (the core's `uploadEventPattern`) → SQS
+ * (with a dead-letter queue) → the starter Lambda → Step Functions (Standard), generated from the core
+ * pipeline definition, whose Task states are Lambdas running the core steps → DynamoDB status and SNS.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { UPLOAD_PREFIX, uploadEventPattern } from '../../src/core/events.js';
+import { type PipelineDefinition, type StepName, buildPipeline } from '../../src/core/pipeline.js';
+import { PROCESSING_QUEUE } from '../../src/core/processing.js';
+import { taskStates, toStatesLanguage } from '../../src/adapters/aws/stepfunctions/asl.js';
+import type { BeautyEndpoint } from './beauty.js';
+import type { PharosData } from './data.js';
+import { pharosFunction } from './functions.js';
+import type { PharosSettings } from './settings.js';
+
+/** EventBridge patterns in the CDK's camelCase keys. */
+export function cdkEventPattern(bucketName: string): events.EventPattern {
+  const pattern = uploadEventPattern(bucketName);
+  return { source: pattern.source as string[], detailType: pattern['detail-type'] as string[], detail: pattern.detail as Record<string, unknown> };
+}
+
+export interface PipelineProps {
+  data: PharosData;
+  beauty: BeautyEndpoint;
+  settings: PharosSettings;
+  /** Prefix of SQS queue names (the SqsQueue adapter finds `{prefix}image-processing`). */
+  queuePrefix: string;
+}
+
+export class PharosPipeline extends Construct {
+  readonly definition: PipelineDefinition;
+  readonly queue: sqs.Queue;
+  readonly deadLetters: sqs.Queue;
+  readonly topic: sns.Topic;
+  readonly openAiKey: secretsmanager.Secret;
+  readonly stateMachine: sfn.StateMachine;
+  readonly starter: lambda.Function;
+  /** Task state name → the function that runs it. */
+  readonly stepFunctions: Record<string, lambda.Function> = {};
+  readonly uploadRule: events.Rule;
+  /** Environment every runtime function shares: where the ports live. */
+  readonly sharedEnvironment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { data, settings } = props;
+    this.definition = buildPipeline({ beautyFailure: settings.beautyFailure });
+
+    const topicKey = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Pharos notifications topic', removalPolicy: RemovalPolicy.DESTROY });
+    this.topic = new sns.Topic(this, 'Notifications', { masterKey: topicKey, enforceSSL: true, displayName: 'Pharos notifications' });
+
+    this.openAiKey = new secretsmanager.Secret(this, 'OpenAiKey', {
+      description: 'OpenAI API key for captions and tags (set its value after the first deploy)',
+    });
+
+    this.deadLetters = new sqs.Queue(this, 'ProcessingDlq', {
+      queueName: `${props.queuePrefix}${PROCESSING_QUEUE}-dlq`,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'Processing', {
+      queueName: `${props.queuePrefix}${PROCESSING_QUEUE}`,
+      // Six times the starter's timeout, as AWS advises for Lambda event sources.
+      visibilityTimeout: Duration.seconds(180),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
+    });
+
+    this.uploadRule = new events.Rule(this, 'Uploads', {
+      description: `Object Created under ${UPLOAD_PREFIX} in the uploads bucket (the core's uploadEventPattern)`,
+      eventPattern: cdkEventPattern(data.uploads.bucketName),
+      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetters, retryAttempts: 8 })],
+    });
+
+    const vpcPlacement = {
+      vpc: data.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [data.databaseClients],
+      withNativeDeps: true,
+    };
+    this.sharedEnvironment = {
+      ...data.databaseEnvironment(),
+      PHAROS_BUCKET: data.uploads.bucketName,
+      PHAROS_DYNAMODB_TABLE: data.statusTable.tableName,
+      PHAROS_SNS_TOPIC_ARN: this.topic.topicArn,
+      PHAROS_SQS_QUEUE_PREFIX: props.queuePrefix,
+      PHAROS_BEAUTY_FAILURE: settings.beautyFailure,
+    };
+
+    // One function per Task state, all from one handler: each holds only its own step's permissions.
+    const stepEnvironment: Record<StepName, Record<string, string>> = {
+      detectLabels: { PHAROS_LABELS: 'rekognition' },
+      filterLabels: {},
+      describeAndTag: {
+        PHAROS_DESCRIBER: 'openai',
+        PHAROS_OPENAI_SECRET_ARN: this.openAiKey.secretArn,
+        PHAROS_OPENAI_MODEL: settings.openAiModel,
+        PHAROS_OPENAI_VISION: String(settings.openAiVision),
+      },
+      scoreBeauty: {
+        PHAROS_BEAUTY: 'sagemaker',
+        PHAROS_SAGEMAKER_ENDPOINT: props.beauty.endpointName,
+        PHAROS_SAGEMAKER_MODEL_ID: props.beauty.modelId.valueAsString,
+        PHAROS_SAGEMAKER_LABEL: props.beauty.label.valueAsString,
+      },
+      saveResults: {},
+      markFailed: {},
+      notify: {},
+    };
+    const reserved = (n: number) => (settings.reserveConcurrency ? n : undefined);
+    const stepConcurrency: Partial<Record<StepName, number | undefined>> = {
+      detectLabels: reserved(settings.rekognitionConcurrency),
+      describeAndTag: reserved(settings.openAiConcurrency),
+      scoreBeauty: reserved(settings.sageMakerConcurrency),
+    };
+    const readUpload = new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)],
+    });
+    for (const { state, step, timeoutSeconds } of taskStates(this.definition)) {
+      const fn = pharosFunction(this, `${state}Function`, {
+        ...vpcPlacement,
+        entry: 'step',
+        description: `Pharos state ${state}: runs the core step ${step}`,
+        // The handler gives up a second before the state's TimeoutSeconds; the function outlives both.
+        timeout: Duration.seconds(timeoutSeconds + 5),
+        memorySize: step === 'scoreBeauty' || step === 'detectLabels' ? 1024 : 512,
+        reservedConcurrentExecutions: stepConcurrency[step],
+        environment: { ...this.sharedEnvironment, ...stepEnvironment[step], PHAROS_STATES: state },
+      });
+      data.database.secret!.grantRead(fn);
+      // Every state reports its progress (and Notify its completion) on the topic.
+      this.topic.grantPublish(fn);
+      if (step === 'detectLabels') {
+        // DetectLabels has no resource-level permissions; Rekognition reads the photo with the caller's rights.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
+        fn.addToRolePolicy(readUpload);
+      }
+      if (step === 'describeAndTag') {
+        this.openAiKey.grantRead(fn);
+        if (settings.openAiVision) fn.addToRolePolicy(readUpload);
+      }
+      if (step === 'scoreBeauty') {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [props.beauty.endpointArn] }));
+        fn.addToRolePolicy(readUpload);
+      }
+      if (step === 'notify') {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+      }
+      this.stepFunctions[state] = fn;
+    }
+
+    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const asl = toStatesLanguage(this.definition, {
+      functionFor: (_step, state) => this.stepFunctions[state]!.functionArn,
+      timeoutSeconds: 3600,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(Stack.of(this).toJsonString(asl)),
+      tracingEnabled: true,
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    for (const fn of Object.values(this.stepFunctions)) fn.grantInvoke(this.stateMachine);
+
+    this.starter = pharosFunction(this, 'StarterFunction', {
+      ...vpcPlacement,
+      entry: 'starter',
+      description: 'Pharos starter: SQS tickets → PROCESSING → Step Functions StartExecution',
+      timeout: Duration.seconds(30),
+      environment: { ...this.sharedEnvironment, PHAROS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+    });
+    data.database.secret!.grantRead(this.starter);
+    this.topic.grantPublish(this.starter);
+    this.starter.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+    this.stateMachine.grantStartExecution(this.starter);
+    this.starter.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: settings.starterConcurrency,
+      }),
+    );
+  }
+}

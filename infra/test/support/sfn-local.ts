@@ -1,0 +1,110 @@
+/**
+ * Step Functions for tests: a server speaking the StartExecution wire protocol (AWS JSON 1.0, as the
+ * SDK sends it) that runs the generated definition with aws-local-stepfunctions. Each Task state's
+ * `lambda:invoke` is answered by calling the real Lambda handler in process and wrapping its result
+ * the way the integration does (`{Payload, StatusCode, SdkHttpMetadata, …}`); a thrown error becomes
+ * what Lambda reports: error name = `errorType`, cause = the JSON envelope with `errorMessage`.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+
+// aws-local-stepfunctions targets Node 22; on Node 20 it needs Promise.withResolvers.
+if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
+  Object.assign(Promise, {
+    withResolvers<T>() {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+export const lambdaContext = (ms = 60_000): Context =>
+  ({ awsRequestId: 'test-request', functionName: 'pharos-test', getRemainingTimeInMillis: () => ms }) as unknown as Context;
+
+/** What the `lambda:invoke` integration does around a handler. */
+export function lambdaInvoke(handler: (payload: unknown, context: Context) => Promise<unknown>) {
+  return async (input: unknown) => {
+    const { Payload } = input as { Payload: unknown };
+    try {
+      const result = await handler(Payload, lambdaContext());
+      return {
+        ExecutedVersion: '$LATEST',
+        Payload: JSON.parse(JSON.stringify(result ?? null)) as unknown,
+        SdkHttpMetadata: { HttpHeaders: { 'X-Amz-Executed-Version': '$LATEST' }, HttpStatusCode: 200 },
+        SdkResponseMetadata: { RequestId: 'test' },
+        StatusCode: 200,
+      };
+    } catch (thrown) {
+      const e = thrown as Error;
+      const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: [] }));
+      reported.name = e.name;
+      throw reported;
+    }
+  };
+}
+
+export interface LocalExecution {
+  name: string;
+  input: string;
+  done: Promise<{ status: 'SUCCEEDED' | 'FAILED'; error?: string }>;
+}
+
+export interface SfnFake {
+  url: string;
+  executions: Map<string, LocalExecution>;
+  requests: { target: string; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export async function startSfnFake(
+  definition: object,
+  taskHandlers: Record<string, (input: unknown) => Promise<unknown>>,
+): Promise<SfnFake> {
+  const { StateMachine } = await import('aws-local-stepfunctions');
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const zeroWaits = Object.fromEntries(Object.keys(taskHandlers).map((state) => [state, 0]));
+  const executions = new Map<string, LocalExecution>();
+  const requests: SfnFake['requests'] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    requests.push({ target, body });
+    const reply = (status: number, payload: object) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(payload));
+    };
+    if (target !== 'AWSStepFunctions.StartExecution') return reply(400, { __type: 'UnknownOperationException', message: target });
+    const name = String(body.name);
+    const input = String(body.input);
+    const arn = `arn:aws:states:eu-west-1:000000000000:execution:pharos:${name}`;
+    const existing = executions.get(name);
+    if (existing) {
+      // Step Functions: same name and input while running → the same execution; otherwise refused.
+      const running = await Promise.race([existing.done.then(() => false), Promise.resolve(true)]);
+      if (running && existing.input === input) return reply(200, { executionArn: arn, startDate: Date.now() / 1000 });
+      return reply(400, { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${arn}'` });
+    }
+    const run = machine.run(JSON.parse(input) as never, {
+      overrides: { taskResourceLocalHandlers: taskHandlers as never, retryIntervalOverrides: zeroWaits },
+      context: { Execution: { Id: arn, Name: name } },
+    });
+    const done = run.result.then(
+      () => ({ status: 'SUCCEEDED' as const }),
+      (error: unknown) => ({ status: 'FAILED' as const, error: String((error as Error).message) }),
+    );
+    executions.set(name, { name, input, done });
+    reply(200, { executionArn: arn, startDate: Date.now() / 1000 });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    executions,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The Lambda composition root: every handler's dependencies, built once per cold start from the
+ * environment the CDK stack sets. Secrets (the database credentials behind RDS Proxy, the OpenAI key)
+ * are read from Secrets Manager here, never logged, and never placed in the function's environment.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { type Config, loadConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
+import { selectRuntimeAdapters } from '../../app/runtime-adapters.js';
+import type { Logger } from '../../core/logger.js';
+import { type PipelineDefinition, buildPipeline } from '../../core/pipeline.js';
+import { ProcessingService } from '../../core/processing.js';
+import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../../core/ports.js';
+import type { StepRegistry } from '../../core/runner.js';
+import { createSteps } from '../../core/steps.js';
+import { StepFunctionsExecutionEngine } from '../../adapters/aws/stepfunctions/engine.js';
+import { type Db, createPool } from '../../adapters/postgres/db.js';
+import { PostgresExecutionRepository } from '../../adapters/postgres/executions-repository.js';
+import { PostgresImageRepository } from '../../adapters/postgres/images-repository.js';
+import { createProviders } from '../../adapters/providers/index.js';
+import { parseScript } from '../../adapters/providers/scripted/index.js';
+
+export interface LambdaRuntime {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  db: Db;
+  images: PostgresImageRepository;
+  executions: PostgresExecutionRepository;
+  storage: ObjectStorage;
+  queue: JobQueue;
+  status: StatusStore;
+  notifier: Notifier;
+  processing: ProcessingService;
+  definition: PipelineDefinition;
+  /** The core steps with the configured providers; built on first use (only step functions need them). */
+  steps(): Promise<StepRegistry>;
+  close(): Promise<void>;
+}
+
+/** The secret RDS generates for its master user (and RDS Proxy reads). */
+interface DatabaseSecret {
+  username: string;
+  password: string;
+  dbname?: string;
+  port?: number | string;
+  host?: string;
+}
+
+async function secretString(client: SecretsManagerClient, secretId: string): Promise<string> {
+  const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (!output.SecretString) throw new Error(`secret ${secretId} has no string value`);
+  return output.SecretString;
+}
+
+/** DATABASE_URL as given (tests), or built from the RDS secret and the RDS Proxy endpoint, TLS verified. */
+export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv, secrets: () => SecretsManagerClient): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const secretArn = env.PHAROS_DB_SECRET_ARN;
+  if (!secretArn) throw new Error('DATABASE_URL or PHAROS_DB_SECRET_ARN is required');
+  const secret = JSON.parse(await secretString(secrets(), secretArn)) as DatabaseSecret;
+  const host = env.PHAROS_DB_HOST ?? secret.host;
+  if (!host) throw new Error('PHAROS_DB_HOST (the RDS Proxy endpoint) is required');
+  const url = new URL('postgres://placeholder');
+  url.username = encodeURIComponent(secret.username);
+  url.password = encodeURIComponent(secret.password);
+  url.hostname = host;
+  url.port = String(secret.port ?? 5432);
+  url.pathname = `/${env.PHAROS_DB_NAME ?? secret.dbname ?? 'pharos'}`;
+  // RDS Proxy requires TLS; its certificate chains to Amazon's public roots, so verify it fully.
+  url.searchParams.set('sslmode', 'verify-full');
+  return url.toString();
+}
+
+/** The OpenAI key: the secret's plain string, or its `api_key` field when the secret is JSON. */
+export async function resolveOpenAiKey(env: NodeJS.ProcessEnv, secrets: () => SecretsManagerClient): Promise<string | undefined> {
+  if (env.OPENAI_API_KEY) return env.OPENAI_API_KEY;
+  if (!env.PHAROS_OPENAI_SECRET_ARN) return undefined;
+  const value = (await secretString(secrets(), env.PHAROS_OPENAI_SECRET_ARN)).trim();
+  if (value.startsWith('{')) {
+    const parsed = JSON.parse(value) as { api_key?: string; OPENAI_API_KEY?: string };
+    return parsed.api_key ?? parsed.OPENAI_API_KEY;
+  }
+  return value;
+}
+
+export interface RuntimeDecorators {
+  /** Wraps the notifier (tests record what is published). */
+  notifier?: (notifier: Notifier) => Notifier;
+}
+
+export async function buildLambdaRuntime(env: NodeJS.ProcessEnv = process.env, decorate: RuntimeDecorators = {}): Promise<LambdaRuntime> {
+  let secretsClient: SecretsManagerClient | undefined;
+  const secrets = () => (secretsClient ??= new SecretsManagerClient({}));
+  const databaseUrl = await resolveDatabaseUrl(env, secrets);
+  const openAiKey = await resolveOpenAiKey(env, secrets);
+  const config = loadConfig({
+    // The AWS roles of every port; the stack may still override any of them.
+    PHAROS_STORAGE: 's3',
+    PHAROS_QUEUE: 'sqs',
+    PHAROS_STATUS: 'dynamodb',
+    PHAROS_NOTIFIER: 'sns',
+    PHAROS_AUTH: 'oidc',
+    PHAROS_DATA_DIR: '/tmp/pharos',
+    ...env,
+    DATABASE_URL: databaseUrl,
+    ...(openAiKey ? { OPENAI_API_KEY: openAiKey } : {}),
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  // One invocation at a time per environment: two connections are plenty; RDS Proxy pools the rest.
+  const db = createPool(databaseUrl, 2);
+  const images = new PostgresImageRepository(db);
+  const executions = new PostgresExecutionRepository(db);
+  const adapters = selectRuntimeAdapters(config, { db, databaseUrl, logger });
+  const { storage, queue, status } = adapters;
+  const notifier = decorate.notifier ? decorate.notifier(adapters.notifier) : adapters.notifier;
+  const engine = new StepFunctionsExecutionEngine({
+    stateMachineArn: env.PHAROS_STATE_MACHINE_ARN ?? '',
+    executions,
+    client: new SFNClient({}),
+  });
+  const processing = new ProcessingService({ images, executions, queue, status, notifier, engine, logger });
+  const definition = buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE });
+  let steps: Promise<StepRegistry> | undefined;
+  return {
+    config,
+    env,
+    logger,
+    db,
+    images,
+    executions,
+    storage,
+    queue,
+    status,
+    notifier,
+    processing,
+    definition,
+    steps: () =>
+      (steps ??= createProviders(
+        { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
+        { script: parseScript(config.PHAROS_SCRIPTED), config },
+      ).then((providers) =>
+        createSteps({
+          ...providers,
+          storage,
+          results: images,
+          status,
+          notifier,
+          labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
+        }),
+      )),
+    close: async () => {
+      await db.end();
+    },
+  };
+}
+
+let cached: Promise<LambdaRuntime> | undefined;
+
+/** Once per cold start; a failed build is not cached, so the next invocation tries again. */
+export function lambdaRuntime(): Promise<LambdaRuntime> {
+  cached ??= buildLambdaRuntime().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
