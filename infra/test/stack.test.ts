@@ -71,7 +71,7 @@ describe('the uploads path', () => {
 describe('the state machine', () => {
   it('is Standard, generated from the core definition, with JSONPath Retry/Catch/ResultSelector', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
-    const [machine] = Object.values(machines);
+    const machine = Object.values(machines)[0]!;
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     const definition = JSON.stringify(stack.resolve(machine.Properties.DefinitionString));
     for (const state of ['DetectLabels', 'FilterLabels', 'DescribeAndTag', 'ScoreBeauty', 'BeautyUnavailable', 'SaveResults', 'MarkFailed', 'Notify', 'Finished', 'Failed', 'Succeeded']) {
