@@ -84,6 +84,9 @@ const schema = z
     PHAROS_RETRY_DELAY_SCALE: z.coerce.number().min(0).max(100).default(1),
     PHAROS_STATE_TIMEOUT_SCALE: z.coerce.number().min(0.001).max(100).default(1),
     PHAROS_SCRIPTED: z.string().optional(),
+    // /metrics: served to this machine only (localhost), to anyone who reaches the port (public), or not at all.
+    PHAROS_METRICS: z.enum(['localhost', 'public', 'off']).default('localhost'),
+    PHAROS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

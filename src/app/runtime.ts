@@ -29,6 +29,8 @@ import { createProviders } from '../adapters/providers/index.js';
 import { parseScript } from '../adapters/providers/scripted/index.js';
 import { LocalAuthService } from './auth-service.js';
 import type { Config } from './config.js';
+import { Metrics, type QueueStats } from './metrics.js';
+import { readinessChecks } from './readiness.js';
 import { createHttpApp } from './http/app.js';
 import { selectRuntimeAdapters } from './runtime-adapters.js';
 import { mountWebUi } from './http/web-ui.js';
@@ -96,6 +98,19 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
       { script: parseScript(config.PHAROS_SCRIPTED), config },
     );
+    // Prometheus metrics: state transitions via the runner's observer, gauges read at scrape time.
+    const metrics = new Metrics(
+      { DetectLabels: providers.labels.name, DescribeAndTag: providers.describer.name, ScoreBeauty: providers.beauty.name },
+      logger,
+    );
+    metrics.addSources({
+      photosByStatus: async () => {
+        const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM images GROUP BY status');
+        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      },
+      queues: [PROCESSING_QUEUE, `${PROCESSING_QUEUE}-dead`],
+      queueStats: hasStats(queue) ? (name) => queue.stats(name) : undefined,
+    });
     const runner = new PipelineRunner({
       definition: buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE }),
       steps: createSteps({
@@ -110,7 +125,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       clock: systemClock,
       retryDelayScale: config.PHAROS_RETRY_DELAY_SCALE,
       timeoutScale: config.PHAROS_STATE_TIMEOUT_SCALE,
-      observer: progressObserver(notifier, logger),
+      observer: metrics.observer(progressObserver(notifier, logger)),
     });
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
     const engine = new LocalExecutionEngine(executions, runner, workerId);
@@ -162,16 +177,13 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
         jwks,
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
         logger,
-        ready: async () => ({
-          database: await db.query('SELECT 1').then(
-            () => true,
-            () => false,
-          ),
-        }),
+        ready: readinessChecks({ database: () => db.query('SELECT 1'), queue, storage: rawStorage }),
+        metrics: config.PHAROS_METRICS === 'off' ? null : { instance: metrics, mode: config.PHAROS_METRICS, token: config.PHAROS_METRICS_TOKEN },
       });
       if (!mountWebUi(app)) logger.warn({}, 'web UI not built (web/dist missing): serving the API only');
       const hub = new WebSocketHub(verifier, logger);
       await hub.start(notifier);
+      metrics.addSources({ websocketConnections: () => hub.connectionCount });
       const server = await new Promise<Server>((resolve) => {
         const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
       });
@@ -199,6 +211,10 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
     await stop();
     throw error;
   }
+}
+
+function hasStats(queue: object): queue is { stats(name: string): Promise<QueueStats> } {
+  return typeof (queue as { stats?: unknown }).stats === 'function';
 }
 
 /** Progress messages and one log line per state transition, with image_id and execution_id. */

@@ -111,6 +111,29 @@ export class PgBossQueue implements JobQueue {
     return { queued: info?.queuedCount ?? 0, active: info?.activeCount ?? 0 };
   }
 
+  /** Readiness: the queue's tables answer (starts pg-boss if this process had not yet). */
+  async ping(): Promise<void> {
+    await this.start();
+    await this.boss.getDb().executeSql('SELECT 1 FROM pgboss.queue LIMIT 1');
+  }
+
+  /**
+   * For /metrics, live from the job table (getQueue's counts are refreshed only by the monitor pass):
+   * jobs waiting (new or awaiting a retry) and running, and how long the oldest waiting job has waited.
+   */
+  async stats(queue: string): Promise<{ queued: number; active: number; oldestAgeSeconds: number | null }> {
+    await this.start();
+    const result = (await this.boss.getDb().executeSql(
+      `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued,
+              count(*) FILTER (WHERE state = 'active')::int AS active,
+              EXTRACT(EPOCH FROM (now() - min(created_on) FILTER (WHERE state IN ('created', 'retry'))))::float8 AS age
+         FROM pgboss.job WHERE name = $1`,
+      [queue],
+    )) as { rows: { queued: number; active: number; age: number | null }[] };
+    const row = result.rows[0];
+    return { queued: row?.queued ?? 0, active: row?.active ?? 0, oldestAgeSeconds: row?.age ?? null };
+  }
+
   async stop(): Promise<void> {
     if (!this.started) return;
     const grace = this.options.shutdownGraceMs ?? 10_000;

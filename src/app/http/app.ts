@@ -7,10 +7,12 @@ import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { AppEnv, HttpDependencies } from './env.js';
 import { errorResponse, handleError, validationHook } from './errors.js';
+import { mountApiDocs } from './docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerImageRoutes } from './routes/images.js';
+import { registerOpsRoutes } from './routes/ops.js';
 
-const PUBLIC_PATHS = ['/healthz', '/readyz', '/auth/', '/.well-known/', '/openapi.json', '/docs'];
+const PUBLIC_PATHS = ['/healthz', '/readyz', '/metrics', '/auth/', '/.well-known/', '/openapi.json', '/docs', '/docs/'];
 
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -43,16 +45,11 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
     );
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    const checks = await deps.ready();
-    const ok = Object.values(checks).every(Boolean);
-    return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
-  });
-  if (deps.jwks) {
-    const jwks = deps.jwks;
-    app.get('/.well-known/jwks.json', (c) => c.json(jwks()));
-  }
+  if (deps.metrics) app.use(deps.metrics.instance.httpMiddleware());
+
+  // /healthz, /readyz, /.well-known/jwks.json and /metrics: documented like every other route.
+  registerOpsRoutes(app, deps);
+  mountApiDocs(app);
 
   app.use('/images', requireAuth(deps));
   app.use('/images/*', requireAuth(deps));

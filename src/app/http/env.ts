@@ -5,6 +5,7 @@ import type { Logger } from '../../core/logger.js';
 import type { ProcessingService } from '../../core/processing.js';
 import type { TokenVerifier } from '../../adapters/auth/tokens.js';
 import type { LocalAuthService } from '../auth-service.js';
+import type { Metrics, MetricsMode } from '../metrics.js';
 
 export interface HttpDependencies {
   images: ImageService;
@@ -16,6 +17,8 @@ export interface HttpDependencies {
   maxUploadBytes: number;
   logger: Logger;
   ready: () => Promise<Record<string, boolean>>;
+  /** Prometheus metrics: request timing middleware and the /metrics route (absent: neither). */
+  metrics?: { instance: Metrics; mode: MetricsMode; token?: string } | null;
 }
 
 export type AppEnv = { Variables: { userId: string } };
