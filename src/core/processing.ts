@@ -108,9 +108,11 @@ export class LocalExecutionEngine implements ExecutionEngine {
       });
     }, this.leaseMs / 3);
     try {
+      // Finishing clears the lease with the final status, so only an interrupted run releases it.
       const status = await runner.run(executionId, signal);
       log.info({ status }, 'execution finished');
     } catch (error) {
+      await executions.release(executionId, workerId).catch(() => undefined);
       // The photo was deleted while it ran (its execution went with it): nothing left to do.
       if (!signal.aborted && !(await executions.load(executionId))) {
         log.info({}, 'execution removed with its photo while running: stopped');
@@ -119,7 +121,6 @@ export class LocalExecutionEngine implements ExecutionEngine {
       throw error;
     } finally {
       clearInterval(renewal);
-      await executions.release(executionId, workerId).catch(() => undefined);
     }
   }
 }

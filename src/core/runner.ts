@@ -33,12 +33,20 @@ export interface ExecutionStore {
   /** Records a new attempt of `state`, numbered after any earlier ones (a resumed run continues the count). */
   beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }>;
   failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void>;
-  /** Atomically: close the attempt (if any) as SUCCEEDED with its output, and move the execution on. */
+  /**
+   * Atomically: close the attempt (if any) as SUCCEEDED with its output, move the execution on, and,
+   * when `beginNext` is set, record the first attempt of that next state (one round trip per state).
+   */
   checkpoint(
     executionId: string,
-    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument },
-  ): Promise<void>;
+    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument; beginNext?: boolean },
+  ): Promise<PreparedAttempt | null>;
   finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
+}
+
+export interface PreparedAttempt {
+  attemptId: string;
+  attempt: number;
 }
 
 export interface StepContext {
@@ -89,6 +97,9 @@ export class PipelineRunner {
 
     let document = execution.document;
     let stateName = execution.current_state ?? definition.startAt;
+    // The next state's first attempt, already recorded by the previous checkpoint.
+    let prepared: PreparedAttempt | null = null;
+    const recordsAttempts = (name: string) => ['Task', 'Pass'].includes(definition.states[name]?.type ?? '');
     for (;;) {
       signal.throwIfAborted();
       const state = definition.states[stateName];
@@ -111,14 +122,21 @@ export class PipelineRunner {
         }
         case 'Pass': {
           // Recorded like a task, so the timeline shows that the fallback path was taken.
-          const { attemptId } = await store.beginAttempt(executionId, stateName);
+          const { attemptId } = prepared ?? (await store.beginAttempt(executionId, stateName));
           document = writePath(document, state.resultPath, state.result);
-          await store.checkpoint(executionId, { attemptId, output: state.result, nextState: state.next, document });
+          prepared = await store.checkpoint(executionId, {
+            attemptId,
+            output: state.result,
+            nextState: state.next,
+            document,
+            beginNext: recordsAttempts(state.next),
+          });
           stateName = state.next;
           continue;
         }
         case 'Task': {
-          const outcome = await this.runTask(execution, stateName, state, document, signal);
+          const outcome = await this.runTask(execution, stateName, state, document, signal, prepared);
+          prepared = null;
           if (outcome.kind === 'uncaught') {
             await store.finish(executionId, 'FAILED', outcome.error);
             this.options.observer?.executionFinished?.(execution, 'FAILED', outcome.error);
@@ -127,11 +145,12 @@ export class PipelineRunner {
           const resultPath = outcome.kind === 'succeeded' ? state.resultPath : outcome.resultPath;
           const output = outcome.kind === 'succeeded' ? outcome.output : outcome.error;
           document = writePath(document, resultPath, output);
-          await store.checkpoint(executionId, {
+          prepared = await store.checkpoint(executionId, {
             attemptId: outcome.kind === 'succeeded' ? outcome.attemptId : null,
             output,
             nextState: outcome.next,
             document,
+            beginNext: recordsAttempts(outcome.next),
           });
           stateName = outcome.next;
         }
@@ -145,6 +164,7 @@ export class PipelineRunner {
     state: TaskState,
     document: PipelineDocument,
     signal: AbortSignal,
+    prepared: PreparedAttempt | null,
   ): Promise<
     | { kind: 'succeeded'; output: unknown; attemptId: string; next: string }
     | { kind: 'caught'; error: StateError; resultPath: string; next: string }
@@ -152,8 +172,10 @@ export class PipelineRunner {
   > {
     const { store, steps, clock, observer } = this.options;
     const retriesUsed = new Map<number, number>();
+    let first = prepared;
     for (;;) {
-      const { attemptId, attempt } = await store.beginAttempt(execution.id, stateName);
+      const { attemptId, attempt } = first ?? (await store.beginAttempt(execution.id, stateName));
+      first = null;
       observer?.stateStarted?.(execution, stateName, attempt);
       const startedAt = clock.now().getTime();
       try {

@@ -5,7 +5,7 @@ import { PipelineError } from '../../core/errors.js';
 import type { ImageRecord } from '../../core/images.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult, TimelineExecution } from '../../core/processing.js';
-import type { ExecutionRecord } from '../../core/runner.js';
+import type { ExecutionRecord, PreparedAttempt } from '../../core/runner.js';
 import { type Db, inTransaction, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & { started_at: Date; ended_at: Date | null };
@@ -162,16 +162,33 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async checkpoint(
     executionId: string,
-    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument },
-  ): Promise<void> {
-    // One statement, so the attempt's success and the execution's next state commit together.
-    await this.db.query(
+    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument; beginNext?: boolean },
+  ): Promise<PreparedAttempt | null> {
+    // One statement: the attempt's success, the execution's next state and the next state's first
+    // attempt commit together, in a single round trip per state.
+    const { rows } = await this.db.query<{ id: string; attempt: number }>(
       `WITH attempt AS (
          UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $4
-          WHERE id = $3::bigint)
-       UPDATE executions SET current_state = $2, document = $5 WHERE id = $1`,
-      [executionId, step.nextState, step.attemptId, JSON.stringify(step.output), JSON.stringify(step.document)],
+          WHERE id = $3::bigint),
+       execution AS (
+         UPDATE executions SET current_state = $2, document = $5 WHERE id = $1 RETURNING id, lease_owner)
+       INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
+       SELECT execution.id, $2,
+              (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = $1 AND a.state = $2),
+              execution.lease_owner
+         FROM execution WHERE $6::boolean
+       RETURNING id::text, attempt`,
+      [
+        executionId,
+        step.nextState,
+        step.attemptId,
+        JSON.stringify(step.output),
+        JSON.stringify(step.document),
+        step.beginNext ?? false,
+      ],
     );
+    const row = rows[0];
+    return row ? { attemptId: row.id, attempt: row.attempt } : null;
   }
 
   async finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void> {
