@@ -154,6 +154,26 @@ export async function benchPipeline(): Promise<string[]> {
       if (i >= 5) latencies.push(at - started); // the first few warm up the JIT and pools
     }
 
+    // Where P2's time goes, from the database's own timestamps (the same photos, one at a time).
+    const breakdownDb = new pg.Client({ connectionString: url });
+    await breakdownDb.connect();
+    const breakdown = await breakdownDb.query<{ part: string; ms: number }>(
+      `SELECT part, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM (
+         SELECT 'upload committed → execution started' AS part,
+                EXTRACT(EPOCH FROM e.started_at - i.created_at) * 1000 AS ms
+           FROM images i JOIN executions e ON e.image_id = i.id
+         UNION ALL
+         SELECT a.state, EXTRACT(EPOCH FROM a.ended_at - a.started_at) * 1000
+           FROM state_attempts a
+         UNION ALL
+         SELECT 'gaps between states', EXTRACT(EPOCH FROM (e.ended_at - e.started_at)) * 1000
+                - (SELECT SUM(EXTRACT(EPOCH FROM a.ended_at - a.started_at)) * 1000 FROM state_attempts a WHERE a.execution_id = e.id)
+           FROM executions e
+       ) parts GROUP BY part ORDER BY part`,
+    );
+    await breakdownDb.end();
+    const breakdownLine = breakdown.rows.map((r) => `${r.part} ${ms(Number(r.ms))}`).join('; ');
+
     // P1 + P4: a burst of 500 uploads, 8 at a time; throughput from first upload to last READY.
     completed.clear();
     const burstStarted = performance.now();
@@ -188,6 +208,7 @@ export async function benchPipeline(): Promise<string[]> {
     lines.push(
       `P1 throughput: pipeline ${photosPerSecond.toFixed(1)} photos/s (upload → READY, ${BURST} photos) ÷ bare pg-boss ${bare.perSecond.toFixed(1)} jobs/s = ${(photosPerSecond / bare.perSecond).toFixed(2)} (target ≥ 0.5)`,
       `P2 latency: upload → READY on socket p50 ${ms(p50)}, p99 ${ms(p99)}; bare pg-boss hop p50 ${ms(bareP50)}, p99 ${ms(bareP99)}; ratio p50 ${(p50 / bareP50).toFixed(2)}x, p99 ${(p99 / bareP99).toFixed(2)}x (target p99 ≤ 3x)`,
+      `   P2 breakdown (medians): ${breakdownLine}`,
       `P4 burst: ${ids.length} uploaded, ${[...completed.values()].filter((c) => c.status === 'READY').length} READY on the socket; database: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}; peak RSS of the Pharos process ${peakRssMb.toFixed(0)} MB (target ≤ 600 MB; PostgreSQL runs in its own processes)`,
     );
   } finally {
