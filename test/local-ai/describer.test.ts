@@ -7,7 +7,7 @@ import type { Label } from '../../src/core/domain.js';
 import { normaliseTags, TAG_RULES } from '../../src/core/policies.js';
 import { absentObjects, buildLexicon } from '../../scripts/eval/absent-objects.js';
 
-const SCENE_NAMES = ['Sky', 'Outdoors', 'Nature', 'Landscape', 'Vegetation', 'Plant', 'Black and White', 'Monochrome', 'Dark', 'Face', 'Portrait', 'Smile', 'Sea', 'Beach', 'Forest', 'Grass', 'Sunset', 'Night', 'Lighthouse', 'Tower', 'Building', 'Castle', 'Woman', 'Man'];
+const SCENE_NAMES = ['Sky', 'Outdoors', 'Nature', 'Landscape', 'Vegetation', 'Plant', 'Black and White', 'Monochrome', 'Dark', 'Face', 'Portrait', 'Smile', 'Sea', 'Beach', 'Forest', 'Grass', 'Sunset', 'Night', 'Lighthouse', 'Tower', 'Building', 'Castle', 'Woman', 'Man', 'Dusk', 'Water', 'Noise', 'Bokeh', 'Document', 'Fruit', 'Text'];
 const POOL: Label[] = [
   ...Object.values(COCO_TAXONOMY).map((e) => ({ name: e.name, confidence: 90, ...(e.parents.length ? { parents: e.parents } : {}) })),
   ...SCENE_NAMES.map((name) => ({ name, confidence: 90 })),
@@ -90,6 +90,14 @@ describe('local describer', () => {
       { name: 'Sky', confidence: 85 },
     ]).description;
     expect(caption).toMatch(/^A person (is pictured|appears) with a car under an open sky\.$/);
+  });
+
+  it('speaks of image properties as such, never as things in the photo', () => {
+    expect(describeLabels([{ name: 'Noise', confidence: 92 }]).description).toBe('A grainy, noisy photo with no clearly recognisable subject.');
+    expect(describeLabels([{ name: 'Bokeh', confidence: 88 }]).description).toBe('A sharply focused centre stands out against a blurred background.');
+    expect(describeLabels([{ name: 'Cup', confidence: 90 }, { name: 'Noise', confidence: 85 }]).description).toMatch(/cup.*, with visible noise\.$/);
+    expect(describeLabels([{ name: 'Dusk', confidence: 84 }, { name: 'Outdoors', confidence: 82 }]).description).toBe('A scene at dusk.');
+    expect(describeLabels([{ name: 'Dusk', confidence: 84 }]).tags).toContain('twilight');
   });
 
   it('says plainly when nothing was recognised, with no tags', async () => {

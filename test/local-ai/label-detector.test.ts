@@ -68,6 +68,51 @@ describe('local label detector on fixture photos', () => {
   });
 });
 
+describe('scene and family rules on fixture photos', () => {
+  const filteredNames = async (file: string) => names(filterLabels((await detectFile(file)).labels));
+
+  it('sees dusk in the blue-cast twilight photos, not in daylight blue or the black aquarium', async () => {
+    expect(await filteredNames('rocket-launchpad-night.jpg')).toContain('Dusk');
+    expect(await filteredNames('lake-blue-hour-dark.jpg')).toContain('Dusk');
+    for (const file of ['jellyfish-aquarium.jpg', 'lighthouse.jpg', 'sheep-pasture.jpg', 'coastal-dune-grass.jpg']) {
+      expect(names((await detectFile(file)).labels), file).not.toContain('Dusk');
+    }
+  });
+
+  it('names the fruit family from several uncertain apple/orange boxes, and nowhere else', async () => {
+    const fruit = filterLabels((await detectFile('fruits.jpg')).labels).find((l) => l.name === 'Fruit');
+    expect(fruit?.parents).toEqual(expect.arrayContaining(['Food']));
+    // The single classes stay below the filter: the detector is unsure which fruit each one is.
+    expect(await filteredNames('fruits.jpg')).not.toContain('Apple');
+    expect(names((await detectFile('coffee-cup.png')).labels)).not.toContain('Fruit');
+  });
+
+  it('reports noise on the noisy copy of the coffee photo but not on the original', async () => {
+    expect(await filteredNames('derived-noisy-coffee-cup.jpg')).toContain('Noise');
+    expect(names((await detectFile('coffee-cup.png')).labels)).not.toContain('Noise');
+    expect(names((await detectFile('forest-path.jpg')).labels)).not.toContain('Noise');
+  });
+
+  it('reports bokeh for a sharp subject on a blurred background, not for evenly sharp photos', async () => {
+    expect(await filteredNames('dahlia-flower.jpg')).toContain('Bokeh');
+    for (const file of ['fruits.jpg', 'mountain-lake-reflection.jpg', 'tiny-lowres-portrait.jpg']) {
+      expect(names((await detectFile(file)).labels), file).not.toContain('Bokeh');
+    }
+  });
+
+  it('recognises a photographed page as a document, but not a grayscale street photo', async () => {
+    expect(await filteredNames('text-defocus-blur.jpg')).toContain('Document');
+    expect(names((await detectFile('cameraman-grayscale.png')).labels)).not.toContain('Document');
+  });
+
+  it('sees open water in the wave photo, not in blue skies', async () => {
+    expect(await filteredNames('ocean-waves.jpg')).toContain('Water');
+    for (const file of ['lighthouse.jpg', 'mountain-lake-reflection.jpg', 'sheep-pasture.jpg', 'castle-maintenon.jpg']) {
+      expect(names((await detectFile(file)).labels), file).not.toContain('Water');
+    }
+  });
+});
+
 describe('local label detector on odd inputs', () => {
   it('handles a tiny 65x71 photo', async () => {
     const result = await detectFile('tiny-lowres-portrait.jpg');

@@ -111,6 +111,8 @@ function sceneSentence(present: ReadonlySet<string>, seed: string): string {
   const where = settingPhrase(present);
   if (where) return `A scene${where}`;
   if (present.has('dark')) return 'This dark photo shows little visible detail';
+  if (present.has('noise')) return 'A grainy, noisy photo with no clearly recognisable subject';
+  if (present.has('bokeh')) return 'A sharply focused centre stands out against a blurred background';
   if (present.has('black and white') || present.has('monochrome')) return 'A black-and-white photo with no clearly recognisable subject';
   return EMPTY_CAPTION.slice(0, -1);
 }
@@ -122,7 +124,7 @@ export function composeCaption(labels: readonly Label[]): string {
   const subjects = pickSubjects(labels, present);
   let sentence = subjectSentence(subjects, present, seed);
   const style = stylePhrase(present);
-  const styleAlreadySaid = /black-and-white|dark photo/.test(sentence);
+  const styleAlreadySaid = /black-and-white|dark photo|noisy|blurred background/.test(sentence);
   if (!styleAlreadySaid) sentence += style;
   return `${capitalise(sentence.trim())}.`;
 }

@@ -52,5 +52,7 @@ export function settingPhrase(present: ReadonlySet<string>, options: { skipSky?:
 export function stylePhrase(present: ReadonlySet<string>): string {
   if (present.has('black and white') || present.has('monochrome')) return ', in black and white';
   if (present.has('dark')) return ', in low light';
+  if (present.has('noise')) return ', with visible noise';
+  if (present.has('bokeh')) return ', against a blurred background';
   return '';
 }

@@ -59,7 +59,7 @@ add('object', [
   'Suitcase', 'Frisbee', 'Skis', 'Snowboard', 'Ball', 'Kite', 'Baseball Bat', 'Baseball Glove', 'Skateboard',
   'Surfboard', 'Tennis Racket', 'Fork', 'Knife', 'Spoon', 'Chair', 'Couch', 'Bed', 'Toilet', 'Laptop',
   'Computer Mouse', 'Remote Control', 'Computer Keyboard', 'Microwave', 'Oven', 'Toaster', 'Sink', 'Refrigerator',
-  'Book', 'Clock', 'Vase', 'Scissors', 'Teddy Bear', 'Hair Dryer', 'Toothbrush', 'Sign', 'Camera', 'Flag',
+  'Book', 'Clock', 'Vase', 'Scissors', 'Teddy Bear', 'Hair Dryer', 'Toothbrush', 'Sign', 'Camera', 'Flag', 'Document',
 ]);
 addOne('Television', 'object', { synonyms: ['tv'] });
 addOne('Mobile Phone', 'object', { synonyms: ['phone', 'cell phone'] });
@@ -77,18 +77,21 @@ addOne('Outdoors', 'setting', { synonyms: ['outdoor'] });
 addOne('Indoors', 'setting', { synonyms: ['indoor'] });
 addOne('Landscape', 'setting', { synonyms: ['scenery'] });
 addOne('Nature', 'setting');
+addOne('Dusk', 'setting', { synonyms: ['twilight'] });
 
 // Photographic style.
 addOne('Black and White', 'style', { synonyms: ['monochrome', 'black-and-white'] });
 addOne('Monochrome', 'style', { synonyms: ['black and white'] });
 addOne('Dark', 'style', { synonyms: ['low light'] });
+addOne('Noise', 'style', { synonyms: ['noisy'] });
+addOne('Bokeh', 'style');
 
 // Categories: true, but too general to be the subject while anything more specific is present.
 add('generic', [
   'Animal', 'Mammal', 'Pet', 'Canine', 'Livestock', 'Wildlife', 'Vehicle', 'Transportation', 'Watercraft', 'Aircraft',
   'Furniture', 'Electronics', 'Appliance', 'Accessories', 'Clothing', 'Bag', 'Luggage', 'Sport', 'Sports Equipment',
   'Food', 'Plant', 'Citrus Fruit', 'Vegetable', 'Dessert', 'Pastry', 'Cutlery', 'Head', 'Photography', 'Publication',
-  'Toy', 'Pottery', 'Glass', 'Table', 'Screen', 'Computer', 'Phone', 'Light', 'Hydrant', 'Road Sign', 'Symbol',
+  'Toy', 'Pottery', 'Glass', 'Table', 'Screen', 'Computer', 'Phone', 'Light', 'Hydrant', 'Road Sign', 'Symbol', 'Text',
 ]);
 addOne('Pet', 'generic');
 

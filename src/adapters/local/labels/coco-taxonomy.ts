@@ -7,6 +7,11 @@ export interface TaxonomyEntry {
   parents: string[];
   /** True for things seen almost only outside (vehicles on roads, livestock, street furniture). */
   outdoor?: boolean;
+  /**
+   * A family of look-alike classes the detector confuses with each other (a lime scored as apple):
+   * several boxes across the family are evidence for the family even when no one class is sure.
+   */
+  family?: string;
 }
 
 const VEHICLE = ['Vehicle', 'Transportation'];
@@ -66,10 +71,10 @@ export const COCO_TAXONOMY: Record<string, TaxonomyEntry> = {
   knife: { name: 'Knife', parents: CUTLERY },
   spoon: { name: 'Spoon', parents: CUTLERY },
   bowl: { name: 'Bowl', parents: [] },
-  banana: { name: 'Banana', parents: FRUIT },
-  apple: { name: 'Apple', parents: FRUIT },
+  banana: { name: 'Banana', parents: FRUIT, family: 'Fruit' },
+  apple: { name: 'Apple', parents: FRUIT, family: 'Fruit' },
   sandwich: { name: 'Sandwich', parents: FOOD },
-  orange: { name: 'Orange', parents: ['Citrus Fruit', ...FRUIT] },
+  orange: { name: 'Orange', parents: ['Citrus Fruit', ...FRUIT], family: 'Fruit' },
   broccoli: { name: 'Broccoli', parents: ['Vegetable', 'Food', 'Plant'] },
   carrot: { name: 'Carrot', parents: ['Vegetable', 'Food', 'Plant'] },
   'hot dog': { name: 'Hot Dog', parents: FOOD },

@@ -11,9 +11,10 @@ export function contextLabels(scene: readonly Label[], objects: readonly Detecte
   const labels: Label[] = [];
   const sky = scene.find((l) => l.name === 'Sky')?.confidence ?? 0;
   const vegetation = scene.find((l) => l.name === 'Vegetation')?.confidence ?? 0;
+  const dusk = scene.find((l) => l.name === 'Dusk')?.confidence ?? 0;
   const outdoorObject = Math.max(0, ...objects.filter((o) => o.outdoor).map((o) => o.label.confidence));
 
-  const outdoors = Math.max(sky - 2, vegetation - 4, outdoorObject - 4);
+  const outdoors = Math.max(sky - 2, dusk - 2, vegetation - 4, outdoorObject - 4);
   if (outdoors > 50) labels.push({ name: 'Outdoors', confidence: outdoors });
 
   const manMade = objects.some((o) => o.label.confidence >= 60 && (o.label.parents ?? []).some((p) => MAN_MADE_PARENTS.has(p)));

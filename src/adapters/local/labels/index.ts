@@ -12,6 +12,7 @@ import { mergeLabels } from './merge.js';
 import { labelsFromObjects } from './objects.js';
 import { measurePixels } from './pixel-stats.js';
 import { labelsFromPixels } from './scene.js';
+import { measureTexture } from './texture.js';
 
 export interface LocalLabelDetectorOptions {
   /** Drop labels below this confidence before returning (the core filters again with its own policy). */
@@ -34,7 +35,7 @@ export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}
       const found = await runHuman(rgb.data, rgb.width, rgb.height);
       const objects = labelsFromObjects(found.object);
       const faces = labelsFromFaces(found.face);
-      const scene = labelsFromPixels(measurePixels(rgb));
+      const scene = labelsFromPixels(measurePixels(rgb), measureTexture(rgb));
       const hasPerson = faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
       const labels: Label[] = mergeLabels(
         objects.map((o) => o.label),

@@ -14,6 +14,14 @@ export interface PixelStats {
   colourless: number;
   /** Fraction of samples darker than 20 %. */
   dark: number;
+  /** Fraction of the whole image with a clear blue hue (190–260°), however dim: the blue-hour cast. */
+  blueCast: number;
+  /** Median brightness (HSV value) of the top third: a dusk sky still glows, a black backdrop does not. */
+  topMedianValue: number;
+  /** Fraction of samples with luma above 55 % (paper, snow, bright walls). */
+  bright: number;
+  /** Fraction of samples at least 15 % (luma) darker than the median: marks on a page, shadows. */
+  marks: number;
 }
 
 const GRID = 96;
@@ -39,7 +47,9 @@ export function measurePixels(image: RgbImage): PixelStats {
   const at = (x: number, y: number) => (y * width + x) * 3;
   let samples = 0;
   let topSamples = 0;
-  const sum = { blueTop: 0, smoothTop: 0, green: 0, brightness: 0, saturation: 0, colourless: 0, dark: 0 };
+  const sum = { blueTop: 0, smoothTop: 0, green: 0, brightness: 0, saturation: 0, colourless: 0, dark: 0, blueCast: 0, bright: 0 };
+  const topValues: number[] = [];
+  const lumas: number[] = [];
   for (let y = 0; y < height; y += step) {
     for (let x = 0; x < width; x += step) {
       const i = at(x, y);
@@ -52,9 +62,14 @@ export function measurePixels(image: RgbImage): PixelStats {
       sum.saturation += saturation;
       if (saturation < 0.08) sum.colourless++;
       if (value < 0.2) sum.dark++;
+      const luma = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      lumas.push(luma);
+      if (luma > 0.55) sum.bright++;
+      if (hue >= 190 && hue <= 260 && saturation > 0.3 && value > 0.12) sum.blueCast++;
       if (hue >= 65 && hue <= 170 && saturation > 0.2 && value > 0.12) sum.green++;
       if (y < height / 3) {
         topSamples++;
+        topValues.push(value);
         if (hue >= 185 && hue <= 250 && saturation > 0.15 && value > 0.3) sum.blueTop++;
         const right = at(Math.min(width - 1, x + step), y);
         const below = at(x, Math.min(height - 1, y + step));
@@ -67,6 +82,8 @@ export function measurePixels(image: RgbImage): PixelStats {
     }
   }
   const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
+  const medianLuma = median(lumas);
+  const marks = lumas.filter((luma) => luma < medianLuma - 0.15).length;
   return {
     blueTop: share(sum.blueTop, topSamples),
     smoothTop: share(sum.smoothTop, topSamples),
@@ -75,5 +92,15 @@ export function measurePixels(image: RgbImage): PixelStats {
     meanSaturation: share(sum.saturation, samples),
     colourless: share(sum.colourless, samples),
     dark: share(sum.dark, samples),
+    blueCast: share(sum.blueCast, samples),
+    topMedianValue: median(topValues),
+    bright: share(sum.bright, samples),
+    marks: share(marks, samples),
   };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
