@@ -136,7 +136,6 @@ export class PipelineRunner {
         }
         case 'Task': {
           const outcome = await this.runTask(execution, stateName, state, document, signal, prepared);
-          prepared = null;
           if (outcome.kind === 'uncaught') {
             await store.finish(executionId, 'FAILED', outcome.error);
             this.options.observer?.executionFinished?.(execution, 'FAILED', outcome.error);
@@ -226,7 +225,12 @@ export function assertDefinitionIsRunnable(definition: PipelineDefinition, steps
   if (problems.length) throw new Error(`pipeline definition is not runnable:\n- ${problems.join('\n- ')}`);
 }
 
-async function withTimeout<T>(ms: number, outer: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** Runs `task` under a state's timeout (States.Timeout), aborting it also when `outer` aborts. */
+export async function withTimeout<T>(
+  ms: number,
+  outer: AbortSignal,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(outer.reason);
   outer.addEventListener('abort', onOuterAbort, { once: true });

@@ -8,7 +8,8 @@
  * Step Functions uses as the error name, so `Provider.Transient` matches the same Retry as locally.
  */
 import type { Context } from 'aws-lambda';
-import { ErrorNames, PipelineError } from '../../core/errors.js';
+import { PipelineError } from '../../core/errors.js';
+import { withTimeout } from '../../core/runner.js';
 import type { PipelineDocument, TaskState } from '../../core/pipeline.js';
 import { shapeStepResult } from '../../adapters/aws/stepfunctions/asl.js';
 import { type RuntimeProvider, remainingMs, withRuntime } from './middleware.js';
@@ -18,24 +19,6 @@ import { normaliseCaughtErrors, recordAttempt } from './timeline.js';
 export interface StepEvent {
   state: string;
   document: PipelineDocument;
-}
-
-/** Runs `task` under the state's timeout (and the invocation's remaining time), like the local runner. */
-async function withDeadline<T>(ms: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new PipelineError(ErrorNames.Timeout, `state timed out after ${(ms / 1000).toFixed(1)} s`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([task(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function runStep(runtime: LambdaRuntime, event: StepEvent, context: Context | undefined): Promise<Record<string, unknown>> {
@@ -56,7 +39,7 @@ export async function runStep(runtime: LambdaRuntime, event: StepEvent, context:
     { definition: runtime.definition, store: runtime.executions, db: runtime.db, notifier: runtime.notifier, logger: runtime.logger },
     { stateName, state: task, document },
     async (attempt) => {
-      const output = await withDeadline(Math.max(ms, 1), (signal) =>
+      const output = await withTimeout(Math.max(ms, 1), new AbortController().signal, (signal) =>
         steps[task.step](document, { signal, executionId: document.execution_id, state: stateName, attempt }),
       );
       return shapeStepResult(task.step, output);
