@@ -16,7 +16,8 @@ import { systemClock } from '../../src/app/runtime.js';
 import type { UserNotification } from '../../src/core/domain.js';
 import { uploadKey } from '../../src/core/events.js';
 import { ImageService } from '../../src/core/image-service.js';
-import { NOTIFY_STATE } from '../../src/core/pipeline.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { progressObserver } from '../../src/core/progress.js';
 import { LocalExecutionEngine, ProcessingService } from '../../src/core/processing.js';
 import type { Notifier } from '../../src/core/ports.js';
 import { PipelineRunner } from '../../src/core/runner.js';
@@ -116,19 +117,6 @@ afterAll(async () => {
   await Promise.all([s3?.close(), dynamo?.close(), messaging?.close(), rekognition?.close(), openai?.close(), sagemaker?.close(), sfn?.close()]);
 });
 
-/** The local progress observer's messages (src/app/runtime.ts): one per state outcome, none for Notify's success. */
-function localObserver(runtime: LambdaRuntime) {
-  const progress = (e: { user_id: string; image_id: string }, state: string, status: string) =>
-    void runtime.notifier.publish({ user_id: e.user_id, message: { type: 'image_processing_progress', image_id: e.image_id, state, status } });
-  return {
-    stateSucceeded: (e: { user_id: string; image_id: string }, state: string) => {
-      if (state !== NOTIFY_STATE) progress(e, state, 'SUCCEEDED');
-    },
-    stateFailed: (e: { user_id: string; image_id: string }, state: string, _a: number, _err: unknown, willRetry: boolean) =>
-      progress(e, state, willRetry ? 'RETRYING' : 'FAILED'),
-  };
-}
-
 async function upload(runtime: LambdaRuntime, userId: string) {
   const images = new ImageService({
     images: runtime.images,
@@ -183,7 +171,7 @@ async function runScenario(mode: 'aws' | 'local', inject: () => void) {
       store: runtime.executions,
       clock: systemClock,
       retryDelayScale: 0.001,
-      observer: localObserver(runtime) as never,
+      observer: progressObserver(runtime.notifier, silentLogger),
     });
     const processing = new ProcessingService({ ...runtime, engine: new LocalExecutionEngine(runtime.executions, runner, 'local') });
     await processing.handleTicket({ bucket: BUCKET, key: image.object_key, image_id: image.id, user_id: userId }, AbortSignal.timeout(30_000));

@@ -9,11 +9,11 @@ import { serve } from '@hono/node-server';
 import { EventRouter, ticketFromObjectCreated, uploadEventPattern } from '../core/events.js';
 import { ImageService } from '../core/image-service.js';
 import type { Logger } from '../core/logger.js';
-import { NOTIFY_STATE, buildPipeline } from '../core/pipeline.js';
+import { buildPipeline } from '../core/pipeline.js';
 import { LocalExecutionEngine, PROCESSING_QUEUE, ProcessingService } from '../core/processing.js';
-import type { Clock, JobTicket, Notifier, ObjectCreatedEvent } from '../core/ports.js';
+import type { Clock, JobTicket, ObjectCreatedEvent } from '../core/ports.js';
+import { progressObserver } from '../core/progress.js';
 import { PipelineRunner } from '../core/runner.js';
-import { createSteps } from '../core/steps.js';
 import { LocalTokenIssuer } from '../adapters/auth/local.js';
 import { OidcTokenVerifier } from '../adapters/auth/oidc.js';
 import type { TokenVerifier } from '../adapters/auth/tokens.js';
@@ -25,9 +25,8 @@ import { PostgresExecutionRepository } from '../adapters/postgres/executions-rep
 import { PostgresImageRepository } from '../adapters/postgres/images-repository.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
-import { createProviders } from '../adapters/providers/index.js';
-import { parseScript } from '../adapters/providers/scripted/index.js';
 import { LocalAuthService } from './auth-service.js';
+import { createConfiguredSteps } from './configured-steps.js';
 import type { Config } from './config.js';
 import { Metrics, type QueueStats } from './metrics.js';
 import { readinessChecks } from './readiness.js';
@@ -94,10 +93,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       await router.route(event);
     });
 
-    const providers = await createProviders(
-      { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
-      { script: parseScript(config.PHAROS_SCRIPTED), config },
-    );
+    const { providers, steps } = await createConfiguredSteps(config, { storage, results: images, status, notifier });
     // Prometheus metrics: state transitions via the runner's observer, gauges read at scrape time.
     const metrics = new Metrics(
       { DetectLabels: providers.labels.name, DescribeAndTag: providers.describer.name, ScoreBeauty: providers.beauty.name },
@@ -113,14 +109,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
     });
     const runner = new PipelineRunner({
       definition: buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE }),
-      steps: createSteps({
-        ...providers,
-        storage,
-        results: images,
-        status,
-        notifier,
-        labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
-      }),
+      steps,
       store: executions,
       clock: systemClock,
       retryDelayScale: config.PHAROS_RETRY_DELAY_SCALE,
@@ -215,35 +204,4 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 
 function hasStats(queue: object): queue is { stats(name: string): Promise<QueueStats> } {
   return typeof (queue as { stats?: unknown }).stats === 'function';
-}
-
-/** Progress messages and one log line per state transition, with image_id and execution_id. */
-function progressObserver(notifier: Notifier, logger: Logger) {
-  const progress = (userId: string, imageId: string, state: string, status: string) =>
-    notifier
-      .publish({ user_id: userId, message: { type: 'image_processing_progress', image_id: imageId, state, status } })
-      .catch((error: unknown) => logger.warn({ err: error, image_id: imageId }, 'progress publish failed'));
-  return {
-    stateStarted(execution: { id: string; image_id: string }, state: string, attempt: number) {
-      logger.info({ image_id: execution.image_id, execution_id: execution.id, state, attempt }, 'state started');
-    },
-    stateSucceeded(execution: { id: string; image_id: string; user_id: string }, state: string, attempt: number, ms: number) {
-      logger.info({ image_id: execution.image_id, execution_id: execution.id, state, attempt, ms }, 'state succeeded');
-      // Notify's own success is announced by the completion message itself.
-      if (state !== NOTIFY_STATE) void progress(execution.user_id, execution.image_id, state, 'SUCCEEDED');
-    },
-    stateFailed(
-      execution: { id: string; image_id: string; user_id: string },
-      state: string,
-      attempt: number,
-      error: { Error: string; Cause: string },
-      willRetry: boolean,
-    ) {
-      logger.warn({ image_id: execution.image_id, execution_id: execution.id, state, attempt, error: error.Error, cause: error.Cause, will_retry: willRetry }, 'state failed');
-      void progress(execution.user_id, execution.image_id, state, willRetry ? 'RETRYING' : 'FAILED');
-    },
-    executionFinished(execution: { id: string; image_id: string }, status: string, error?: { Error: string; Cause: string }) {
-      logger.info({ image_id: execution.image_id, execution_id: execution.id, status, error: error?.Error }, 'execution finished');
-    },
-  };
 }

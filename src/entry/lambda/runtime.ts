@@ -6,6 +6,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Config, loadConfig } from '../../app/config.js';
+import { createConfiguredSteps } from '../../app/configured-steps.js';
 import { createLogger } from '../../app/logger.js';
 import { selectRuntimeAdapters } from '../../app/runtime-adapters.js';
 import type { Logger } from '../../core/logger.js';
@@ -13,13 +14,10 @@ import { type PipelineDefinition, buildPipeline } from '../../core/pipeline.js';
 import { ProcessingService } from '../../core/processing.js';
 import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../../core/ports.js';
 import type { StepRegistry } from '../../core/runner.js';
-import { createSteps } from '../../core/steps.js';
 import { StepFunctionsExecutionEngine } from '../../adapters/aws/stepfunctions/engine.js';
 import { type Db, createPool } from '../../adapters/postgres/db.js';
 import { PostgresExecutionRepository } from '../../adapters/postgres/executions-repository.js';
 import { PostgresImageRepository } from '../../adapters/postgres/images-repository.js';
-import { createProviders } from '../../adapters/providers/index.js';
-import { parseScript } from '../../adapters/providers/scripted/index.js';
 
 export interface LambdaRuntime {
   config: Config;
@@ -137,19 +135,7 @@ export async function buildLambdaRuntime(env: NodeJS.ProcessEnv = process.env, d
     processing,
     definition,
     steps: () =>
-      (steps ??= createProviders(
-        { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
-        { script: parseScript(config.PHAROS_SCRIPTED), config },
-      ).then((providers) =>
-        createSteps({
-          ...providers,
-          storage,
-          results: images,
-          status,
-          notifier,
-          labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
-        }),
-      )),
+      (steps ??= createConfiguredSteps(config, { storage, results: images, status, notifier }).then((built) => built.steps)),
     close: async () => {
       await db.end();
     },

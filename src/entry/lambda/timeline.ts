@@ -7,7 +7,6 @@
 import { errorMessage, errorName } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import {
-  NOTIFY_STATE,
   type PipelineDefinition,
   type PipelineDocument,
   type StateError,
@@ -17,6 +16,7 @@ import {
   writePath,
 } from '../../core/pipeline.js';
 import type { Notifier } from '../../core/ports.js';
+import { type StateOutcome, publishProgress } from '../../core/progress.js';
 import type { ExecutionStore } from '../../core/runner.js';
 import type { Db } from '../../adapters/postgres/db.js';
 
@@ -117,13 +117,7 @@ export async function recordAttempt<T>(
   const { stateName, state, document } = input;
   const executionId = document.execution_id;
   const log = deps.logger.child({ image_id: document.image_id, execution_id: executionId, state: stateName });
-  const progress = (status: string) =>
-    notifier
-      .publish({
-        user_id: document.user_id,
-        message: { type: 'image_processing_progress', image_id: document.image_id, state: stateName, status },
-      })
-      .catch((error: unknown) => log.warn({ err: error }, 'progress publish failed'));
+  const progress = (status: StateOutcome) => publishProgress(notifier, log, document, stateName, status);
 
   await recordPassedStates(deps, executionId, stateName, document);
   const { attemptId, attempt } = await store.beginAttempt(executionId, stateName);
@@ -158,7 +152,7 @@ export async function recordAttempt<T>(
   await store.checkpoint(executionId, { attemptId, output, nextState: state.next, document: next });
   log.info({ attempt, ms: Date.now() - started }, 'state succeeded');
   // Notify's own success is announced by the completion message itself.
-  if (stateName !== NOTIFY_STATE) await progress('SUCCEEDED');
+  await progress('SUCCEEDED');
   const outcome = settle(definition, state.next, next);
   if (outcome) {
     await store.finish(executionId, outcome.status, outcome.status === 'FAILED' ? outcome.error : undefined);

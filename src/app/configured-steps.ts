@@ -1,0 +1,25 @@
+/**
+ * The pipeline's steps with the providers and label policy named in configuration: one place, used by
+ * the local runtime and the Lambda handlers alike.
+ */
+import { createProviders } from '../adapters/providers/index.js';
+import { parseScript } from '../adapters/providers/scripted/index.js';
+import type { Notifier, ObjectStorage, StatusStore } from '../core/ports.js';
+import { type ResultsRepository, createSteps } from '../core/steps.js';
+import type { Config } from './config.js';
+
+export async function createConfiguredSteps(
+  config: Config,
+  deps: { storage: ObjectStorage; results: ResultsRepository; status: StatusStore; notifier: Notifier },
+) {
+  const providers = await createProviders(
+    { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
+    { script: parseScript(config.PHAROS_SCRIPTED), config },
+  );
+  const steps = createSteps({
+    ...providers,
+    ...deps,
+    labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
+  });
+  return { providers, steps };
+}
