@@ -3,66 +3,15 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT } from './errors.js';
 
-export type ImageStatus = 'UPLOADED' | 'PROCESSING' | 'READY' | 'FAILED';
-
-export interface ImageMetadata {
-  image_id: string;
-  filename: string;
-  content_type: string;
-  bytes: number;
-  width: number;
-  height: number;
-  created_at: string;
-  updated_at: string;
-  status: ImageStatus;
-  auto_process: boolean;
-}
-
-export interface AiResults {
-  image_id: string;
-  status: ImageStatus;
-  description: string | null;
-  tags: string[];
-  beauty_score: number | null;
-  labels: { name: string; confidence: number }[];
-  processed_at: string | null;
-  error: string | null;
-  provenance: Record<string, unknown> | null;
-}
-
-export interface ImageListItem extends ImageMetadata {
-  description: string | null;
-  tags: string[];
-  beauty_score: number | null;
-  processed_at: string | null;
-  error: string | null;
-}
-
-export interface TimelineState {
-  state: string;
-  attempt: number;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  started_at: string;
-  ended_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  cause: string | null;
-  will_retry: boolean;
-  worker_id: string | null;
-}
-
-export interface Execution {
-  execution_id: string;
-  name: string;
-  seq: number;
-  trigger: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  started_at: string;
-  ended_at: string | null;
-  error: string | null;
-  cause: string | null;
-  states: TimelineState[];
-}
+export type {
+  AiResults,
+  Execution,
+  ImageListItem,
+  ImageMetadata,
+  ImageStatus,
+  TimelineState,
+} from '../app/http/api-types.js';
+import type { AiResults, Execution, ImageListItem, ImageMetadata } from '../app/http/api-types.js';
 
 /** The server answered with an error status: code and message from its {"error":{…}} body. */
 export class ApiError extends Error {

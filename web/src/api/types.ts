@@ -1,77 +1,22 @@
-/** The public API's JSON shapes (mirrors src/app/http/schemas.ts; the UI uses nothing else). */
+/** The public API's JSON shapes and the UI's own client-side types. */
 
-export const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const;
-export type ImageStatus = (typeof STATUSES)[number];
+import type { ImageStatus } from '../../../src/app/http/api-types';
 
-export interface Label {
-  name: string;
-  confidence: number;
-}
+export type { ImageStatus };
+export const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const satisfies readonly ImageStatus[];
 
-export interface ImageMetadata {
-  image_id: string;
-  filename: string;
-  content_type: string;
-  bytes: number;
-  width: number;
-  height: number;
-  created_at: string;
-  updated_at: string;
-  status: ImageStatus;
-  auto_process: boolean;
-}
-
-export interface ImageListItem extends ImageMetadata {
-  description: string | null;
-  tags: string[];
-  beauty_score: number | null;
-  processed_at: string | null;
-  error: string | null;
-}
-
-export interface ImageList {
-  items: ImageListItem[];
-  next_cursor: string | null;
-}
-
-export interface AiResults {
-  image_id: string;
-  status: ImageStatus;
-  description: string | null;
-  tags: string[];
-  beauty_score: number | null;
-  labels: Label[];
-  processed_at: string | null;
-  error: string | null;
-  provenance: Record<string, unknown> | null;
-}
-
-export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-
-export interface TimelineState {
-  state: string;
-  attempt: number;
-  status: RunStatus;
-  started_at: string;
-  ended_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  cause: string | null;
-  will_retry: boolean;
-}
-
-export interface Execution {
-  execution_id: string;
-  name: string;
-  seq: number;
-  trigger: string;
-  status: RunStatus;
-  started_at: string;
-  ended_at: string | null;
-  error: string | null;
-  cause: string | null;
-  states: TimelineState[];
-}
+// The server's shapes, inferred from the zod schemas that validate and document them (type-only:
+// nothing from the server is bundled).
+export type {
+  AiResults,
+  Execution,
+  ImageList,
+  ImageListItem,
+  ImageMetadata,
+  Label,
+  RunStatus,
+  TimelineState,
+} from '../../../src/app/http/api-types';
 
 export interface Session {
   user_id: string;
