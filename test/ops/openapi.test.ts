@@ -16,7 +16,7 @@ type Operation = { responses: Record<string, { content?: Record<string, { schema
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 /** Routes that are deliberately not API operations: the docs page itself and the web UI's files. */
-const NOT_IN_DOCUMENT = new Set(['/openapi.json', '/docs', '/docs/assets/:file', '/assets/*', '/favicon.svg', '/*']);
+const NOT_IN_DOCUMENT = new Set(['/openapi.json', '/docs', '/docs/assets/:file', '/', '/assets/*', '/favicon.svg', '/*']);
 
 const toOpenApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z_]+)/g, '{$1}');
 

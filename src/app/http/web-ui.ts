@@ -16,6 +16,7 @@ export function mountWebUi(app: App, dir = WEB_UI_DIR): boolean {
   const root = path.relative(process.cwd(), dir) || '.';
   app.use('/assets/*', serveStatic({ root }));
   app.get('/favicon.svg', serveStatic({ root }));
+  app.get('/', async (c) => c.html(await readFile(index, 'utf8')));
   // Client-side routes: any other GET that is not an API path gets the single-page app.
   app.get('*', async (c, next) => {
     const accept = c.req.header('accept') ?? '';

@@ -1,6 +1,6 @@
 /** The public API's JSON shapes and the UI's own client-side types. */
 
-import type { ImageStatus } from '../../../src/app/http/api-types';
+import type { ImageStatus } from '../../../src/app/http/api-types.js';
 
 export type { ImageStatus };
 export const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const satisfies readonly ImageStatus[];
@@ -16,7 +16,7 @@ export type {
   Label,
   RunStatus,
   TimelineState,
-} from '../../../src/app/http/api-types';
+} from '../../../src/app/http/api-types.js';
 
 export interface Session {
   user_id: string;
