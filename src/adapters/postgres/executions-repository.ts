@@ -6,7 +6,7 @@ import type { ImageRecord } from '../../core/images.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult, TimelineExecution } from '../../core/processing.js';
 import type { ExecutionRecord, PreparedAttempt } from '../../core/runner.js';
-import { type Db, inTransaction, iso } from './db.js';
+import { type Db, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & { started_at: Date; ended_at: Date | null };
 
@@ -24,8 +24,6 @@ const toExecution = (row: ExecutionRow): ExecutionRecord => ({
   error: row.error,
   cause: row.cause,
 });
-
-const UNIQUE_VIOLATION = '23505';
 
 export class PostgresExecutionRepository implements ExecutionRepository {
   constructor(private readonly db: Db) {}
@@ -45,44 +43,37 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async start(image: ImageRecord, name: string, trigger: string): Promise<StartResult> {
     for (let tries = 0; tries < 3; tries++) {
+      const id = randomUUID();
+      const document: Omit<PipelineDocument, 'execution_seq'> = {
+        image_id: image.id,
+        user_id: image.user_id,
+        bucket: image.bucket,
+        key: image.object_key,
+        content_type: image.content_type,
+        execution_id: id,
+      };
+      // One statement, so one transaction: the execution (unless its name exists or another execution
+      // of the photo is active — any unique violation inserts nothing), and the seed's StartJob on the
+      // photo: PROCESSING, with a rerun's previous outputs cleared.
+      const { rows } = await this.db.query<ExecutionRow>(
+        `WITH next AS (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM executions WHERE image_id = $3),
+         inserted AS (
+           INSERT INTO executions (id, name, image_id, user_id, seq, trigger, document)
+           SELECT $1, $2, $3, $4, next.seq, $5, $6::jsonb || jsonb_build_object('execution_seq', next.seq) FROM next
+           ON CONFLICT DO NOTHING
+           RETURNING *),
+         started AS (
+           UPDATE images SET status = 'PROCESSING', current_execution_id = $1, description = NULL, tags = '{}',
+                  beauty_score = NULL, beauty_raw = NULL, labels = '[]', provenance = NULL, error = NULL,
+                  error_cause = NULL, processed_at = NULL, processing_started_at = now(), updated_at = now()
+            WHERE id = $3 AND EXISTS (SELECT 1 FROM inserted))
+         SELECT * FROM inserted`,
+        [id, name, image.id, image.user_id, trigger, JSON.stringify(document)],
+      );
+      if (rows[0]) return { kind: 'started', execution: toExecution(rows[0]) };
+      // Lost to an existing execution (same name, or another one active): that one is the answer.
       const existing = await this.findByNameOrActive(image.id, name);
       if (existing) return { kind: 'existing', execution: existing };
-      try {
-        return await inTransaction(this.db, async (tx) => {
-          const id = randomUUID();
-          const { rows: seqRows } = await tx.query<{ seq: number }>(
-            'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM executions WHERE image_id = $1',
-            [image.id],
-          );
-          const seq = seqRows[0]!.seq;
-          const document: PipelineDocument = {
-            image_id: image.id,
-            user_id: image.user_id,
-            bucket: image.bucket,
-            key: image.object_key,
-            content_type: image.content_type,
-            execution_id: id,
-            execution_seq: seq,
-          };
-          const { rows } = await tx.query<ExecutionRow>(
-            `INSERT INTO executions (id, name, image_id, user_id, seq, trigger, document)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-            [id, name, image.id, image.user_id, seq, trigger, JSON.stringify(document)],
-          );
-          // The seed's StartJob: PROCESSING, and a rerun clears the previous outputs.
-          await tx.query(
-            `UPDATE images SET status = 'PROCESSING', current_execution_id = $2, description = NULL, tags = '{}',
-                    beauty_score = NULL, beauty_raw = NULL, labels = '[]', provenance = NULL, error = NULL,
-                    error_cause = NULL, processed_at = NULL, processing_started_at = now(), updated_at = now()
-              WHERE id = $1`,
-            [image.id, id],
-          );
-          return { kind: 'started' as const, execution: toExecution(rows[0]!) };
-        });
-      } catch (error) {
-        // Lost a race (same name, or another execution became active): read the winner.
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      }
     }
     throw new Error(`could not start an execution for image ${image.id}`);
   }
