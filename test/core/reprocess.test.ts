@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
@@ -92,5 +93,34 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     expect((await client.request('GET', `/images/${imageId}/executions`)).status).toBe(404);
     const after = await readdir(path.join(server.dataDir, 'objects'), { recursive: true });
     expect(after.some((f) => f.includes(imageId))).toBe(false);
+  });
+
+  it('stops quietly when a photo is deleted while it is being processed', async () => {
+    const socket = await client.socket();
+    const imageId = (await client.upload(await photo('forest-path.jpg'), 'forest.jpg')).body.image_id;
+    // The describer takes 700 ms: delete while it works.
+    await socket.waitFor((m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED');
+    expect((await client.request('DELETE', `/images/${imageId}`)).status).toBe(204);
+    const db = new pg.Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      // The ticket's job ends completed (not failed and retried into the dead-letter queue).
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'completed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const { rows } = await db.query<{ state: string }>(
+          "SELECT state FROM pgboss.job WHERE name = 'image-processing' AND data->>'image_id' = $1",
+          [imageId],
+        );
+        state = rows[0]?.state ?? '';
+      }
+      expect(state).toBe('completed');
+      const { rows } = await db.query('SELECT 1 FROM executions WHERE image_id = $1', [imageId]);
+      expect(rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
+    expect(socket.messages.some((m) => m.type === 'image_processing_complete' && m.image_id === imageId)).toBe(false);
+    socket.close();
   });
 });
