@@ -75,7 +75,7 @@ export class PharosStack extends Stack {
     });
     this.schema.node.addDependency(this.data.proxy, this.data.database);
     // Nothing that queries PostgreSQL is reachable before the schema exists.
-    for (const fn of [this.pipeline.starter, this.api.apiFunction, ...Object.values(this.pipeline.stepFunctions)]) {
+    for (const fn of [this.pipeline.starter, this.pipeline.reconciler, this.api.apiFunction, ...Object.values(this.pipeline.stepFunctions)]) {
       fn.node.addDependency(this.schema);
     }
 
@@ -86,6 +86,7 @@ export class PharosStack extends Stack {
       functions: {
         Api: this.api.apiFunction,
         Starter: this.pipeline.starter,
+        Reconciler: this.pipeline.reconciler,
         Notifier: this.api.notifierFunction,
         WsConnect: this.api.connectFunction,
         ...Object.fromEntries(Object.entries(this.pipeline.stepFunctions)),

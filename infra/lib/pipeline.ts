@@ -10,6 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -51,6 +52,9 @@ export class PharosPipeline extends Construct {
   /** Task state name → the function that runs it. */
   readonly stepFunctions: Record<string, lambda.Function> = {};
   readonly uploadRule: events.Rule;
+  /** Closes executions Step Functions ended without MarkFailed/Notify (timeout, abort, uncaught errors). */
+  readonly reconciler: lambda.Function;
+  readonly executionEndedRule: events.Rule;
   /** Environment every runtime function shares: where the ports live. */
   readonly sharedEnvironment: Record<string, string>;
 
@@ -200,5 +204,30 @@ export class PharosPipeline extends Construct {
         maxConcurrency: settings.starterConcurrency,
       }),
     );
+
+    this.reconciler = pharosFunction(this, 'ReconcilerFunction', {
+      ...vpcPlacement,
+      entry: 'reconciler',
+      description: 'Pharos reconciler: executions Step Functions ended on its own → FAILED, status, completion message',
+      timeout: Duration.seconds(30),
+      environment: { ...this.sharedEnvironment, PHAROS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+    });
+    // What MarkFailed and Notify may do, and nothing else: PostgreSQL (through the proxy), the status table, the topic.
+    data.database.secret!.grantRead(this.reconciler);
+    this.topic.grantPublish(this.reconciler);
+    this.reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+    // A delivery the function keeps failing (PostgreSQL down) lands in the alarmed DLQ rather than vanishing.
+    this.reconciler.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new destinations.SqsDestination(this.deadLetters) });
+    this.executionEndedRule = new events.Rule(this, 'ExecutionsEnded', {
+      description: 'Pipeline executions that Step Functions failed, timed out or aborted → the reconciler',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [
+        new targets.LambdaFunction(this.reconciler, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) }),
+      ],
+    });
   }
 }
