@@ -2,7 +2,7 @@
  * The pipeline's steps: small functions from the execution document to a result. The local runner and
  * the AWS Lambda handlers call exactly these, with the providers chosen by configuration.
  */
-import type { BeautyScore, Caption, DetectedLabels, ImageStatus, Label } from './domain.js';
+import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
 import { PipelineError, malformedOutputError } from './errors.js';
 import type { PipelineDocument, StepName } from './pipeline.js';
 import type { LabelFilterPolicy } from './policies.js';
@@ -56,6 +56,28 @@ export function imageInput(storage: ObjectStorage, ref: { bucket: string; key: s
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new PipelineError('States.Runtime', `${what} is missing from the execution`);
   return value;
+}
+
+/**
+ * Notify's work, also used by anything else that ends an execution (the AWS reconciler): the status
+ * scoreboard (conditional on the execution's ordinal), then the seed's completion message.
+ */
+export async function announceOutcome(
+  deps: { status: StatusStore; notifier: Notifier },
+  execution: { image_id: string; user_id: string; execution_seq: number; execution_id: string },
+  status: 'READY' | 'FAILED',
+): Promise<void> {
+  await deps.status.put({
+    image_id: execution.image_id,
+    user_id: execution.user_id,
+    status,
+    execution_seq: execution.execution_seq,
+    execution_id: execution.execution_id,
+  });
+  await deps.notifier.publish({
+    user_id: execution.user_id,
+    message: { type: 'image_processing_complete', image_id: execution.image_id, status },
+  });
 }
 
 export function createSteps(deps: StepDependencies): StepRegistry {
@@ -121,18 +143,7 @@ export function createSteps(deps: StepDependencies): StepRegistry {
     },
 
     async notify(doc) {
-      const status: ImageStatus = doc.outcome?.status ?? 'FAILED';
-      await deps.status.put({
-        image_id: doc.image_id,
-        user_id: doc.user_id,
-        status,
-        execution_seq: doc.execution_seq,
-        execution_id: doc.execution_id,
-      });
-      await deps.notifier.publish({
-        user_id: doc.user_id,
-        message: { type: 'image_processing_complete', image_id: doc.image_id, status: status === 'READY' ? 'READY' : 'FAILED' },
-      });
+      await announceOutcome(deps, doc, doc.outcome?.status === 'READY' ? 'READY' : 'FAILED');
       return { at: new Date().toISOString() };
     },
   };

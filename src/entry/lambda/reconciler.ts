@@ -12,6 +12,7 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
+import { announceOutcome } from '../../core/steps.js';
 import { inTransaction } from '../../adapters/postgres/db.js';
 import { type RuntimeProvider, withRuntime } from './middleware.js';
 import { type LambdaRuntime, lambdaRuntime } from './runtime.js';
@@ -100,18 +101,12 @@ export async function reconcile(runtime: LambdaRuntime, event: ExecutionStatusCh
     // MarkFailed's write: only while this execution is still the photo's current one.
     const marked = await runtime.images.markFailed({ image_id: execution.image_id, execution_id: executionId, error: error.Error, cause: error.Cause });
     if (marked) {
-      // Notify's writes: the status scoreboard (conditional on the execution's seq), then the completion message.
-      await runtime.status.put({
-        image_id: execution.image_id,
-        user_id: execution.user_id,
-        status: 'FAILED',
-        execution_seq: execution.seq,
-        execution_id: executionId,
-      });
-      await runtime.notifier.publish({
-        user_id: execution.user_id,
-        message: { type: 'image_processing_complete', image_id: execution.image_id, status: 'FAILED' },
-      });
+      // Notify's writes: the status scoreboard, then the completion message.
+      await announceOutcome(
+        runtime,
+        { image_id: execution.image_id, user_id: execution.user_id, execution_seq: execution.seq, execution_id: executionId },
+        'FAILED',
+      );
     }
     // Closed last, so a delivery that fails half-way is redone in full by the retry.
     if (execution.status === 'RUNNING') {
