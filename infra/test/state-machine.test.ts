@@ -28,7 +28,7 @@ import { freshDatabaseUrl } from '../../test/support/database.js';
 import { startDynamoDbServer } from '../../test/wire/dynamodb-server.js';
 import { FAKE_AWS_ENV, type FakeServer, useEnv } from '../../test/wire/fake-server.js';
 import { type MessagingFake, startMessagingServer } from '../../test/wire/messaging-server.js';
-import { OPENAI_TEST_KEY, type OpenAiFake, startOpenAiServer } from '../../test/wire/openai-server.js';
+import { type OpenAiFake, cloudProviderEnv, startOpenAiServer } from '../../test/wire/openai-server.js';
 import { type RekognitionFake, startRekognitionServer } from '../../test/wire/rekognition-server.js';
 import { type S3Fake, startS3Server } from '../../test/wire/s3-server.js';
 import { type SageMakerFake, startSageMakerServer } from '../../test/wire/sagemaker-server.js';
@@ -59,14 +59,7 @@ async function runtimeFor(messages: UserNotification[], topicArn: string) {
       PHAROS_SNS_TOPIC_ARN: topicArn,
       PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
       OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
-      PHAROS_LABELS: 'rekognition',
-      PHAROS_DESCRIBER: 'openai',
-      PHAROS_BEAUTY: 'sagemaker',
-      OPENAI_API_KEY: OPENAI_TEST_KEY,
-      OPENAI_BASE_URL: `${openai.url}/v1`,
-      PHAROS_SAGEMAKER_ENDPOINT: 'pharos-aesthetic',
-      PHAROS_SAGEMAKER_LABEL: 'aesthetic',
-      PHAROS_SAGEMAKER_MODEL_ID: 'cafeai/cafe_aesthetic',
+      ...cloudProviderEnv(openai.url),
       PHAROS_RETRY_DELAY_SCALE: '0.001',
       LOG_LEVEL: 'silent',
     },

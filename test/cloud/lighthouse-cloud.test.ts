@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_AWS_ENV, useEnv } from '../wire/fake-server.js';
-import { OPENAI_TEST_KEY, OPENAI_USAGE, type OpenAiFake, startOpenAiServer } from '../wire/openai-server.js';
+import { OPENAI_USAGE, type OpenAiFake, cloudProviderEnv, startOpenAiServer } from '../wire/openai-server.js';
 import { type RekognitionFake, startRekognitionServer } from '../wire/rekognition-server.js';
 import { type SageMakerFake, startSageMakerServer } from '../wire/sagemaker-server.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
@@ -29,16 +29,7 @@ let sagemaker: SageMakerFake;
 let openai: OpenAiFake;
 let restoreEnv: () => void;
 
-const cloudEnv = () => ({
-  PHAROS_LABELS: 'rekognition',
-  PHAROS_DESCRIBER: 'openai',
-  PHAROS_BEAUTY: 'sagemaker',
-  OPENAI_API_KEY: OPENAI_TEST_KEY,
-  OPENAI_BASE_URL: `${openai.url}/v1`,
-  PHAROS_SAGEMAKER_ENDPOINT: 'pharos-aesthetic',
-  PHAROS_SAGEMAKER_LABEL: 'aesthetic',
-  PHAROS_SAGEMAKER_MODEL_ID: 'cafeai/cafe_aesthetic',
-});
+const cloudEnv = () => cloudProviderEnv(openai.url);
 
 beforeAll(async () => {
   [rekognition, sagemaker, openai] = await Promise.all([

@@ -78,3 +78,17 @@ export async function startOpenAiServer(): Promise<OpenAiFake> {
   fake.retryAfter = '0.05';
   return fake;
 }
+
+/** Configuration that points the three cloud providers at the wire-protocol fakes (AWS endpoints come from AWS_ENDPOINT_URL_*). */
+export function cloudProviderEnv(openaiUrl: string): Record<string, string> {
+  return {
+    PHAROS_LABELS: 'rekognition',
+    PHAROS_DESCRIBER: 'openai',
+    PHAROS_BEAUTY: 'sagemaker',
+    OPENAI_API_KEY: OPENAI_TEST_KEY,
+    OPENAI_BASE_URL: `${openaiUrl}/v1`,
+    PHAROS_SAGEMAKER_ENDPOINT: 'pharos-aesthetic',
+    PHAROS_SAGEMAKER_LABEL: 'aesthetic',
+    PHAROS_SAGEMAKER_MODEL_ID: 'cafeai/cafe_aesthetic',
+  };
+}
