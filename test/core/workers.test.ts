@@ -95,7 +95,9 @@ describe('workers in separate processes', () => {
   }, 120_000);
 
   it('runs one execution for a duplicated upload event and for racing process calls', async () => {
-    workers.push(await spawnWorker(sharedEnv()));
+    // A slow describer keeps each execution active while the duplicates and racing calls arrive;
+    // a process call that comes after the run has finished would rightly start a rerun.
+    workers.push(await spawnWorker({ ...sharedEnv(), PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 1500 } }) }));
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
     const upload = (await client.upload(await photo('ocean-waves.jpg'), 'ocean.jpg')).body;
