@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { RekognitionLabelDetector } from '../src/adapters/aws/rekognition-labels.js';
-import { SageMakerBeautyScorer } from '../src/adapters/aws/sagemaker-beauty.js';
+import { RekognitionLabelDetector } from '../src/adapters/rekognition/label-detector.js';
+import { SageMakerBeautyScorer } from '../src/adapters/sagemaker/beauty-scorer.js';
 import { OpenAiDescriber } from '../src/adapters/openai/describer.js';
 import { errorName } from '../src/core/errors.js';
 import { buildPipeline, errorMatches, type TaskState } from '../src/core/pipeline.js';

@@ -10,8 +10,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createLocalBeautyScorer } from '../src/adapters/local/beauty/index.js';
-import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/local/labels/index.js';
+import { createLocalBeautyScorer } from '../src/adapters/offline-ai/beauty/index.js';
+import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/offline-ai/labels/index.js';
 import type { ImageInput } from '../src/core/ports.js';
 
 const PHOTOS = fileURLToPath(new URL('../test/fixtures/photos/', import.meta.url));

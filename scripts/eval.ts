@@ -6,8 +6,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createLocalDescriber } from '../src/adapters/local/describer/index.js';
-import { createLocalLabelDetector } from '../src/adapters/local/labels/index.js';
+import { createLocalDescriber } from '../src/adapters/offline-ai/describer/index.js';
+import { createLocalLabelDetector } from '../src/adapters/offline-ai/labels/index.js';
 import { filterLabels } from '../src/core/policies.js';
 import type { BeautyScorer } from '../src/core/ports.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';

@@ -4,7 +4,7 @@
  * must be backed by a label's name, a synonym of it, or one of the label's parents.
  */
 import type { Label } from '../../src/core/domain.js';
-import { COCO_TAXONOMY } from '../../src/adapters/local/labels/coco-taxonomy.js';
+import { COCO_TAXONOMY } from '../../src/adapters/offline-ai/labels/coco-taxonomy.js';
 import { equivalentWords, normaliseWord } from './synonyms.js';
 
 /** Words that describe how a photo looks, not what is in it. */

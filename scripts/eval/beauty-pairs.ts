@@ -2,7 +2,7 @@
  * Checks the beauty scorer's ordering: each original must score above each of its degraded copies.
  * Imported lazily by eval.ts, so the label and caption evaluation still runs without a scorer.
  */
-import { createLocalBeautyScorer } from '../../src/adapters/local/beauty/index.js';
+import { createLocalBeautyScorer } from '../../src/adapters/offline-ai/beauty/index.js';
 import type { BeautyScorer } from '../../src/core/ports.js';
 import { DEGRADATIONS, prepareOriginal } from './degrade.js';
 import { callOptions, imageInput } from './image-input.js';

@@ -1,7 +1,7 @@
 /** Local accounts: register and log in, issuing Pharos' own tokens (PHAROS_AUTH=local only). */
 import { AppError } from '../core/errors.js';
-import type { LocalTokenIssuer } from '../adapters/auth/local.js';
-import { hashPassword, verifyPassword } from '../adapters/auth/local.js';
+import type { LocalTokenIssuer } from '../adapters/jwt/local-issuer.js';
+import { hashPassword, verifyPassword } from '../adapters/jwt/local-issuer.js';
 import type { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
 
 // Verifying against a real hash even for unknown users keeps login timing from revealing usernames.

@@ -2,8 +2,8 @@
  * The pipeline's steps with the providers and label policy named in configuration: one place, used by
  * the local runtime and the Lambda handlers alike.
  */
-import { createProviders } from '../adapters/providers/index.js';
-import { parseScript } from '../adapters/providers/scripted/index.js';
+import { createProviders } from './providers.js';
+import { parseScript } from '../adapters/scripted/providers.js';
 import type { Notifier, ObjectStorage, StatusStore } from '../core/ports.js';
 import { type ResultsRepository, createSteps } from '../core/steps.js';
 import type { Config } from './config.js';

@@ -3,15 +3,15 @@
  * self-hosted deployment can mix PostgreSQL with AWS services: each port independently.
  */
 import path from 'node:path';
-import { DynamoDbStatusStore } from '../adapters/aws/dynamodb-status-store.js';
-import { S3Storage } from '../adapters/aws/s3-storage.js';
-import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
-import { SqsQueue } from '../adapters/aws/sqs-queue.js';
+import { DynamoDbStatusStore } from '../adapters/dynamodb/status-store.js';
+import { S3Storage } from '../adapters/s3/storage.js';
+import { SnsNotifier } from '../adapters/sns/notifier.js';
+import { SqsQueue } from '../adapters/sqs/queue.js';
 import type { Db } from '../adapters/postgres/db.js';
 import { PostgresNotifier } from '../adapters/postgres/notifier.js';
 import { PostgresStatusStore } from '../adapters/postgres/status-store.js';
-import { PgBossQueue } from '../adapters/queue/pgboss.js';
-import { FileSystemStorage } from '../adapters/storage/filesystem.js';
+import { PgBossQueue } from '../adapters/pgboss/queue.js';
+import { FileSystemStorage } from '../adapters/filesystem/storage.js';
 import type { Logger } from '../core/logger.js';
 import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../core/ports.js';
 import type { Config } from './config.js';

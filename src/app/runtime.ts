@@ -14,11 +14,11 @@ import { LocalExecutionEngine, PROCESSING_QUEUE, ProcessingService } from '../co
 import type { Clock, JobTicket, ObjectCreatedEvent } from '../core/ports.js';
 import { progressObserver } from '../core/progress.js';
 import { PipelineRunner } from '../core/runner.js';
-import { LocalTokenIssuer } from '../adapters/auth/local.js';
-import { OidcTokenVerifier } from '../adapters/auth/oidc.js';
-import type { TokenVerifier } from '../adapters/auth/tokens.js';
-import { withObjectCreatedEvents } from '../adapters/events/object-events.js';
-import { SharpImageCodec } from '../adapters/image/sharp-codec.js';
+import { LocalTokenIssuer } from '../adapters/jwt/local-issuer.js';
+import { OidcTokenVerifier } from '../adapters/jwt/oidc-verifier.js';
+import type { TokenVerifier } from '../adapters/jwt/tokens.js';
+import { withObjectCreatedEvents } from '../core/object-events.js';
+import { SharpImageCodec } from '../adapters/sharp/codec.js';
 import { createPool } from '../adapters/postgres/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../adapters/postgres/embedded.js';
 import { PostgresExecutionRepository } from '../adapters/postgres/executions-repository.js';

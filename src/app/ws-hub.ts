@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { UserNotification } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier } from '../core/ports.js';
-import type { TokenVerifier } from '../adapters/auth/tokens.js';
+import type { TokenVerifier } from '../adapters/jwt/tokens.js';
 
 export const WS_SUBPROTOCOL = 'pharos.v1';
 

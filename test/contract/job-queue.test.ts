@@ -1,7 +1,7 @@
 /** The JobQueue contract, on pg-boss (PostgreSQL) and on SQS (the SQS wire server), plus SQS specifics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqsQueue } from '../../src/adapters/aws/sqs-queue.js';
-import { PgBossQueue } from '../../src/adapters/queue/pgboss.js';
+import { SqsQueue } from '../../src/adapters/sqs/queue.js';
+import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { JobQueue } from '../../src/core/ports.js';
 import { freshDatabaseUrl } from '../support/database.js';

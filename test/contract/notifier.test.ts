@@ -1,6 +1,6 @@
 /** The Notifier contract, on PostgreSQL LISTEN/NOTIFY and on SNS (fanned out through a per-subscriber SQS queue). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnsNotifier } from '../../src/adapters/aws/sns-notifier.js';
+import { SnsNotifier } from '../../src/adapters/sns/notifier.js';
 import { createPool, type Db } from '../../src/adapters/postgres/db.js';
 import { PostgresNotifier } from '../../src/adapters/postgres/notifier.js';
 import type { UserNotification } from '../../src/core/domain.js';

@@ -5,16 +5,16 @@
  * pipeline error names, because the state machine's retry and fallback rules depend on exactly those.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RekognitionLabelDetector } from '../../src/adapters/aws/rekognition-labels.js';
-import { SageMakerBeautyScorer } from '../../src/adapters/aws/sagemaker-beauty.js';
-import { HttpBeautyScorer } from '../../src/adapters/http/beauty.js';
+import { RekognitionLabelDetector } from '../../src/adapters/rekognition/label-detector.js';
+import { SageMakerBeautyScorer } from '../../src/adapters/sagemaker/beauty-scorer.js';
+import { HttpBeautyScorer } from '../../src/adapters/http/beauty-scorer.js';
 import { OpenAiDescriber } from '../../src/adapters/openai/describer.js';
 import {
   ScriptedBeautyScorer,
   ScriptedDescriber,
   ScriptedLabelDetector,
   type ScriptedFailure,
-} from '../../src/adapters/providers/scripted/index.js';
+} from '../../src/adapters/scripted/providers.js';
 import type { BeautyScorer, Describer, LabelDetector } from '../../src/core/ports.js';
 import { photo } from '../support/server.js';
 import { FAKE_AWS_ENV, type FakeServer, type FaultKind, sendJson, startFakeServer, useEnv } from '../wire/fake-server.js';

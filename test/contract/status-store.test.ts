@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbStatusStore, statusTableDefinition } from '../../src/adapters/aws/dynamodb-status-store.js';
+import { DynamoDbStatusStore, statusTableDefinition } from '../../src/adapters/dynamodb/status-store.js';
 import { createPool, type Db } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { PostgresStatusStore } from '../../src/adapters/postgres/status-store.js';

@@ -1,8 +1,8 @@
 /** The local describer: grammatical, truthful captions and normalised tags from labels alone. */
 import { describe, expect, it } from 'vitest';
-import { COCO_TAXONOMY } from '../../src/adapters/local/labels/coco-taxonomy.js';
-import { createLocalDescriber, describeLabels } from '../../src/adapters/local/describer/index.js';
-import { EMPTY_CAPTION } from '../../src/adapters/local/describer/caption.js';
+import { COCO_TAXONOMY } from '../../src/adapters/offline-ai/labels/coco-taxonomy.js';
+import { createLocalDescriber, describeLabels } from '../../src/adapters/offline-ai/describer/index.js';
+import { EMPTY_CAPTION } from '../../src/adapters/offline-ai/describer/caption.js';
 import type { Label } from '../../src/core/domain.js';
 import { normaliseTags, TAG_RULES } from '../../src/core/policies.js';
 import { absentObjects, buildLexicon } from '../../scripts/eval/absent-objects.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocalLabelDetector, warmUpLocalLabelModels } from '../../src/adapters/local/labels/index.js';
+import { createLocalLabelDetector, warmUpLocalLabelModels } from '../../src/adapters/offline-ai/labels/index.js';
 import type { DetectedLabels, Label } from '../../src/core/domain.js';
 import { ErrorNames } from '../../src/core/errors.js';
 import { filterLabels } from '../../src/core/policies.js';

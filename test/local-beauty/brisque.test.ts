@@ -13,15 +13,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { aggdFit, aggdFitScale } from '../../src/adapters/local/beauty/aggd.js';
-import { brisque, mscn, type RgbPixels } from '../../src/adapters/local/beauty/brisque.js';
+import { aggdFit, aggdFitScale } from '../../src/adapters/offline-ai/beauty/aggd.js';
+import { brisque, mscn, type RgbPixels } from '../../src/adapters/offline-ai/beauty/brisque.js';
 import {
   gaussianBlur,
   gaussianKernel,
   grayFromRgb,
   toUnitFloat,
-} from '../../src/adapters/local/beauty/opencv-ops.js';
-import { loadBrisqueModel, parseBrisqueModel } from '../../src/adapters/local/beauty/yaml-model.js';
+} from '../../src/adapters/offline-ai/beauty/opencv-ops.js';
+import { loadBrisqueModel, parseBrisqueModel } from '../../src/adapters/offline-ai/beauty/yaml-model.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 

@@ -13,7 +13,7 @@ import {
   createLocalBeautyScorer,
   scoreBeautyFromPixels,
   WORKING_MAX_SIDE,
-} from '../../src/adapters/local/beauty/index.js';
+} from '../../src/adapters/offline-ai/beauty/index.js';
 
 const photos = fileURLToPath(new URL('../fixtures/photos/', import.meta.url));
 const scorer = createLocalBeautyScorer();

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RekognitionLabelDetector } from '../../src/adapters/aws/rekognition-labels.js';
-import { SageMakerBeautyScorer } from '../../src/adapters/aws/sagemaker-beauty.js';
-import { HttpBeautyScorer } from '../../src/adapters/http/beauty.js';
+import { RekognitionLabelDetector } from '../../src/adapters/rekognition/label-detector.js';
+import { SageMakerBeautyScorer } from '../../src/adapters/sagemaker/beauty-scorer.js';
+import { HttpBeautyScorer } from '../../src/adapters/http/beauty-scorer.js';
 import { OpenAiDescriber } from '../../src/adapters/openai/describer.js';
 import { photo } from '../support/server.js';
 import { FAKE_AWS_ENV, parseSigV4, startFakeServer, sendJson, useEnv } from './fake-server.js';

@@ -16,8 +16,8 @@ import type { Caption, Label } from '../../core/domain.js';
 import { malformedOutputError, permanentError, transientError } from '../../core/errors.js';
 import { MAX_DESCRIPTION_LENGTH, TAG_RULES, normaliseCaption } from '../../core/policies.js';
 import type { CallOptions, Describer, ImageInput } from '../../core/ports.js';
-import { prepareForModel } from '../image/downscale.js';
-import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../providers/call-deadline.js';
+import { prepareForModel } from '../sharp/downscale.js';
+import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../shared/call-deadline.js';
 import { type TokenPrice, estimateCostUsd, priceOf } from './pricing.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';

@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ImageService } from '../../core/image-service.js';
 import type { Logger } from '../../core/logger.js';
 import type { ProcessingService } from '../../core/processing.js';
-import type { TokenVerifier } from '../../adapters/auth/tokens.js';
+import type { TokenVerifier } from '../../adapters/jwt/tokens.js';
 import type { LocalAuthService } from '../auth-service.js';
 import type { Metrics, MetricsMode } from '../metrics.js';
 

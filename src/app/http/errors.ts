@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { InvalidTokenError } from '../../adapters/auth/tokens.js';
+import { InvalidTokenError } from '../../adapters/jwt/tokens.js';
 import { InvalidCursorError } from '../../adapters/postgres/images-repository.js';
 
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });

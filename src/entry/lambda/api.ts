@@ -5,8 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
-import { SharpImageCodec } from '../../adapters/image/sharp-codec.js';
-import { OidcTokenVerifier } from '../../adapters/auth/oidc.js';
+import { SharpImageCodec } from '../../adapters/sharp/codec.js';
+import { OidcTokenVerifier } from '../../adapters/jwt/oidc-verifier.js';
 import { createHttpApp } from '../../app/http/app.js';
 import { ImageService } from '../../core/image-service.js';
 import { type RuntimeProvider, withRuntime } from './middleware.js';

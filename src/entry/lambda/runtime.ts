@@ -14,7 +14,7 @@ import { type PipelineDefinition, buildPipeline } from '../../core/pipeline.js';
 import { ProcessingService } from '../../core/processing.js';
 import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../../core/ports.js';
 import type { StepRegistry } from '../../core/runner.js';
-import { StepFunctionsExecutionEngine } from '../../adapters/aws/stepfunctions/engine.js';
+import { StepFunctionsExecutionEngine } from '../../adapters/stepfunctions/engine.js';
 import { type Db, createPool } from '../../adapters/postgres/db.js';
 import { PostgresExecutionRepository } from '../../adapters/postgres/executions-repository.js';
 import { PostgresImageRepository } from '../../adapters/postgres/images-repository.js';

@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import { PipelineError } from '../../core/errors.js';
 import { withTimeout } from '../../core/runner.js';
 import type { PipelineDocument, TaskState } from '../../core/pipeline.js';
-import { shapeStepResult } from '../../adapters/aws/stepfunctions/asl.js';
+import { shapeStepResult } from '../../adapters/stepfunctions/asl.js';
 import { type RuntimeProvider, remainingMs, withRuntime } from './middleware.js';
 import { type LambdaRuntime, lambdaRuntime } from './runtime.js';
 import { normaliseCaughtErrors, recordAttempt } from './timeline.js';

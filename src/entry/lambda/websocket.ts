@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2, Context, SNSEvent } from 'aws-lambda';
-import { OidcTokenVerifier } from '../../adapters/auth/oidc.js';
-import type { TokenVerifier } from '../../adapters/auth/tokens.js';
+import { OidcTokenVerifier } from '../../adapters/jwt/oidc-verifier.js';
+import type { TokenVerifier } from '../../adapters/jwt/tokens.js';
 import { createLogger } from '../../app/logger.js';
 import type { UserNotification } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';

@@ -5,10 +5,10 @@
 import type { BeautyScore } from '../../core/domain.js';
 import { permanentError, transientError } from '../../core/errors.js';
 import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports.js';
-import { BEAUTY_IMAGE } from '../aws/sagemaker-beauty.js';
-import { prepareForModel } from '../image/downscale.js';
-import { type BeautyContract, parseBeautyOutput } from '../providers/beauty-output.js';
-import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../providers/call-deadline.js';
+import { BEAUTY_IMAGE } from '../sagemaker/beauty-scorer.js';
+import { prepareForModel } from '../sharp/downscale.js';
+import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';
+import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../shared/call-deadline.js';
 
 export interface HttpBeautyOptions extends BeautyContract {
   url: string;

@@ -6,11 +6,11 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { BeautyScore } from '../../core/domain.js';
 import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports.js';
-import { prepareForModel } from '../image/downscale.js';
-import { type BeautyContract, parseBeautyOutput } from '../providers/beauty-output.js';
-import { callDeadline } from '../providers/call-deadline.js';
-import { createSageMakerRuntimeClient } from './clients.js';
-import { mapAwsError } from './errors.js';
+import { prepareForModel } from '../sharp/downscale.js';
+import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';
+import { callDeadline } from '../shared/call-deadline.js';
+import { createSageMakerRuntimeClient } from '../aws-sdk/clients.js';
+import { mapAwsError } from '../aws-sdk/errors.js';
 
 /** SageMaker real-time inference payload limit is 6 MB; image models want far fewer pixels anyway. */
 export const BEAUTY_IMAGE = { maxEdge: 768, maxBytes: 1024 * 1024 } as const;

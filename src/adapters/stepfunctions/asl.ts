@@ -8,8 +8,8 @@
  * bytes), and a ResultSelector keeps only the step's declared fields out of the invocation envelope
  * (no `SdkHttpMetadata`, headers or status code reach the execution's state).
  */
-import type { PipelineDefinition, RetryRule, State, StepName } from '../../../core/pipeline.js';
-import { STEP_NAMES } from '../../../core/pipeline.js';
+import type { PipelineDefinition, RetryRule, State, StepName } from '../../core/pipeline.js';
+import { STEP_NAMES } from '../../core/pipeline.js';
 
 /** The fields of each step's result that the document keeps; the Lambda answers with exactly these. */
 export const STEP_RESULT_FIELDS: Record<StepName, readonly string[]> = {

@@ -1,6 +1,6 @@
 /** PHAROS_AUTH=oidc: verify tokens from Cognito or any OIDC issuer against its published JWKS. */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { describeJoseError } from './local.js';
+import { describeJoseError } from './local-issuer.js';
 import type { AuthenticatedUser, TokenVerifier } from './tokens.js';
 import { InvalidTokenError } from './tokens.js';
 

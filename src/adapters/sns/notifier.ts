@@ -22,7 +22,7 @@ import {
 import type { UserNotification } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Notifier } from '../../core/ports.js';
-import { createSnsClient, createSqsClient } from './clients.js';
+import { createSnsClient, createSqsClient } from '../aws-sdk/clients.js';
 
 export interface SnsNotifierOptions {
   topicArn: string;

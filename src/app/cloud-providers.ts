@@ -2,13 +2,13 @@
  * Factories for the cloud providers, read from the validated configuration. Kept apart from the
  * selection module so that adding a provider there is one spread per step.
  */
-import type { Config } from '../../app/config.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
-import { RekognitionLabelDetector } from '../aws/rekognition-labels.js';
-import { SageMakerBeautyScorer } from '../aws/sagemaker-beauty.js';
-import { HttpBeautyScorer } from '../http/beauty.js';
-import { OpenAiDescriber } from '../openai/describer.js';
-import { parsePriceOverride } from '../openai/pricing.js';
+import type { Config } from './config.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../core/ports.js';
+import { RekognitionLabelDetector } from '../adapters/rekognition/label-detector.js';
+import { SageMakerBeautyScorer } from '../adapters/sagemaker/beauty-scorer.js';
+import { HttpBeautyScorer } from '../adapters/http/beauty-scorer.js';
+import { OpenAiDescriber } from '../adapters/openai/describer.js';
+import { parsePriceOverride } from '../adapters/openai/pricing.js';
 
 type CloudFactory<P> = (ctx: { config?: Config }) => P;
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { LocalTokenIssuer } from '../../src/adapters/auth/local.js';
+import { LocalTokenIssuer } from '../../src/adapters/jwt/local-issuer.js';
 import { ApiClient, SocketProbe, photo, startTestServer, type TestServer } from '../support/server.js';
 
 describe('authentication and isolation between users', () => {

@@ -12,7 +12,7 @@ import {
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { AppError } from '../../core/errors.js';
 import type { ObjectStorage, StoredObject } from '../../core/ports.js';
-import { createS3Client } from './clients.js';
+import { createS3Client } from '../aws-sdk/clients.js';
 
 export interface S3StorageOptions {
   bucket: string;

@@ -7,10 +7,10 @@ import { DetectLabelsCommand, type DetectLabelsCommandInput, type RekognitionCli
 import type { DetectedLabels, Label } from '../../core/domain.js';
 import { malformedOutputError } from '../../core/errors.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports.js';
-import { prepareForModel } from '../image/downscale.js';
-import { callDeadline } from '../providers/call-deadline.js';
-import { createRekognitionClient } from './clients.js';
-import { mapAwsError } from './errors.js';
+import { prepareForModel } from '../sharp/downscale.js';
+import { callDeadline } from '../shared/call-deadline.js';
+import { createRekognitionClient } from '../aws-sdk/clients.js';
+import { mapAwsError } from '../aws-sdk/errors.js';
 
 /** Rekognition's limit for `Image.Bytes`. */
 export const REKOGNITION_MAX_BYTES = 5 * 1024 * 1024;

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { IMAGE_STATUSES, type ImageStatus } from '../../core/domain.js';
 import type { StatusRecord, StatusStore } from '../../core/ports.js';
-import { createDynamoDbClient } from './clients.js';
+import { createDynamoDbClient } from '../aws-sdk/clients.js';
 
 export interface DynamoDbStatusStoreOptions {
   tableName: string;

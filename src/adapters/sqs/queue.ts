@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Logger } from '../../core/logger.js';
 import type { JobQueue, QueuedJob } from '../../core/ports.js';
-import { createSqsClient } from './clients.js';
+import { createSqsClient } from '../aws-sdk/clients.js';
 
 export interface SqsQueueOptions {
   logger: Logger;

@@ -2,14 +2,14 @@
  * Provider selection: each step's port gets the ordered list named in configuration
  * (`PHAROS_DESCRIBER=openai,local`), built once per process and wrapped in a fallback chain.
  */
-import { beautyScorerChain, describerChain, labelDetectorChain } from '../../core/fallback.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../../core/ports.js';
-import { createLocalBeautyScorer } from '../local/beauty/index.js';
-import { createLocalDescriber } from '../local/describer/index.js';
-import { createLocalLabelDetector } from '../local/labels/index.js';
-import type { Config } from '../../app/config.js';
-import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from './scripted/index.js';
-import { cloudBeautyFactories, cloudDescriberFactories, cloudLabelFactories } from './cloud.js';
+import { beautyScorerChain, describerChain, labelDetectorChain } from '../core/fallback.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../core/ports.js';
+import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js';
+import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
+import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';
+import type { Config } from './config.js';
+import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from '../adapters/scripted/providers.js';
+import { cloudBeautyFactories, cloudDescriberFactories, cloudLabelFactories } from './cloud-providers.js';
 
 export interface ProviderContext {
   script: ScriptedScript;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESSING_QUEUE } from '../../src/core/processing.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { PgBossQueue } from '../../src/adapters/queue/pgboss.js';
+import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 

@@ -4,9 +4,9 @@
  * Outputs are derived from the photo's bytes, so two photos get different results.
  */
 import { createHash } from 'node:crypto';
-import type { BeautyScore, Caption, DetectedLabels, Label } from '../../../core/domain.js';
-import { malformedOutputError, permanentError, transientError } from '../../../core/errors.js';
-import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from '../../../core/ports.js';
+import type { BeautyScore, Caption, DetectedLabels, Label } from '../../core/domain.js';
+import { malformedOutputError, permanentError, transientError } from '../../core/errors.js';
+import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from '../../core/ports.js';
 
 export type ScriptedFailure = 'transient' | 'permanent' | 'malformed' | 'hang';
 
