@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'infra/cdk.out/**', 'data/**', 'test-results/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'infra/cdk.out/**', 'data/**', 'test-results/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +21,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['pg', 'pg-*', 'hono', 'hono/*', '@aws-sdk/*', 'openai', 'sharp', 'ws', 'pino', 'zod', 'jose', '../adapters/*', '../../adapters/*', '../app/*', '../../app/*'], message: 'src/core imports no SDK, framework, driver or adapter.' },
+            {
+              group: [
+                'pg',
+                'pg-*',
+                'hono',
+                'hono/*',
+                '@aws-sdk/*',
+                'openai',
+                'sharp',
+                'ws',
+                'pino',
+                'zod',
+                'jose',
+                '../adapters/*',
+                '../../adapters/*',
+                '../app/*',
+                '../../app/*',
+              ],
+              message: 'src/core imports no SDK, framework, driver or adapter.',
+            },
           ],
         },
       ],

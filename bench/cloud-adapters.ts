@@ -16,7 +16,13 @@ import { OPENAI_TEST_KEY, startOpenAiServer } from '../test/wire/openai-server.j
 import { startRekognitionServer } from '../test/wire/rekognition-server.js';
 import { startSageMakerServer } from '../test/wire/sagemaker-server.js';
 
-const PHOTOS = ['lighthouse.jpg', 'coastal-dune-grass.jpg', 'forest-path.jpg', 'ocean-waves.jpg', 'castle-maintenon.jpg'];
+const PHOTOS = [
+  'lighthouse.jpg',
+  'coastal-dune-grass.jpg',
+  'forest-path.jpg',
+  'ocean-waves.jpg',
+  'castle-maintenon.jpg',
+];
 const ROUNDS = 6; // 30 calls per provider on healthy servers
 const FAULTS: FaultKind[] = ['throttle', 'server-error'];
 
@@ -30,7 +36,11 @@ interface Subject {
 }
 
 /** Calls like the runner does for one state: retry while the state's retry rule matches (no sleeping). */
-async function callLikeTheState(subject: Subject, image: ImageInput, state: TaskState): Promise<{ calls: number; ok: boolean }> {
+async function callLikeTheState(
+  subject: Subject,
+  image: ImageInput,
+  state: TaskState,
+): Promise<{ calls: number; ok: boolean }> {
   const used = new Map<number, number>();
   for (let calls = 1; ; calls++) {
     try {
@@ -51,27 +61,67 @@ export async function benchCloudAdapters(): Promise<string[]> {
   const images: ImageInput[] = await Promise.all(
     PHOTOS.map(async (name) => {
       const bytes = new Uint8Array(await readFile(`${dir}${name}`));
-      return { bucket: 'pharos-photos', key: `uploads/bench/${name}`, contentType: 'image/jpeg', bytes: async () => bytes };
+      return {
+        bucket: 'pharos-photos',
+        key: `uploads/bench/${name}`,
+        contentType: 'image/jpeg',
+        bytes: async () => bytes,
+      };
     }),
   );
   const [rekognition, sagemaker, openai] = await Promise.all([
     startRekognitionServer(),
-    startSageMakerServer({ contract: 'classification', classes: [{ label: 'aesthetic', score: 0.77 }, { label: 'not_aesthetic', score: 0.23 }] }),
+    startSageMakerServer({
+      contract: 'classification',
+      classes: [
+        { label: 'aesthetic', score: 0.77 },
+        { label: 'not_aesthetic', score: 0.23 },
+      ],
+    }),
     startOpenAiServer(),
   ]);
-  const restore = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_REKOGNITION: rekognition.url, AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url });
-  const labels = [{ name: 'Lighthouse', confidence: 99 }, { name: 'Sea', confidence: 95 }, { name: 'Sky', confidence: 91 }];
+  const restore = useEnv({
+    ...FAKE_AWS_ENV,
+    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
+  });
+  const labels = [
+    { name: 'Lighthouse', confidence: 99 },
+    { name: 'Sea', confidence: 95 },
+    { name: 'Sky', confidence: 91 },
+  ];
   const detector = new RekognitionLabelDetector({ source: 'bytes', maxLabels: 25, minConfidence: 55 });
   const describer = new OpenAiDescriber({ apiKey: OPENAI_TEST_KEY, baseURL: `${openai.url}/v1` });
-  const scorer = new SageMakerBeautyScorer({ endpointName: 'pharos-aesthetic', label: 'aesthetic', scale: '0-1' });
+  const scorer = new SageMakerBeautyScorer({
+    endpointName: 'pharos-aesthetic',
+    label: 'aesthetic',
+    scale: '0-1',
+  });
   const signal = () => ({ signal: AbortSignal.timeout(30_000) });
   const subjects: Subject[] = [
-    { name: 'rekognition', state: 'DetectLabels', server: rekognition, call: (image) => detector.detect(image, signal()) },
-    { name: 'openai', state: 'DescribeAndTag', server: openai, call: (image) => describer.describe({ labels, image }, signal()) },
-    { name: 'sagemaker', state: 'ScoreBeauty', server: sagemaker, call: (image) => scorer.score(image, signal()) },
+    {
+      name: 'rekognition',
+      state: 'DetectLabels',
+      server: rekognition,
+      call: (image) => detector.detect(image, signal()),
+    },
+    {
+      name: 'openai',
+      state: 'DescribeAndTag',
+      server: openai,
+      call: (image) => describer.describe({ labels, image }, signal()),
+    },
+    {
+      name: 'sagemaker',
+      state: 'ScoreBeauty',
+      server: sagemaker,
+      call: (image) => scorer.score(image, signal()),
+    },
   ];
   const pipeline = buildPipeline({ beautyFailure: 'null' });
-  const lines = [`cloud adapters vs local wire servers (${images.length} photos; ${images.length * ROUNDS} healthy calls each; faults: ${FAULTS.join(', ')} once per photo)`];
+  const lines = [
+    `cloud adapters vs local wire servers (${images.length} photos; ${images.length * ROUNDS} healthy calls each; faults: ${FAULTS.join(', ')} once per photo)`,
+  ];
   try {
     for (const subject of subjects) {
       // Warm-up: connection, SDK middleware stacks, sharp.

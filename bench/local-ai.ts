@@ -50,16 +50,29 @@ export async function benchLocalAi(): Promise<string[]> {
   const bytes = new Uint8Array(await readFile(join(PHOTOS, BIG_PHOTO)));
   const image = input(BIG_PHOTO, bytes);
 
-  const decodeResize = () => sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) =>
-    sharp(data, { raw: info }).resize(RESIZE_SIDE, RESIZE_SIDE, { fit: 'inside' }).raw().toBuffer());
-  const thumbnail = () => sharp(bytes).rotate().resize(RESIZE_SIDE, RESIZE_SIDE, { fit: 'inside' }).raw().toBuffer();
+  const decodeResize = () =>
+    sharp(bytes)
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+      .then(({ data, info }) =>
+        sharp(data, { raw: info }).resize(RESIZE_SIDE, RESIZE_SIDE, { fit: 'inside' }).raw().toBuffer(),
+      );
+  const thumbnail = () =>
+    sharp(bytes).rotate().resize(RESIZE_SIDE, RESIZE_SIDE, { fit: 'inside' }).raw().toBuffer();
   const labels = () => detector.detect(image, call());
   const beauty = () => scorer.score(image, call());
 
   const loadMs = await timed(() => warmUpLocalLabelModels());
   for (const warm of [decodeResize, thumbnail, labels, beauty]) await warm();
 
-  const samples = { decode: [] as number[], thumb: [] as number[], labels: [] as number[], beauty: [] as number[], both: [] as number[] };
+  const samples = {
+    decode: [] as number[],
+    thumb: [] as number[],
+    labels: [] as number[],
+    beauty: [] as number[],
+    both: [] as number[],
+  };
   for (let i = 0; i < RUNS; i++) {
     samples.decode.push(await timed(decodeResize));
     samples.thumb.push(await timed(thumbnail));
@@ -69,7 +82,10 @@ export async function benchLocalAi(): Promise<string[]> {
     samples.beauty.push(b);
     samples.both.push(l + b);
   }
-  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<keyof typeof samples, number>;
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof samples,
+    number
+  >;
   const p3 = m.both / m.decode;
   lines.push(
     `local-ai: model load ${loadMs.toFixed(0)} ms (once per process)`,
@@ -88,7 +104,9 @@ export async function benchLocalAi(): Promise<string[]> {
       rss.push(process.memoryUsage().rss);
     }
   }
-  const perPass = Array.from({ length: RSS_PASSES }, (_, p) => Math.max(...rss.slice(p * files.length, (p + 1) * files.length)));
+  const perPass = Array.from({ length: RSS_PASSES }, (_, p) =>
+    Math.max(...rss.slice(p * files.length, (p + 1) * files.length)),
+  );
   lines.push(
     `local-ai: peak RSS over ${rss.length} photos (${RSS_PASSES} passes of ${files.length}): ${mib(Math.max(...rss))}; per pass ${perPass.map(mib).join(' → ')}`,
   );

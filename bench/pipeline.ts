@@ -79,7 +79,11 @@ class Client {
   async upload(bytes: Buffer): Promise<string> {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(bytes)]), 'lighthouse.jpg');
-    const response = await fetch(`${this.url}/images`, { method: 'POST', body: form, headers: { authorization: `Bearer ${this.token}` } });
+    const response = await fetch(`${this.url}/images`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${this.token}` },
+    });
     if (response.status !== 201) throw new Error(`upload failed: ${response.status}`);
     return ((await response.json()) as { image_id: string }).image_id;
   }
@@ -188,7 +192,8 @@ export async function benchPipeline(): Promise<string[]> {
       }),
     );
     const deadline = Date.now() + 10 * 60_000;
-    while (ids.some((id) => !completed.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (ids.some((id) => !completed.has(id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const lastAt = Math.max(...ids.map((id) => completed.get(id)?.at ?? Number.NaN));
     const photosPerSecond = BURST / ((lastAt - burstStarted) / 1000);
     const db = new pg.Client({ connectionString: url });

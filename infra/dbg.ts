@@ -6,4 +6,12 @@ const { stack } = buildApp(app);
 const t0 = Date.now();
 const report = new AwsSolutionsChecks().validateScope(stack);
 console.log(Date.now() - t0, 'ms');
-for (const v of report.violations) console.log(v.ruleName, '|', v.violatingResources.map(r => r.constructPath ?? r.resourceLogicalId).join(', ').slice(0, 600));
+for (const v of report.violations)
+  console.log(
+    v.ruleName,
+    '|',
+    v.violatingResources
+      .map((r) => r.constructPath ?? r.resourceLogicalId)
+      .join(', ')
+      .slice(0, 600),
+  );

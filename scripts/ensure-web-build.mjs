@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'web');
 const builtIndex = path.join(web, 'dist', 'index.html');
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((p) => path.join(web, p));
+const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((p) =>
+  path.join(web, p),
+);
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0;
@@ -45,5 +47,8 @@ try {
 }
 
 console.log(`ensure-web-build: ${builtAt ? 'web/src changed' : 'web/dist missing'}, building the web UI…`);
-const result = spawnSync(process.execPath, [viteBin, 'build', web, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [viteBin, 'build', web, '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

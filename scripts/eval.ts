@@ -57,12 +57,19 @@ async function main(): Promise<void> {
     const filtered = filterLabels(detected.labels);
     const caption = await describer.describe({ labels: filtered, image }, callOptions());
     const labelMs = performance.now() - started;
-    const score = typeof beauty === 'string' ? null : await beauty.module.scoreOf(beauty.scorer, file, bytes, image.contentType);
+    const score =
+      typeof beauty === 'string'
+        ? null
+        : await beauty.module.scoreOf(beauty.scorer, file, bytes, image.contentType);
 
     const entry = manifest.get(file);
     console.log(`■ ${file}  (${labelMs.toFixed(0)} ms labels+caption)`);
-    console.log(`  labels : ${filtered.map((l) => `${l.name} ${l.confidence}${l.parents?.length ? ` [${l.parents.join(', ')}]` : ''}`).join('; ') || '(none ≥ filter)'}`);
-    const below = detected.labels.filter((l) => !filtered.includes(l) && !filtered.some((f) => f.name === l.name));
+    console.log(
+      `  labels : ${filtered.map((l) => `${l.name} ${l.confidence}${l.parents?.length ? ` [${l.parents.join(', ')}]` : ''}`).join('; ') || '(none ≥ filter)'}`,
+    );
+    const below = detected.labels.filter(
+      (l) => !filtered.includes(l) && !filtered.some((f) => f.name === l.name),
+    );
     if (below.length) console.log(`  below  : ${below.map((l) => `${l.name} ${l.confidence}`).join('; ')}`);
     console.log(`  caption: ${caption.description}`);
     console.log(`  tags   : ${caption.tags.join(', ')}`);
@@ -80,7 +87,9 @@ async function main(): Promise<void> {
       correct += s.correct;
       returned += s.returned;
       console.log(`  expect : ${entry.expectedLabels.join(', ')}`);
-      console.log(`  top-3 ${s.top3Hit ? 'hit' : 'MISS'}; ${s.correct}/${s.returned} labels expected${s.wrong.length ? ` (unexpected: ${s.wrong.join(', ')})` : ''}`);
+      console.log(
+        `  top-3 ${s.top3Hit ? 'hit' : 'MISS'}; ${s.correct}/${s.returned} labels expected${s.wrong.length ? ` (unexpected: ${s.wrong.join(', ')})` : ''}`,
+      );
     }
     if (typeof beauty !== 'string' && !ALREADY_POOR.test(entry?.description ?? '')) {
       for (const pair of await beauty.module.comparePairs(beauty.scorer, file, bytes)) {
@@ -94,12 +103,20 @@ async function main(): Promise<void> {
 
   console.log('══ summary ══');
   console.log(`photos                      : ${files.length} (${scored} with expected labels)`);
-  console.log(`top-3 hit rate              : ${percent(top3Hits, scored)} (${top3Hits}/${scored}; target ≥ 70%)`);
-  console.log(`label precision             : ${percent(correct, returned)} (${correct}/${returned}; target ≥ 80%)`);
-  console.log(`captions naming absent thing: ${badCaptions.length} (target 0)${badCaptions.length ? `\n  ${badCaptions.join('\n  ')}` : ''}`);
+  console.log(
+    `top-3 hit rate              : ${percent(top3Hits, scored)} (${top3Hits}/${scored}; target ≥ 70%)`,
+  );
+  console.log(
+    `label precision             : ${percent(correct, returned)} (${correct}/${returned}; target ≥ 80%)`,
+  );
+  console.log(
+    `captions naming absent thing: ${badCaptions.length} (target 0)${badCaptions.length ? `\n  ${badCaptions.join('\n  ')}` : ''}`,
+  );
   if (typeof beauty === 'string') console.log('beauty pairs ordered        : n/a (scorer unavailable)');
   else {
-    console.log(`beauty pairs ordered        : ${percent(orderedPairs, pairs)} (${orderedPairs}/${pairs}; target ≥ 90%)`);
+    console.log(
+      `beauty pairs ordered        : ${percent(orderedPairs, pairs)} (${orderedPairs}/${pairs}; target ≥ 90%)`,
+    );
     if (misordered.length) console.log(`  misordered: ${misordered.join('; ')}`);
   }
 }

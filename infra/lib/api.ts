@@ -37,7 +37,13 @@ export class PharosApi extends Construct {
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: cognito.FeaturePlan.PLUS,
@@ -65,27 +71,48 @@ export class PharosApi extends Construct {
       description: 'Pharos REST API: the Hono app behind API Gateway',
       timeout: Duration.seconds(29),
       memorySize: 1024,
-      environment: { ...pipeline.sharedEnvironment, ...oidc, PHAROS_MAX_UPLOAD_BYTES: String(6 * 1024 * 1024) },
+      environment: {
+        ...pipeline.sharedEnvironment,
+        ...oidc,
+        PHAROS_MAX_UPLOAD_BYTES: String(6 * 1024 * 1024),
+      },
     });
     data.database.secret!.grantRead(this.apiFunction);
     pipeline.topic.grantPublish(this.apiFunction);
     this.apiFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-        resources: [data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`), data.uploads.arnForObjects('thumbnails/*')],
+        resources: [
+          data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`),
+          data.uploads.arnForObjects('thumbnails/*'),
+        ],
       }),
     );
     this.apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [data.statusTable.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [data.statusTable.tableArn],
+      }),
     );
     this.apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [pipeline.queue.queueArn] }),
+      new iam.PolicyStatement({
+        actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+        resources: [pipeline.queue.queueArn],
+      }),
     );
 
-    const accessLogs = new logs.LogGroup(this, 'HttpAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'HttpAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const integration = new HttpLambdaIntegration('Hono', this.apiFunction);
-    const authorizer = new HttpJwtAuthorizer('Cognito', issuer, { jwtAudience: [this.client.userPoolClientId] });
-    this.httpApi = new apigwv2.HttpApi(this, 'Http', { description: 'Pharos REST API', createDefaultStage: false });
+    const authorizer = new HttpJwtAuthorizer('Cognito', issuer, {
+      jwtAudience: [this.client.userPoolClientId],
+    });
+    this.httpApi = new apigwv2.HttpApi(this, 'Http', {
+      description: 'Pharos REST API',
+      createDefaultStage: false,
+    });
     const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -94,10 +121,23 @@ export class PharosApi extends Construct {
     const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
     cfnStage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latency: '$context.responseLatency', user: '$context.authorizer.claims.sub' }),
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        user: '$context.authorizer.claims.sub',
+      }),
     };
     this.httpApi.addRoutes({ path: '/images', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
-    this.httpApi.addRoutes({ path: '/images/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
+    this.httpApi.addRoutes({
+      path: '/images/{proxy+}',
+      methods: [apigwv2.HttpMethod.ANY],
+      integration,
+      authorizer,
+    });
     // Public like the local server's: health, readiness and the OpenAPI document.
     for (const path of ['/healthz', '/readyz', '/openapi.json']) {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration });
@@ -115,12 +155,21 @@ export class PharosApi extends Construct {
       description: 'Pharos WebSocket $disconnect: forgets the connection',
       environment: wsEnvironment,
     });
-    this.connectFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.connectionsTable.tableArn] }));
-    this.disconnectFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [data.connectionsTable.tableArn] }));
+    this.connectFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.connectionsTable.tableArn] }),
+    );
+    this.disconnectFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [data.connectionsTable.tableArn],
+      }),
+    );
     this.webSocketApi = new apigwv2.WebSocketApi(this, 'WebSocket', {
       description: 'Pharos live updates',
       connectRouteOptions: { integration: new WebSocketLambdaIntegration('Connect', this.connectFunction) },
-      disconnectRouteOptions: { integration: new WebSocketLambdaIntegration('Disconnect', this.disconnectFunction) },
+      disconnectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('Disconnect', this.disconnectFunction),
+      },
     });
     this.webSocketStage = new apigwv2.WebSocketStage(this, 'WebSocketStage', {
       webSocketApi: this.webSocketApi,
@@ -128,10 +177,18 @@ export class PharosApi extends Construct {
       autoDeploy: true,
       throttle: { rateLimit: 20, burstLimit: 40 },
     });
-    const wsAccessLogs = new logs.LogGroup(this, 'WsAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const wsAccessLogs = new logs.LogGroup(this, 'WsAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     (this.webSocketStage.node.defaultChild as apigwv2.CfnStage).accessLogSettings = {
       destinationArn: wsAccessLogs.logGroupArn,
-      format: JSON.stringify({ requestId: '$context.requestId', route: '$context.routeKey', status: '$context.status', connection: '$context.connectionId' }),
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        route: '$context.routeKey',
+        status: '$context.status',
+        connection: '$context.connectionId',
+      }),
     };
 
     this.notifierFunction = pharosFunction(this, 'NotifierFunction', {
@@ -145,7 +202,12 @@ export class PharosApi extends Construct {
         resources: [`${data.connectionsTable.tableArn}/index/*`],
       }),
     );
-    this.notifierFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [data.connectionsTable.tableArn] }));
+    this.notifierFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [data.connectionsTable.tableArn],
+      }),
+    );
     this.webSocketStage.grantManagementApiAccess(this.notifierFunction);
     pipeline.topic.addSubscription(new subscriptions.LambdaSubscription(this.notifierFunction));
 

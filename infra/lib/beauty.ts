@@ -20,7 +20,8 @@ export class BeautyEndpoint extends Construct {
     this.modelId = new CfnParameter(scope, 'BeautyModelId', {
       type: 'String',
       default: 'cafeai/cafe_aesthetic',
-      description: 'Hugging Face model id of the beauty (aesthetics) classifier. cafeai/cafe_aesthetic is AGPL-3.0.',
+      description:
+        'Hugging Face model id of the beauty (aesthetics) classifier. cafeai/cafe_aesthetic is AGPL-3.0.',
     });
     const revision = new CfnParameter(scope, 'BeautyModelRevision', {
       type: 'String',
@@ -50,11 +51,17 @@ export class BeautyEndpoint extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws/sagemaker/Endpoints/*`],
+        resources: [
+          `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws/sagemaker/Endpoints/*`,
+        ],
       }),
     );
     role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'AWS/SageMaker' } } }),
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': 'AWS/SageMaker' } },
+      }),
     );
 
     const model = new sagemaker.CfnModel(this, 'Model', {
@@ -74,11 +81,16 @@ export class BeautyEndpoint extends Construct {
         {
           variantName: 'AllTraffic',
           modelName: model.attrModelName,
-          serverlessConfig: { memorySizeInMb: settings.sageMakerMemoryMb, maxConcurrency: settings.sageMakerConcurrency },
+          serverlessConfig: {
+            memorySizeInMb: settings.sageMakerMemoryMb,
+            maxConcurrency: settings.sageMakerConcurrency,
+          },
         },
       ],
     });
-    const endpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', { endpointConfigName: config.attrEndpointConfigName });
+    const endpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', {
+      endpointConfigName: config.attrEndpointConfigName,
+    });
     this.endpointName = endpoint.attrEndpointName;
     // Ref of an AWS::SageMaker::Endpoint is its ARN.
     this.endpointArn = endpoint.ref;

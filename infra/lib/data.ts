@@ -41,8 +41,16 @@ export class PharosData extends Construct {
       description: 'Pharos functions that query PostgreSQL through RDS Proxy',
       allowAllOutbound: true,
     });
-    const proxyGroup = new ec2.SecurityGroup(this, 'ProxyGroup', { vpc: this.vpc, description: 'RDS Proxy', allowAllOutbound: false });
-    const databaseGroup = new ec2.SecurityGroup(this, 'DatabaseGroup', { vpc: this.vpc, description: 'PostgreSQL', allowAllOutbound: false });
+    const proxyGroup = new ec2.SecurityGroup(this, 'ProxyGroup', {
+      vpc: this.vpc,
+      description: 'RDS Proxy',
+      allowAllOutbound: false,
+    });
+    const databaseGroup = new ec2.SecurityGroup(this, 'DatabaseGroup', {
+      vpc: this.vpc,
+      description: 'PostgreSQL',
+      allowAllOutbound: false,
+    });
     proxyGroup.addIngressRule(this.databaseClients, ec2.Port.tcp(5432), 'functions to the proxy');
     proxyGroup.addEgressRule(databaseGroup, ec2.Port.tcp(5432), 'proxy to PostgreSQL');
     databaseGroup.addIngressRule(proxyGroup, ec2.Port.tcp(5432), 'proxy to PostgreSQL');

@@ -19,7 +19,11 @@ export class PharosWeb extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly deployment: s3deploy.BucketDeployment | null;
 
-  constructor(scope: Construct, id: string, props: { httpApi: apigwv2.HttpApi; accessLogs: s3.IBucket; webDist: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { httpApi: apigwv2.HttpApi; accessLogs: s3.IBucket; webDist: string },
+  ) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Site', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -32,7 +36,9 @@ export class PharosWeb extends Construct {
       autoDeleteObjects: false,
     });
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
-    const api = new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+    const api = new origins.HttpOrigin(apiDomain, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: api,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -57,7 +63,14 @@ export class PharosWeb extends Construct {
         '/openapi.json': apiBehavior,
       },
       // The single-page app answers its own routes.
-      errorResponses: [{ httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.minutes(5) }],
+      errorResponses: [
+        {
+          httpStatus: 403,
+          responseHttpStatus: 200,
+          responsePagePath: '/index.html',
+          ttl: Duration.minutes(5),
+        },
+      ],
     });
     const dist = props.webDist ? path.resolve(ROOT, props.webDist) : '';
     this.deployment =

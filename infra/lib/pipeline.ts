@@ -30,7 +30,11 @@ import type { PharosSettings } from './settings.js';
 /** EventBridge patterns in the CDK's camelCase keys. */
 export function cdkEventPattern(bucketName: string): events.EventPattern {
   const pattern = uploadEventPattern(bucketName);
-  return { source: pattern.source as string[], detailType: pattern['detail-type'] as string[], detail: pattern.detail as Record<string, unknown> };
+  return {
+    source: pattern.source as string[],
+    detailType: pattern['detail-type'] as string[],
+    detail: pattern.detail as Record<string, unknown>,
+  };
 }
 
 export interface PipelineProps {
@@ -63,8 +67,16 @@ export class PharosPipeline extends Construct {
     const { data, settings } = props;
     this.definition = buildPipeline({ beautyFailure: settings.beautyFailure });
 
-    const topicKey = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Pharos notifications topic', removalPolicy: RemovalPolicy.DESTROY });
-    this.topic = new sns.Topic(this, 'Notifications', { masterKey: topicKey, enforceSSL: true, displayName: 'Pharos notifications' });
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'Pharos notifications topic',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.topic = new sns.Topic(this, 'Notifications', {
+      masterKey: topicKey,
+      enforceSSL: true,
+      displayName: 'Pharos notifications',
+    });
 
     this.openAiKey = new secretsmanager.Secret(this, 'OpenAiKey', {
       description: 'OpenAI API key for captions and tags (set its value after the first deploy)',
@@ -152,7 +164,9 @@ export class PharosPipeline extends Construct {
       this.topic.grantPublish(fn);
       if (step === 'detectLabels') {
         // DetectLabels has no resource-level permissions; Rekognition reads the photo with the caller's rights.
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }),
+        );
         fn.addToRolePolicy(readUpload);
       }
       if (step === 'describeAndTag') {
@@ -160,11 +174,18 @@ export class PharosPipeline extends Construct {
         if (settings.openAiVision) fn.addToRolePolicy(readUpload);
       }
       if (step === 'scoreBeauty') {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [props.beauty.endpointArn] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['sagemaker:InvokeEndpoint'],
+            resources: [props.beauty.endpointArn],
+          }),
+        );
         fn.addToRolePolicy(readUpload);
       }
       if (step === 'notify') {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }),
+        );
       }
       this.stepFunctions[state] = fn;
     }
@@ -194,7 +215,9 @@ export class PharosPipeline extends Construct {
     });
     data.database.secret!.grantRead(this.starter);
     this.topic.grantPublish(this.starter);
-    this.starter.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+    this.starter.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }),
+    );
     this.stateMachine.grantStartExecution(this.starter);
     this.starter.addEventSource(
       new SqsEventSource(this.queue, {
@@ -208,25 +231,39 @@ export class PharosPipeline extends Construct {
     this.reconciler = pharosFunction(this, 'ReconcilerFunction', {
       ...vpcPlacement,
       entry: 'reconciler',
-      description: 'Pharos reconciler: executions Step Functions ended on its own → FAILED, status, completion message',
+      description:
+        'Pharos reconciler: executions Step Functions ended on its own → FAILED, status, completion message',
       timeout: Duration.seconds(30),
       environment: { ...this.sharedEnvironment, PHAROS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
     });
     // What MarkFailed and Notify may do, and nothing else: PostgreSQL (through the proxy), the status table, the topic.
     data.database.secret!.grantRead(this.reconciler);
     this.topic.grantPublish(this.reconciler);
-    this.reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }));
+    this.reconciler.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }),
+    );
     // A delivery the function keeps failing (PostgreSQL down) lands in the alarmed DLQ rather than vanishing.
-    this.reconciler.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new destinations.SqsDestination(this.deadLetters) });
+    this.reconciler.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.deadLetters),
+    });
     this.executionEndedRule = new events.Rule(this, 'ExecutionsEnded', {
       description: 'Pipeline executions that Step Functions failed, timed out or aborted → the reconciler',
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
       },
       targets: [
-        new targets.LambdaFunction(this.reconciler, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) }),
+        new targets.LambdaFunction(this.reconciler, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
       ],
     });
   }

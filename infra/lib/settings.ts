@@ -35,7 +35,8 @@ export const DEFAULT_SETTINGS: PharosSettings = {
   openAiConcurrency: 10,
   sageMakerConcurrency: 5,
   sageMakerMemoryMb: 4096,
-  huggingFaceImage: '763104351884.dkr.ecr.{region}.amazonaws.com/huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04',
+  huggingFaceImage:
+    '763104351884.dkr.ecr.{region}.amazonaws.com/huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04',
   starterConcurrency: 2,
   webDist: 'web/dist',
   alarmEmail: '',
@@ -50,13 +51,16 @@ export function readSettings(scope: Construct): PharosSettings {
     if (raw === undefined) continue;
     if (typeof fallback === 'number') {
       const value = Number(raw);
-      if (!Number.isFinite(value)) throw new Error(`context pharos:${key} must be a number, got ${JSON.stringify(raw)}`);
+      if (!Number.isFinite(value))
+        throw new Error(`context pharos:${key} must be a number, got ${JSON.stringify(raw)}`);
       settings[key] = value;
     } else if (typeof fallback === 'boolean') settings[key] = raw === true || raw === 'true';
     else settings[key] = String(raw);
   }
   const result = settings as unknown as PharosSettings;
-  if (result.starterConcurrency < 2) throw new Error('context pharos:starterConcurrency must be at least 2 (SQS event source minimum)');
-  if (result.beautyFailure !== 'null' && result.beautyFailure !== 'fail') throw new Error('context pharos:beautyFailure must be null or fail');
+  if (result.starterConcurrency < 2)
+    throw new Error('context pharos:starterConcurrency must be at least 2 (SQS event source minimum)');
+  if (result.beautyFailure !== 'null' && result.beautyFailure !== 'fail')
+    throw new Error('context pharos:beautyFailure must be null or fail');
   return result;
 }

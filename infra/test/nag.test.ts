@@ -8,7 +8,10 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   it('leaves no finding without a written reason', () => {
     const { stack } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '' } }));
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const open = report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`);
+    const open = report.violations.map(
+      (v) =>
+        `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,
+    );
     expect(open).toEqual([]);
   });
 });

@@ -32,7 +32,8 @@ const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:ph
 describe('the reconciler in the template', () => {
   let stack: PharosStack;
   let template: Template;
-  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const id = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
 
   beforeAll(() => {
     ({ stack } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '' } })));
@@ -63,21 +64,31 @@ describe('the reconciler in the template', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: id(stack.pipeline.reconciler) },
       MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [id(stack.pipeline.deadLetters), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [id(stack.pipeline.deadLetters), 'Arn'] } },
+      },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PHAROS_STATE_MACHINE_ARN: { Ref: id(stack.pipeline.stateMachine) } }) },
+      Environment: {
+        Variables: Match.objectLike({ PHAROS_STATE_MACHINE_ARN: { Ref: id(stack.pipeline.stateMachine) } }),
+      },
       VpcConfig: Match.objectLike({}),
       Description: Match.stringLikeRegexp('^Pharos reconciler'),
     });
   });
 
   it('may read the database secret, write the status table, publish to the topic and dead-letter — nothing else', () => {
-    const roleId = stack.getLogicalId((stack.pipeline.reconciler.role as never as { node: { defaultChild: never } }).node.defaultChild);
+    const roleId = stack.getLogicalId(
+      (stack.pipeline.reconciler.role as never as { node: { defaultChild: never } }).node.defaultChild,
+    );
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const byAction = new Map(statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)] as const)));
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    const byAction = new Map(
+      statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)] as const)),
+    );
     expect([...byAction.keys()].sort()).toEqual([
       'dynamodb:PutItem',
       'kms:Decrypt',
@@ -89,10 +100,16 @@ describe('the reconciler in the template', () => {
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
     ]);
-    expect(byAction.get('dynamodb:PutItem')).toBe(JSON.stringify({ 'Fn::GetAtt': [id(stack.data.statusTable), 'Arn'] }));
+    expect(byAction.get('dynamodb:PutItem')).toBe(
+      JSON.stringify({ 'Fn::GetAtt': [id(stack.data.statusTable), 'Arn'] }),
+    );
     expect(byAction.get('sns:Publish')).toBe(JSON.stringify({ Ref: id(stack.pipeline.topic) }));
-    expect(byAction.get('sqs:SendMessage')).toBe(JSON.stringify({ 'Fn::GetAtt': [id(stack.pipeline.deadLetters), 'Arn'] }));
-    expect(byAction.get('secretsmanager:GetSecretValue')).toBe(JSON.stringify(stack.resolve(stack.data.database.secret!.secretArn)));
+    expect(byAction.get('sqs:SendMessage')).toBe(
+      JSON.stringify({ 'Fn::GetAtt': [id(stack.pipeline.deadLetters), 'Arn'] }),
+    );
+    expect(byAction.get('secretsmanager:GetSecretValue')).toBe(
+      JSON.stringify(stack.resolve(stack.data.database.secret!.secretArn)),
+    );
     for (const resource of byAction.values()) expect(resource).not.toBe('"*"');
   });
 });
@@ -108,30 +125,36 @@ describe('the reconciler handler', () => {
   beforeAll(async () => {
     [dynamo, messaging] = await Promise.all([startDynamoDbServer(), startMessagingServer()]);
     const topicArn = messaging.createTopic('pharos-notifications');
-    restoreEnv = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_ENDPOINT_URL_SNS: messaging.url, AWS_ENDPOINT_URL_SQS: messaging.url });
+    restoreEnv = useEnv({
+      ...FAKE_AWS_ENV,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_SNS: messaging.url,
+      AWS_ENDPOINT_URL_SQS: messaging.url,
+    });
     await new DynamoDBClient({}).send(statusTableDefinition('pharos-image-status'));
     const databaseUrl = await freshDatabaseUrl();
-    const build = () => buildLambdaRuntime(
-      {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PHAROS_BUCKET: 'pharos-photos',
-        PHAROS_DYNAMODB_TABLE: 'pharos-image-status',
-        PHAROS_SNS_TOPIC_ARN: topicArn,
-        PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
-        OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
-        LOG_LEVEL: 'silent',
-      },
-      {
-        notifier: (inner) => ({
-          publish: async (n) => {
-            await inner.publish(n);
-            messages.push(n);
-          },
-          subscribe: (listener) => inner.subscribe(listener),
-        }),
-      },
-    );
+    const build = () =>
+      buildLambdaRuntime(
+        {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          PHAROS_BUCKET: 'pharos-photos',
+          PHAROS_DYNAMODB_TABLE: 'pharos-image-status',
+          PHAROS_SNS_TOPIC_ARN: topicArn,
+          PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
+          OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
+          LOG_LEVEL: 'silent',
+        },
+        {
+          notifier: (inner) => ({
+            publish: async (n) => {
+              await inner.publish(n);
+              messages.push(n);
+            },
+            subscribe: (listener) => inner.subscribe(listener),
+          }),
+        },
+      );
     runtime = await build();
     other = await build();
     await migrate(runtime.db);
@@ -164,13 +187,24 @@ describe('the reconciler handler', () => {
     const started = await runtime.executions.start(image, `${imageId}-upload`, 'upload');
     expect(started.kind).toBe('started');
     const execution = started.execution;
-    await runtime.status.put({ image_id: imageId, user_id: userId, status: 'PROCESSING', execution_seq: execution.seq, execution_id: execution.id });
+    await runtime.status.put({
+      image_id: imageId,
+      user_id: userId,
+      status: 'PROCESSING',
+      execution_seq: execution.seq,
+      execution_id: execution.id,
+    });
     await runtime.executions.beginAttempt(execution.id, 'DetectLabels');
     return execution;
   }
 
   /** The event exactly as Step Functions sends it to EventBridge (and EventBridge on to the Lambda). */
-  function statusChange(execution: ExecutionRecord, status: string, error: string | null, cause: string | null): ExecutionStatusChangeEvent {
+  function statusChange(
+    execution: ExecutionRecord,
+    status: string,
+    error: string | null,
+    cause: string | null,
+  ): ExecutionStatusChangeEvent {
     const name = executionNameFor(execution.name);
     const executionArn = `arn:aws:states:eu-west-1:000000000000:execution:pharos:${name}`;
     return {
@@ -200,12 +234,21 @@ describe('the reconciler handler', () => {
   }
 
   async function state(execution: ExecutionRecord) {
-    const { rows: [row] } = await runtime.db.query('SELECT status, error, cause, ended_at FROM executions WHERE id = $1', [execution.id]);
-    const { rows: attempts } = await runtime.db.query('SELECT state, status FROM state_attempts WHERE execution_id = $1', [execution.id]);
+    const {
+      rows: [row],
+    } = await runtime.db.query('SELECT status, error, cause, ended_at FROM executions WHERE id = $1', [
+      execution.id,
+    ]);
+    const { rows: attempts } = await runtime.db.query(
+      'SELECT state, status FROM state_attempts WHERE execution_id = $1',
+      [execution.id],
+    );
     const image = await runtime.images.getById(execution.image_id);
     const status = await runtime.status.get(execution.image_id);
     const mine = messages.filter((m) => m.message.image_id === execution.image_id);
-    const published = messaging.requests.filter((r) => r.operation === 'Publish' && r.body.toString('utf8').includes(execution.image_id)).length;
+    const published = messaging.requests.filter(
+      (r) => r.operation === 'Publish' && r.body.toString('utf8').includes(execution.image_id),
+    ).length;
     return {
       execution: row as { status: string; error: string | null; cause: string | null; ended_at: Date | null },
       attempts,
@@ -218,15 +261,33 @@ describe('the reconciler handler', () => {
 
   it('closes an execution the service timed out: FAILED row, FAILED photo with the reason, status FAILED, one completion message', async () => {
     const execution = await startedExecution();
-    const event = statusChange(execution, 'TIMED_OUT', 'States.Timeout', 'The execution exceeded its 3600 s TimeoutSeconds');
+    const event = statusChange(
+      execution,
+      'TIMED_OUT',
+      'States.Timeout',
+      'The execution exceeded its 3600 s TimeoutSeconds',
+    );
     expect(await reconciler(event, lambdaContext())).toBe('reconciled');
     const after = await state(execution);
     expect(after).toMatchObject({
-      execution: { status: 'FAILED', error: 'States.Timeout', cause: 'The execution exceeded its 3600 s TimeoutSeconds' },
+      execution: {
+        status: 'FAILED',
+        error: 'States.Timeout',
+        cause: 'The execution exceeded its 3600 s TimeoutSeconds',
+      },
       attempts: [{ state: 'DetectLabels', status: 'FAILED' }],
-      image: { status: 'FAILED', error: 'States.Timeout', error_cause: 'The execution exceeded its 3600 s TimeoutSeconds' },
+      image: {
+        status: 'FAILED',
+        error: 'States.Timeout',
+        error_cause: 'The execution exceeded its 3600 s TimeoutSeconds',
+      },
       status: 'FAILED',
-      messages: [{ user_id: execution.user_id, message: { type: 'image_processing_complete', image_id: execution.image_id, status: 'FAILED' } }],
+      messages: [
+        {
+          user_id: execution.user_id,
+          message: { type: 'image_processing_complete', image_id: execution.image_id, status: 'FAILED' },
+        },
+      ],
       published: 1,
     });
     expect(after.execution.ended_at).not.toBeNull();
@@ -238,17 +299,37 @@ describe('the reconciler handler', () => {
 
   it('two deliveries at once, in two Lambda environments, reconcile once', async () => {
     const execution = await startedExecution();
-    const event = statusChange(execution, 'FAILED', 'States.Runtime', 'An error occurred while executing the state');
+    const event = statusChange(
+      execution,
+      'FAILED',
+      'States.Runtime',
+      'An error occurred while executing the state',
+    );
     const otherReconciler = createReconcilerHandler(() => Promise.resolve(other));
-    const outcomes = await Promise.all([reconciler(event, lambdaContext()), otherReconciler(event, lambdaContext())]);
+    const outcomes = await Promise.all([
+      reconciler(event, lambdaContext()),
+      otherReconciler(event, lambdaContext()),
+    ]);
     expect(outcomes.sort()).toEqual(['already finished', 'reconciled']);
-    expect(await state(execution)).toMatchObject({ execution: { status: 'FAILED' }, image: { status: 'FAILED' }, status: 'FAILED', messages: [{}], published: 1 });
+    expect(await state(execution)).toMatchObject({
+      execution: { status: 'FAILED' },
+      image: { status: 'FAILED' },
+      status: 'FAILED',
+      messages: [{}],
+      published: 1,
+    });
   });
 
   it('uses the Lambda error of a state without a Catch, and a fallback reason for an abort', async () => {
     const failed = await startedExecution();
-    const envelope = JSON.stringify({ errorType: 'Provider.Transient', errorMessage: 'status table unavailable', trace: ['at x'] });
-    expect(await reconciler(statusChange(failed, 'FAILED', 'Provider.Transient', envelope), lambdaContext())).toBe('reconciled');
+    const envelope = JSON.stringify({
+      errorType: 'Provider.Transient',
+      errorMessage: 'status table unavailable',
+      trace: ['at x'],
+    });
+    expect(
+      await reconciler(statusChange(failed, 'FAILED', 'Provider.Transient', envelope), lambdaContext()),
+    ).toBe('reconciled');
     expect(await state(failed)).toMatchObject({
       execution: { status: 'FAILED', error: 'Provider.Transient', cause: 'status table unavailable' },
       image: { status: 'FAILED', error: 'Provider.Transient', error_cause: 'status table unavailable' },
@@ -256,10 +337,16 @@ describe('the reconciler handler', () => {
     });
 
     const aborted = await startedExecution();
-    expect(await reconciler(statusChange(aborted, 'ABORTED', null, null), lambdaContext())).toBe('reconciled');
+    expect(await reconciler(statusChange(aborted, 'ABORTED', null, null), lambdaContext())).toBe(
+      'reconciled',
+    );
     expect(await state(aborted)).toMatchObject({
       execution: { status: 'FAILED', error: 'Execution.Aborted' },
-      image: { status: 'FAILED', error: 'Execution.Aborted', error_cause: expect.stringContaining('ABORTED') },
+      image: {
+        status: 'FAILED',
+        error: 'Execution.Aborted',
+        error_cause: expect.stringContaining('ABORTED'),
+      },
       status: 'FAILED',
       published: 1,
     });
@@ -275,26 +362,60 @@ describe('the reconciler handler', () => {
       beauty: { score: 80, raw: null, provenance: null },
       provenance: {},
     });
-    await runtime.status.put({ image_id: succeeded.image_id, user_id: succeeded.user_id, status: 'READY', execution_seq: succeeded.seq, execution_id: succeeded.id });
+    await runtime.status.put({
+      image_id: succeeded.image_id,
+      user_id: succeeded.user_id,
+      status: 'READY',
+      execution_seq: succeeded.seq,
+      execution_id: succeeded.id,
+    });
     await runtime.executions.finish(succeeded.id, 'SUCCEEDED');
     const before = await state(succeeded);
-    expect(await reconciler(statusChange(succeeded, 'FAILED', 'States.Runtime', 'late'), lambdaContext())).toBe('already finished');
+    expect(
+      await reconciler(statusChange(succeeded, 'FAILED', 'States.Runtime', 'late'), lambdaContext()),
+    ).toBe('already finished');
     expect(await state(succeeded)).toEqual(before);
-    expect(before).toMatchObject({ execution: { status: 'SUCCEEDED' }, image: { status: 'READY' }, status: 'READY', published: 0 });
+    expect(before).toMatchObject({
+      execution: { status: 'SUCCEEDED' },
+      image: { status: 'READY' },
+      status: 'READY',
+      published: 0,
+    });
 
     // The normal failure path also ends FAILED: MarkFailed and Notify ran, the Fail state emitted the event.
     const markedFailed = await startedExecution();
-    await runtime.images.markFailed({ image_id: markedFailed.image_id, execution_id: markedFailed.id, error: 'Provider.Permanent', cause: 'forbidden' });
-    await runtime.executions.finish(markedFailed.id, 'FAILED', { Error: 'Pharos.ImageFailed', Cause: 'Provider.Permanent: forbidden' });
+    await runtime.images.markFailed({
+      image_id: markedFailed.image_id,
+      execution_id: markedFailed.id,
+      error: 'Provider.Permanent',
+      cause: 'forbidden',
+    });
+    await runtime.executions.finish(markedFailed.id, 'FAILED', {
+      Error: 'Pharos.ImageFailed',
+      Cause: 'Provider.Permanent: forbidden',
+    });
     const failedBefore = await state(markedFailed);
-    expect(await reconciler(statusChange(markedFailed, 'FAILED', 'Pharos.ImageFailed', 'Provider.Permanent: forbidden'), lambdaContext())).toBe('already finished');
+    expect(
+      await reconciler(
+        statusChange(markedFailed, 'FAILED', 'Pharos.ImageFailed', 'Provider.Permanent: forbidden'),
+        lambdaContext(),
+      ),
+    ).toBe('already finished');
     expect(await state(markedFailed)).toEqual(failedBefore);
   });
 
   it('closes the photo when MarkFailed itself failed (the timeline closed the row, the photo stayed PROCESSING)', async () => {
     const execution = await startedExecution();
-    await runtime.executions.finish(execution.id, 'FAILED', { Error: 'Lambda.Unknown', Cause: 'MarkFailed crashed' });
-    expect(await reconciler(statusChange(execution, 'FAILED', 'Lambda.Unknown', 'MarkFailed crashed'), lambdaContext())).toBe('reconciled');
+    await runtime.executions.finish(execution.id, 'FAILED', {
+      Error: 'Lambda.Unknown',
+      Cause: 'MarkFailed crashed',
+    });
+    expect(
+      await reconciler(
+        statusChange(execution, 'FAILED', 'Lambda.Unknown', 'MarkFailed crashed'),
+        lambdaContext(),
+      ),
+    ).toBe('reconciled');
     expect(await state(execution)).toMatchObject({
       execution: { status: 'FAILED', error: 'Lambda.Unknown' },
       image: { status: 'FAILED', error: 'Lambda.Unknown', error_cause: 'MarkFailed crashed' },
@@ -308,13 +429,22 @@ describe('the reconciler handler', () => {
     // A newer execution owns the photo now.
     await runtime.db.query('UPDATE images SET current_execution_id = NULL WHERE id = $1', [old.image_id]);
     expect(await reconciler(statusChange(old, 'ABORTED', null, null), lambdaContext())).toBe('reconciled');
-    expect(await state(old)).toMatchObject({ execution: { status: 'FAILED' }, image: { status: 'PROCESSING' }, status: 'PROCESSING', published: 0 });
+    expect(await state(old)).toMatchObject({
+      execution: { status: 'FAILED' },
+      image: { status: 'PROCESSING' },
+      status: 'PROCESSING',
+      published: 0,
+    });
 
     const other = await startedExecution();
     const event = statusChange(other, 'FAILED', 'States.Runtime', 'x');
     event.detail.stateMachineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:someone-else';
     expect(await reconciler(event, lambdaContext())).toBe('ignored');
     expect(await reconciler(statusChange(other, 'SUCCEEDED', null, null), lambdaContext())).toBe('ignored');
-    expect(await state(other)).toMatchObject({ execution: { status: 'RUNNING' }, image: { status: 'PROCESSING' }, published: 0 });
+    expect(await state(other)).toMatchObject({
+      execution: { status: 'RUNNING' },
+      image: { status: 'PROCESSING' },
+      published: 0,
+    });
   });
 });

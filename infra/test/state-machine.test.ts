@@ -36,18 +36,26 @@ import { type SfnFake, lambdaContext, lambdaInvoke, startSfnFake } from './suppo
 
 const BUCKET = 'pharos-photos';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:pharos';
-let s3: S3Fake, dynamo: FakeServer, messaging: MessagingFake, rekognition: RekognitionFake, openai: OpenAiFake, sagemaker: SageMakerFake;
+let s3: S3Fake,
+  dynamo: FakeServer,
+  messaging: MessagingFake,
+  rekognition: RekognitionFake,
+  openai: OpenAiFake,
+  sagemaker: SageMakerFake;
 let sfn: SfnFake;
 let restoreEnv: () => void;
-const runtimes: Record<'aws' | 'local', { runtime: LambdaRuntime; messages: UserNotification[] }> = {} as never;
+const runtimes: Record<'aws' | 'local', { runtime: LambdaRuntime; messages: UserNotification[] }> =
+  {} as never;
 
-const recording = (messages: UserNotification[]) => (inner: Notifier): Notifier => ({
-  publish: async (n) => {
-    messages.push(n);
-    await inner.publish(n);
-  },
-  subscribe: (listener) => inner.subscribe(listener),
-});
+const recording =
+  (messages: UserNotification[]) =>
+  (inner: Notifier): Notifier => ({
+    publish: async (n) => {
+      messages.push(n);
+      await inner.publish(n);
+    },
+    subscribe: (listener) => inner.subscribe(listener),
+  });
 
 async function runtimeFor(messages: UserNotification[], topicArn: string) {
   const runtime = await buildLambdaRuntime(
@@ -71,9 +79,19 @@ async function runtimeFor(messages: UserNotification[], topicArn: string) {
 
 beforeAll(async () => {
   s3 = await startS3Server();
-  [dynamo, messaging, openai] = await Promise.all([startDynamoDbServer(), startMessagingServer(), startOpenAiServer()]);
+  [dynamo, messaging, openai] = await Promise.all([
+    startDynamoDbServer(),
+    startMessagingServer(),
+    startOpenAiServer(),
+  ]);
   rekognition = await startRekognitionServer({ s3Has: (bucket, key) => s3.has(bucket, key) });
-  sagemaker = await startSageMakerServer({ contract: 'classification', classes: [{ label: 'aesthetic', score: 0.9142 }, { label: 'not_aesthetic', score: 0.0858 }] });
+  sagemaker = await startSageMakerServer({
+    contract: 'classification',
+    classes: [
+      { label: 'aesthetic', score: 0.9142 },
+      { label: 'not_aesthetic', score: 0.0858 },
+    ],
+  });
   const topicArn = messaging.createTopic('pharos-notifications');
   restoreEnv = useEnv({
     ...FAKE_AWS_ENV,
@@ -93,7 +111,9 @@ beforeAll(async () => {
   // The generated definition; every Task invokes the one step handler, as the stack's functions do.
   const aws = runtimes.aws.runtime;
   const stepHandler = createStepHandler(() => Promise.resolve(aws));
-  const asl = toStatesLanguage(aws.definition, { functionFor: (_s, state) => `arn:aws:lambda:eu-west-1:000000000000:function:pharos-${state}` });
+  const asl = toStatesLanguage(aws.definition, {
+    functionFor: (_s, state) => `arn:aws:lambda:eu-west-1:000000000000:function:pharos-${state}`,
+  });
   const handlers = Object.fromEntries(
     Object.entries(asl.States)
       .filter(([, s]) => s.Type === 'Task')
@@ -107,7 +127,15 @@ afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_SFN;
   restoreEnv?.();
   await Promise.all([runtimes.aws?.runtime?.close(), runtimes.local?.runtime?.close()]);
-  await Promise.all([s3?.close(), dynamo?.close(), messaging?.close(), rekognition?.close(), openai?.close(), sagemaker?.close(), sfn?.close()]);
+  await Promise.all([
+    s3?.close(),
+    dynamo?.close(),
+    messaging?.close(),
+    rekognition?.close(),
+    openai?.close(),
+    sagemaker?.close(),
+    sfn?.close(),
+  ]);
 });
 
 async function upload(runtime: LambdaRuntime, userId: string) {
@@ -120,20 +148,45 @@ async function upload(runtime: LambdaRuntime, userId: string) {
     maxUploadBytes: 25 * 1024 * 1024,
     autoProcess: true,
   });
-  return images.upload(userId, { filename: 'lighthouse.jpg', bytes: await readFile(new URL('../../test/fixtures/photos/lighthouse.jpg', import.meta.url)) });
+  return images.upload(userId, {
+    filename: 'lighthouse.jpg',
+    bytes: await readFile(new URL('../../test/fixtures/photos/lighthouse.jpg', import.meta.url)),
+  });
 }
 
 /** An S3 Object Created event, as EventBridge delivers it to SQS, in an SQS batch of one. */
 function sqsEventFor(bucket: string, key: string): SQSEvent {
-  const detail = { version: '0', bucket: { name: bucket }, object: { key, size: 1234, etag: 'e', sequencer: '1' }, 'request-id': 'r', requester: '000000000000', reason: 'PutObject' };
-  const body = { version: '0', id: 'evt-1', 'detail-type': 'Object Created', source: 'aws.s3', account: '000000000000', time: new Date().toISOString(), region: 'eu-west-1', resources: [`arn:aws:s3:::${bucket}`], detail };
+  const detail = {
+    version: '0',
+    bucket: { name: bucket },
+    object: { key, size: 1234, etag: 'e', sequencer: '1' },
+    'request-id': 'r',
+    requester: '000000000000',
+    reason: 'PutObject',
+  };
+  const body = {
+    version: '0',
+    id: 'evt-1',
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'eu-west-1',
+    resources: [`arn:aws:s3:::${bucket}`],
+    detail,
+  };
   return {
     Records: [
       {
         messageId: 'm-1',
         receiptHandle: 'h-1',
         body: JSON.stringify(body),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events', ApproximateFirstReceiveTimestamp: '0' },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'events',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -166,24 +219,40 @@ async function runScenario(mode: 'aws' | 'local', inject: () => void) {
       retryDelayScale: 0.001,
       observer: progressObserver(runtime.notifier, silentLogger),
     });
-    const processing = new ProcessingService({ ...runtime, engine: new LocalExecutionEngine(runtime.executions, runner, 'local') });
-    await processing.handleTicket({ bucket: BUCKET, key: image.object_key, image_id: image.id, user_id: userId }, AbortSignal.timeout(30_000));
+    const processing = new ProcessingService({
+      ...runtime,
+      engine: new LocalExecutionEngine(runtime.executions, runner, 'local'),
+    });
+    await processing.handleTicket(
+      { bucket: BUCKET, key: image.object_key, image_id: image.id, user_id: userId },
+      AbortSignal.timeout(30_000),
+    );
   }
   await new Promise((r) => setTimeout(r, 50));
   return snapshot(runtime, image.id, messages);
 }
 
 async function snapshot(runtime: LambdaRuntime, imageId: string, messages: UserNotification[]) {
-  const { rows: [image] } = await runtime.db.query(
-    `SELECT status, description, tags, beauty_score, beauty_raw, labels, provenance, error, error_cause FROM images WHERE id = $1`, [imageId]);
+  const {
+    rows: [image],
+  } = await runtime.db.query(
+    `SELECT status, description, tags, beauty_score, beauty_raw, labels, provenance, error, error_cause FROM images WHERE id = $1`,
+    [imageId],
+  );
   const { rows: executions } = await runtime.db.query(
-    `SELECT id, name, seq, trigger, status, current_state, document, error, cause FROM executions WHERE image_id = $1 ORDER BY seq`, [imageId]);
+    `SELECT id, name, seq, trigger, status, current_state, document, error, cause FROM executions WHERE image_id = $1 ORDER BY seq`,
+    [imageId],
+  );
   const { rows: attempts } = await runtime.db.query(
     `SELECT state, attempt, status, will_retry, output, error, cause FROM state_attempts WHERE execution_id = ANY($1::uuid[]) ORDER BY id`,
-    [executions.map((e: { id: string }) => e.id)]);
+    [executions.map((e: { id: string }) => e.id)],
+  );
   const status = await runtime.status.get(imageId);
   const mine = messages.filter((m) => m.message.image_id === imageId);
-  const ids = new Map<string, string>([[imageId, '<image>'], ...executions.map((e: { id: string }, i: number) => [e.id, `<execution ${i}>`] as [string, string])]);
+  const ids = new Map<string, string>([
+    [imageId, '<image>'],
+    ...executions.map((e: { id: string }, i: number) => [e.id, `<execution ${i}>`] as [string, string]),
+  ]);
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') {
       if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) return '<time>';
@@ -192,30 +261,61 @@ async function snapshot(runtime: LambdaRuntime, imageId: string, messages: UserN
       return out.replace(/user-(aws|local)/g, '<user>');
     }
     if (Array.isArray(value)) return value.map(clean);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
     return value;
   };
-  return clean({ image, executions, attempts, status: { status: status?.status, seq: status?.execution_seq }, messages: mine });
+  return clean({
+    image,
+    executions,
+    attempts,
+    status: { status: status?.status, seq: status?.execution_seq },
+    messages: mine,
+  });
 }
 
 describe('the generated state machine and the local runner give the same rows and messages', () => {
   const scenarios: [string, () => void, (s: Record<string, unknown>) => void][] = [
-    ['success', () => undefined, (s) => expect(s).toMatchObject({ image: { status: 'READY', beauty_score: 91 } })],
-    ['a transient error, retried', () => rekognition.fail({ kind: 'throttle', operation: 'DetectLabels' }), (s) => {
-      expect(s).toMatchObject({ image: { status: 'READY' } });
-      expect((s.attempts as { state: string; status: string; will_retry: boolean }[]).slice(0, 2)).toMatchObject([
-        { state: 'DetectLabels', status: 'FAILED', will_retry: true, error: 'Provider.Transient' },
-        { state: 'DetectLabels', status: 'SUCCEEDED' },
-      ]);
-    }],
-    ['a permanent error → FAILED', () => rekognition.fail({ kind: 'forbidden', operation: 'DetectLabels' }), (s) => {
-      expect(s).toMatchObject({ image: { status: 'FAILED', error: 'Provider.Permanent' }, executions: [{ status: 'FAILED', error: 'Pharos.ImageFailed' }] });
-      expect(String((s.image as { error_cause: string }).error_cause)).not.toContain('errorType');
-    }],
-    ['a beauty failure → null score', () => sagemaker.fail('bad-request'), (s) => {
-      expect(s).toMatchObject({ image: { status: 'READY', beauty_score: null }, executions: [{ status: 'SUCCEEDED' }] });
-      expect((s.attempts as { state: string }[]).map((a) => a.state)).toContain('BeautyUnavailable');
-    }],
+    [
+      'success',
+      () => undefined,
+      (s) => expect(s).toMatchObject({ image: { status: 'READY', beauty_score: 91 } }),
+    ],
+    [
+      'a transient error, retried',
+      () => rekognition.fail({ kind: 'throttle', operation: 'DetectLabels' }),
+      (s) => {
+        expect(s).toMatchObject({ image: { status: 'READY' } });
+        expect(
+          (s.attempts as { state: string; status: string; will_retry: boolean }[]).slice(0, 2),
+        ).toMatchObject([
+          { state: 'DetectLabels', status: 'FAILED', will_retry: true, error: 'Provider.Transient' },
+          { state: 'DetectLabels', status: 'SUCCEEDED' },
+        ]);
+      },
+    ],
+    [
+      'a permanent error → FAILED',
+      () => rekognition.fail({ kind: 'forbidden', operation: 'DetectLabels' }),
+      (s) => {
+        expect(s).toMatchObject({
+          image: { status: 'FAILED', error: 'Provider.Permanent' },
+          executions: [{ status: 'FAILED', error: 'Pharos.ImageFailed' }],
+        });
+        expect(String((s.image as { error_cause: string }).error_cause)).not.toContain('errorType');
+      },
+    ],
+    [
+      'a beauty failure → null score',
+      () => sagemaker.fail('bad-request'),
+      (s) => {
+        expect(s).toMatchObject({
+          image: { status: 'READY', beauty_score: null },
+          executions: [{ status: 'SUCCEEDED' }],
+        });
+        expect((s.attempts as { state: string }[]).map((a) => a.state)).toContain('BeautyUnavailable');
+      },
+    ],
   ];
   for (const [name, inject, check] of scenarios) {
     it(name, async () => {
@@ -233,10 +333,14 @@ describe('the generated state machine and the local runner give the same rows an
     await starter(sqsEventFor(BUCKET, image.object_key), lambdaContext());
     await sfn.executions.get(`${image.id}-upload`)!.done;
     const before = sfn.requests.length;
-    expect(await starter(sqsEventFor(BUCKET, image.object_key), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await starter(sqsEventFor(BUCKET, image.object_key), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
     // The finished execution is not started again (the database says SUCCEEDED; no second StartExecution).
     expect(sfn.requests.length).toBe(before);
-    const { rows } = await runtime.db.query('SELECT count(*)::int AS n FROM executions WHERE image_id = $1', [image.id]);
+    const { rows } = await runtime.db.query('SELECT count(*)::int AS n FROM executions WHERE image_id = $1', [
+      image.id,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 });

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '../../src/adapters/jwt/tokens.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { ConnectionsTable } from '../../src/entry/lambda/connections.js';
-import { type ConnectEvent, type WebSocketDependencies, createConnectHandler, createDisconnectHandler, createNotifierHandler } from '../../src/entry/lambda/websocket.js';
+import {
+  type ConnectEvent,
+  type WebSocketDependencies,
+  createConnectHandler,
+  createDisconnectHandler,
+  createNotifierHandler,
+} from '../../src/entry/lambda/websocket.js';
 import { startDynamoDbServer } from '../../test/wire/dynamodb-server.js';
 import { FAKE_AWS_ENV, type FakeServer, useEnv } from '../../test/wire/fake-server.js';
 
@@ -19,23 +25,43 @@ beforeAll(async () => {
   dynamo = await startDynamoDbServer();
   restore = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamo.url });
   const client = new DynamoDBClient({});
-  await client.send(new CreateTableCommand({
-    TableName: 'connections',
-    AttributeDefinitions: [{ AttributeName: 'connection_id', AttributeType: 'S' }, { AttributeName: 'user_id', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'connection_id', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'by_user', KeySchema: [{ AttributeName: 'user_id', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'connections',
+      AttributeDefinitions: [
+        { AttributeName: 'connection_id', AttributeType: 'S' },
+        { AttributeName: 'user_id', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'connection_id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'by_user',
+          KeySchema: [{ AttributeName: 'user_id', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const management = {
     send: async (command: { input: { ConnectionId: string; Data: Uint8Array } }) => {
-      if (command.input.ConnectionId === 'gone') throw new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
-      posted.push({ ConnectionId: command.input.ConnectionId, Data: new TextDecoder().decode(command.input.Data) });
+      if (command.input.ConnectionId === 'gone')
+        throw new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+      posted.push({
+        ConnectionId: command.input.ConnectionId,
+        Data: new TextDecoder().decode(command.input.Data),
+      });
       return {};
     },
   } as unknown as ApiGatewayManagementApiClient;
   deps = {
     connections: new ConnectionsTable(client, 'connections'),
-    verifier: { verify: async (token: string) => { if (token !== 'good') throw new InvalidTokenError('bad token'); return { userId: 'alice' }; } },
+    verifier: {
+      verify: async (token: string) => {
+        if (token !== 'good') throw new InvalidTokenError('bad token');
+        return { userId: 'alice' };
+      },
+    },
     management,
     logger: silentLogger,
   };
@@ -50,7 +76,20 @@ const connectEvent = (connectionId: string, token?: string): ConnectEvent =>
     headers: { Host: 'abc.execute-api.eu-west-1.amazonaws.com' },
     queryStringParameters: token ? { token } : null,
     isBase64Encoded: false,
-    requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId, stage: 'live', apiId: 'abc', requestId: 'r', connectedAt: Date.now(), domainName: 'abc.execute-api.eu-west-1.amazonaws.com', extendedRequestId: 'x', messageDirection: 'IN', messageId: 'm', requestTimeEpoch: Date.now() },
+    requestContext: {
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      connectionId,
+      stage: 'live',
+      apiId: 'abc',
+      requestId: 'r',
+      connectedAt: Date.now(),
+      domainName: 'abc.execute-api.eu-west-1.amazonaws.com',
+      extendedRequestId: 'x',
+      messageDirection: 'IN',
+      messageId: 'm',
+      requestTimeEpoch: Date.now(),
+    },
   }) as unknown as ConnectEvent;
 
 describe('WebSocket handlers', () => {
@@ -66,12 +105,26 @@ describe('WebSocket handlers', () => {
   it("the notifier posts the seed's exact message to the owner's connections and forgets gone ones", async () => {
     const message = { type: 'image_processing_complete', image_id: 'img-1', status: 'READY' };
     const event: SNSEvent = {
-      Records: [{
-        EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:eu-west-1:000000000000:t:sub',
-        Sns: { Type: 'Notification', MessageId: 'm1', TopicArn: 'arn:aws:sns:eu-west-1:000000000000:t', Subject: '', Message: JSON.stringify({ user_id: 'alice', message }),
-          Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: 's', SigningCertUrl: 'u', UnsubscribeUrl: 'u',
-          MessageAttributes: { user_id: { Type: 'String', Value: 'alice' } } },
-      }],
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:eu-west-1:000000000000:t:sub',
+          Sns: {
+            Type: 'Notification',
+            MessageId: 'm1',
+            TopicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
+            Subject: '',
+            Message: JSON.stringify({ user_id: 'alice', message }),
+            Timestamp: new Date().toISOString(),
+            SignatureVersion: '1',
+            Signature: 's',
+            SigningCertUrl: 'u',
+            UnsubscribeUrl: 'u',
+            MessageAttributes: { user_id: { Type: 'String', Value: 'alice' } },
+          },
+        },
+      ],
     };
     const result = await createNotifierHandler(() => deps)(event);
     expect(result).toEqual({ delivered: 1, gone: 1 });

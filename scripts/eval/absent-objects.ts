@@ -9,7 +9,27 @@ import { equivalentWords, normaliseWord } from './synonyms.js';
 
 /** Words that describe how a photo looks, not what is in it. */
 const NOT_THINGS = new Set(
-  ['close up', 'blue', 'green', 'dark', 'poor quality', 'low resolution', 'blurry', 'noisy', 'noise', 'defocus', 'underexposed', 'bokeh', 'shallow depth of field', 'elderly', 'military', 'reflection', 'mist', 'fog', 'light'].map(normaliseWord),
+  [
+    'close up',
+    'blue',
+    'green',
+    'dark',
+    'poor quality',
+    'low resolution',
+    'blurry',
+    'noisy',
+    'noise',
+    'defocus',
+    'underexposed',
+    'bokeh',
+    'shallow depth of field',
+    'elderly',
+    'military',
+    'reflection',
+    'mist',
+    'fog',
+    'light',
+  ].map(normaliseWord),
 );
 
 export function buildLexicon(extraWords: Iterable<string>): Set<string> {
@@ -26,20 +46,28 @@ export function buildLexicon(extraWords: Iterable<string>): Set<string> {
 function supportedWords(labels: readonly Label[]): Set<string> {
   const supported = new Set<string>();
   for (const label of labels) {
-    for (const word of [label.name, ...(label.parents ?? [])]) for (const w of equivalentWords(word)) supported.add(w);
+    for (const word of [label.name, ...(label.parents ?? [])])
+      for (const w of equivalentWords(word)) supported.add(w);
   }
   return supported;
 }
 
 function plainText(caption: string): string {
-  return ` ${caption.toLowerCase().replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ')} `;
+  return ` ${caption
+    .toLowerCase()
+    .replace(/[^a-z ]+/g, ' ')
+    .replace(/\s+/g, ' ')} `;
 }
 
 function mentions(text: string, word: string): boolean {
   return text.includes(` ${word} `) || text.includes(` ${word}s `) || text.includes(` ${word}es `);
 }
 
-export function absentObjects(caption: string, labels: readonly Label[], lexicon: ReadonlySet<string>): string[] {
+export function absentObjects(
+  caption: string,
+  labels: readonly Label[],
+  lexicon: ReadonlySet<string>,
+): string[] {
   const supported = supportedWords(labels);
   // Blank out supported phrases first, longest first, so "hot dog" does not count as a "dog".
   let text = plainText(caption);

@@ -19,17 +19,31 @@ export function createScorer(): BeautyScorer {
   return createLocalBeautyScorer();
 }
 
-export async function scoreOf(scorer: BeautyScorer, name: string, bytes: Uint8Array, contentType: string): Promise<number | null> {
+export async function scoreOf(
+  scorer: BeautyScorer,
+  name: string,
+  bytes: Uint8Array,
+  contentType: string,
+): Promise<number | null> {
   const result = await scorer.score(imageInput(name, bytes, contentType), callOptions());
   return result.score;
 }
 
-export async function comparePairs(scorer: BeautyScorer, photo: string, bytes: Uint8Array): Promise<PairResult[]> {
+export async function comparePairs(
+  scorer: BeautyScorer,
+  photo: string,
+  bytes: Uint8Array,
+): Promise<PairResult[]> {
   const original = await prepareOriginal(bytes);
   const originalScore = await scoreOf(scorer, `${photo}#original`, original, 'image/jpeg');
   const results: PairResult[] = [];
   for (const degradation of DEGRADATIONS) {
-    const degradedScore = await scoreOf(scorer, `${photo}#${degradation.name}`, await degradation.apply(original), 'image/jpeg');
+    const degradedScore = await scoreOf(
+      scorer,
+      `${photo}#${degradation.name}`,
+      await degradation.apply(original),
+      'image/jpeg',
+    );
     results.push({
       photo,
       degradation: degradation.name,

@@ -10,7 +10,12 @@ const WORKING_SIDE = 1024;
 
 /** Same size and format as the degraded copies, so only the degradation differs. */
 export function prepareOriginal(bytes: Uint8Array): Promise<Buffer> {
-  return sharp(bytes).rotate().resize(WORKING_SIDE, WORKING_SIDE, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(bytes)
+    .rotate()
+    .resize(WORKING_SIDE, WORKING_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /** Deterministic Gaussian-ish noise (sum of uniforms) so runs are comparable. */
@@ -25,7 +30,9 @@ async function addNoise(original: Buffer): Promise<Buffer> {
     const noise = (uniform() + uniform() + uniform() - 1.5) * 2 * 40; // σ ≈ 40 grey levels
     data[i] = Math.max(0, Math.min(255, Math.round((data[i] ?? 0) + noise)));
   }
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 export const DEGRADATIONS: Degradation[] = [
@@ -38,7 +45,9 @@ export const DEGRADATIONS: Degradation[] = [
     name: 'downscale-8x',
     async apply(o) {
       const { width = WORKING_SIDE, height = WORKING_SIDE } = await sharp(o).metadata();
-      const small = await sharp(o).resize(Math.max(1, Math.round(width / 8))).toBuffer();
+      const small = await sharp(o)
+        .resize(Math.max(1, Math.round(width / 8)))
+        .toBuffer();
       return sharp(small).resize(width, height, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
     },
   },

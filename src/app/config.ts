@@ -12,7 +12,12 @@ const bool = z
 const providerList = (allowed: readonly string[]) =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(allowed as [string, ...string[]])).min(1));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -51,11 +56,23 @@ const schema = z
     PHAROS_STATUS: z.enum(['postgres', 'dynamodb']).default('postgres'),
     PHAROS_NOTIFIER: z.enum(['postgres', 'sns']).default('postgres'),
     // AWS adapters: region, credentials and endpoints come from the SDK's standard variables.
-    PHAROS_SQS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'may hold only letters, digits, - and _').default('pharos-'),
+    PHAROS_SQS_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]*$/, 'may hold only letters, digits, - and _')
+      .default('pharos-'),
     PHAROS_SQS_WAIT_SECONDS: int(0, 20).default(20),
     PHAROS_SQS_VISIBILITY_SECONDS: int(5, 43_200).default(60),
-    PHAROS_DYNAMODB_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a valid DynamoDB table name').default('pharos-image-status'),
-    PHAROS_SNS_TOPIC_ARN: z.string().regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[A-Za-z0-9_-]+$/, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)').optional(),
+    PHAROS_DYNAMODB_TABLE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a valid DynamoDB table name')
+      .default('pharos-image-status'),
+    PHAROS_SNS_TOPIC_ARN: z
+      .string()
+      .regex(
+        /^arn:[^:]+:sns:[^:]*:[^:]*:[A-Za-z0-9_-]+$/,
+        'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
+      )
+      .optional(),
     PHAROS_REKOGNITION_MAX_LABELS: int(1, 1000).default(25),
     PHAROS_REKOGNITION_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(55),
     OPENAI_API_KEY: z.string().min(1).optional(),
@@ -64,9 +81,15 @@ const schema = z
     PHAROS_OPENAI_VISION: bool.default(false),
     PHAROS_OPENAI_PRICE_PER_MTOKENS: z
       .string()
-      .regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'must be "input,output" in USD per million tokens, e.g. "0.15,0.60"')
+      .regex(
+        /^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/,
+        'must be "input,output" in USD per million tokens, e.g. "0.15,0.60"',
+      )
       .optional(),
-    PHAROS_SAGEMAKER_ENDPOINT: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name').optional(),
+    PHAROS_SAGEMAKER_ENDPOINT: z
+      .string()
+      .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name')
+      .optional(),
     PHAROS_SAGEMAKER_MODEL_ID: z.string().min(1).optional(),
     PHAROS_SAGEMAKER_LABEL: z.string().min(1).optional(),
     PHAROS_SAGEMAKER_SCALE: z.enum(['0-1', '0-10', '0-100']).optional(),
@@ -90,20 +113,38 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    const need = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    const need = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
     if (env.PHAROS_DESCRIBER.includes('openai') && !env.OPENAI_API_KEY) {
-      need('OPENAI_API_KEY', 'is required when PHAROS_DESCRIBER includes openai (any non-empty key for a local OpenAI-compatible server)');
+      need(
+        'OPENAI_API_KEY',
+        'is required when PHAROS_DESCRIBER includes openai (any non-empty key for a local OpenAI-compatible server)',
+      );
     }
     if (env.PHAROS_BEAUTY.includes('sagemaker')) {
-      if (!env.PHAROS_SAGEMAKER_ENDPOINT) need('PHAROS_SAGEMAKER_ENDPOINT', 'is required when PHAROS_BEAUTY includes sagemaker (the endpoint name)');
+      if (!env.PHAROS_SAGEMAKER_ENDPOINT)
+        need(
+          'PHAROS_SAGEMAKER_ENDPOINT',
+          'is required when PHAROS_BEAUTY includes sagemaker (the endpoint name)',
+        );
       if (!env.PHAROS_SAGEMAKER_LABEL && !env.PHAROS_SAGEMAKER_SCALE) {
-        need('PHAROS_SAGEMAKER_LABEL', 'or PHAROS_SAGEMAKER_SCALE is required with PHAROS_BEAUTY=sagemaker: the label for [{"label","score"}] answers (e.g. aesthetic), or the scale of {"beauty_score"} (0-1, 0-10, 0-100)');
+        need(
+          'PHAROS_SAGEMAKER_LABEL',
+          'or PHAROS_SAGEMAKER_SCALE is required with PHAROS_BEAUTY=sagemaker: the label for [{"label","score"}] answers (e.g. aesthetic), or the scale of {"beauty_score"} (0-1, 0-10, 0-100)',
+        );
       }
     }
     if (env.PHAROS_BEAUTY.includes('http')) {
-      if (!env.PHAROS_BEAUTY_URL) need('PHAROS_BEAUTY_URL', 'is required when PHAROS_BEAUTY includes http (the model server URL that takes a POSTed JPEG)');
+      if (!env.PHAROS_BEAUTY_URL)
+        need(
+          'PHAROS_BEAUTY_URL',
+          'is required when PHAROS_BEAUTY includes http (the model server URL that takes a POSTed JPEG)',
+        );
       if (!env.PHAROS_BEAUTY_LABEL && !env.PHAROS_BEAUTY_SCALE) {
-        need('PHAROS_BEAUTY_LABEL', 'or PHAROS_BEAUTY_SCALE is required with PHAROS_BEAUTY=http: the label for [{"label","score"}] answers, or the scale of {"beauty_score"}');
+        need(
+          'PHAROS_BEAUTY_LABEL',
+          'or PHAROS_BEAUTY_SCALE is required with PHAROS_BEAUTY=http: the label for [{"label","score"}] answers, or the scale of {"beauty_score"}',
+        );
       }
     }
     if (env.PHAROS_NOTIFIER === 'sns' && !env.PHAROS_SNS_TOPIC_ARN) {
@@ -113,7 +154,8 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['OIDC_ISSUER'],
-        message: 'is required when PHAROS_AUTH=oidc (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>)',
+        message:
+          'is required when PHAROS_AUTH=oidc (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>)',
       });
     }
   });
@@ -130,7 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const variable = issue.path.join('.') || '(environment)';
       const value = env[variable];
       // Never echo anything that could hold a credential.
-      const shown = value !== undefined && !/URL|KEY|SECRET|PASSWORD|TOKEN/i.test(variable) ? `=${JSON.stringify(value)}` : '';
+      const shown =
+        value !== undefined && !/URL|KEY|SECRET|PASSWORD|TOKEN/i.test(variable)
+          ? `=${JSON.stringify(value)}`
+          : '';
       return `  ${variable}${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration (see docs/configuration.md):\n${lines.join('\n')}`);

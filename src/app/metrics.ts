@@ -84,7 +84,10 @@ export class Metrics {
     const queueStats = () => {
       if (!queueRead || performance.now() - queueRead.at > 1_000) {
         const stats = Promise.all(
-          queues().map(async (queue) => [queue, await this.read('queue', () => this.sources.queueStats?.(queue))] as const),
+          queues().map(
+            async (queue) =>
+              [queue, await this.read('queue', () => this.sources.queueStats?.(queue))] as const,
+          ),
         ).then((entries) => new Map(entries.filter((e): e is [string, QueueStats] => e[1] !== undefined)));
         queueRead = { at: performance.now(), stats };
       }
@@ -121,7 +124,8 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         for (const [queue, stats] of await queueStats()) {
-          if (stats.oldestAgeSeconds !== null || stats.queued === 0) this.set({ queue }, Math.max(0, stats.oldestAgeSeconds ?? 0));
+          if (stats.oldestAgeSeconds !== null || stats.queued === 0)
+            this.set({ queue }, Math.max(0, stats.oldestAgeSeconds ?? 0));
         }
       },
     });
@@ -156,7 +160,8 @@ export class Metrics {
 
   /** Wraps another observer (progress messages, logs): both see every transition. */
   observer(inner: RunnerObserver = {}): RunnerObserver {
-    const key = (execution: ExecutionRecord, state: string, attempt: number) => `${execution.id}/${state}/${attempt}`;
+    const key = (execution: ExecutionRecord, state: string, attempt: number) =>
+      `${execution.id}/${state}/${attempt}`;
     return {
       stateStarted: (execution, state, attempt) => {
         this.started.set(key(execution, state, attempt), performance.now());
@@ -164,14 +169,20 @@ export class Metrics {
       },
       stateSucceeded: (execution, state, attempt, durationMs) => {
         this.started.delete(key(execution, state, attempt));
-        this.stateDuration.observe({ state, provider: this.provider(state), outcome: 'succeeded' }, durationMs / 1000);
+        this.stateDuration.observe(
+          { state, provider: this.provider(state), outcome: 'succeeded' },
+          durationMs / 1000,
+        );
         inner.stateSucceeded?.(execution, state, attempt, durationMs);
       },
       stateFailed: (execution, state, attempt, error: StateError, willRetry) => {
         const startedAt = this.started.get(key(execution, state, attempt));
         this.started.delete(key(execution, state, attempt));
         if (startedAt !== undefined) {
-          this.stateDuration.observe({ state, provider: this.provider(state), outcome: 'failed' }, (performance.now() - startedAt) / 1000);
+          this.stateDuration.observe(
+            { state, provider: this.provider(state), outcome: 'failed' },
+            (performance.now() - startedAt) / 1000,
+          );
         }
         (willRetry ? this.retries : this.failures).inc({ state, error: error.Error });
         inner.stateFailed?.(execution, state, attempt, error, willRetry);
@@ -222,10 +233,17 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  */
 export function metricsAccess(
   policy: { mode: MetricsMode; token?: string },
-  request: { remoteAddress: string | undefined; authorization: string | undefined; forwardedFor: string | undefined },
+  request: {
+    remoteAddress: string | undefined;
+    authorization: string | undefined;
+    forwardedFor: string | undefined;
+  },
 ): 'allow' | 'forbidden' | 'unauthorized' {
   if (policy.mode === 'off') return 'forbidden';
-  if (policy.mode === 'localhost' && (!request.remoteAddress || !LOOPBACK.test(request.remoteAddress) || request.forwardedFor)) {
+  if (
+    policy.mode === 'localhost' &&
+    (!request.remoteAddress || !LOOPBACK.test(request.remoteAddress) || request.forwardedFor)
+  ) {
     return 'forbidden';
   }
   if (policy.token) {

@@ -8,7 +8,12 @@ import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js'
 import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';
 import type { Config } from './config.js';
-import { ScriptedBeautyScorer, ScriptedDescriber, ScriptedLabelDetector, type ScriptedScript } from '../adapters/scripted/providers.js';
+import {
+  ScriptedBeautyScorer,
+  ScriptedDescriber,
+  ScriptedLabelDetector,
+  type ScriptedScript,
+} from '../adapters/scripted/providers.js';
 import { cloudBeautyFactories, cloudDescriberFactories, cloudLabelFactories } from './cloud-providers.js';
 
 export interface ProviderContext {
@@ -35,11 +40,19 @@ const beautyFactories: Record<string, Factory<BeautyScorer>> = {
   ...cloudBeautyFactories,
 };
 
-async function build<P>(names: readonly string[], factories: Record<string, Factory<P>>, variable: string, ctx: ProviderContext) {
+async function build<P>(
+  names: readonly string[],
+  factories: Record<string, Factory<P>>,
+  variable: string,
+  ctx: ProviderContext,
+) {
   return Promise.all(
     names.map((name) => {
       const factory = factories[name];
-      if (!factory) throw new Error(`${variable}: provider "${name}" is not available (choose from ${Object.keys(factories).join(', ')})`);
+      if (!factory)
+        throw new Error(
+          `${variable}: provider "${name}" is not available (choose from ${Object.keys(factories).join(', ')})`,
+        );
       return factory(ctx);
     }),
   );

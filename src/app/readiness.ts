@@ -17,20 +17,31 @@ export async function probe(check: () => Promise<unknown>, timeoutMs = 3_000): P
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([check().then(() => true, () => false), deadline]);
+    return await Promise.race([
+      check().then(
+        () => true,
+        () => false,
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export function readinessChecks(checks: Record<string, (() => Promise<unknown>) | unknown>, timeoutMs?: number) {
+export function readinessChecks(
+  checks: Record<string, (() => Promise<unknown>) | unknown>,
+  timeoutMs?: number,
+) {
   const runnable = Object.entries(checks).flatMap(([name, check]): [string, () => Promise<unknown>][] => {
     if (typeof check === 'function') return [[name, check as () => Promise<unknown>]];
     if (isPingable(check)) return [[name, () => check.ping()]];
     return [];
   });
   return async (): Promise<Record<string, boolean>> => {
-    const results = await Promise.all(runnable.map(async ([name, check]) => [name, await probe(check, timeoutMs)] as const));
+    const results = await Promise.all(
+      runnable.map(async ([name, check]) => [name, await probe(check, timeoutMs)] as const),
+    );
     return Object.fromEntries(results);
   };
 }

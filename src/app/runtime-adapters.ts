@@ -23,7 +23,10 @@ export interface RuntimeAdapters {
   notifier: Notifier;
 }
 
-export function selectRuntimeAdapters(config: Config, deps: { db: Db; databaseUrl: string; logger: Logger }): RuntimeAdapters {
+export function selectRuntimeAdapters(
+  config: Config,
+  deps: { db: Db; databaseUrl: string; logger: Logger },
+): RuntimeAdapters {
   const { db, databaseUrl, logger } = deps;
   return {
     storage:
@@ -45,7 +48,10 @@ export function selectRuntimeAdapters(config: Config, deps: { db: Db; databaseUr
             batchSize: config.PHAROS_WORKER_BATCH,
             superviseIntervalSeconds: config.PHAROS_QUEUE_SUPERVISE_SECONDS,
           }),
-    status: config.PHAROS_STATUS === 'dynamodb' ? new DynamoDbStatusStore({ tableName: config.PHAROS_DYNAMODB_TABLE }) : new PostgresStatusStore(db),
+    status:
+      config.PHAROS_STATUS === 'dynamodb'
+        ? new DynamoDbStatusStore({ tableName: config.PHAROS_DYNAMODB_TABLE })
+        : new PostgresStatusStore(db),
     notifier:
       config.PHAROS_NOTIFIER === 'sns'
         ? new SnsNotifier({

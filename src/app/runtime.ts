@@ -75,7 +75,12 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
     const images = new PostgresImageRepository(db);
     const executions = new PostgresExecutionRepository(db);
     // PostgreSQL, the local disk and pg-boss by default; S3, SQS, DynamoDB and SNS by configuration.
-    const { storage: rawStorage, queue, status, notifier } = selectRuntimeAdapters(config, { db, databaseUrl, logger });
+    const {
+      storage: rawStorage,
+      queue,
+      status,
+      notifier,
+    } = selectRuntimeAdapters(config, { db, databaseUrl, logger });
     cleanups.push(() => queue.stop());
 
     // S3 → EventBridge → SQS, locally: the upload's put emits Object Created, the router enqueues.
@@ -93,15 +98,26 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       await router.route(event);
     });
 
-    const { providers, steps } = await createConfiguredSteps(config, { storage, results: images, status, notifier });
+    const { providers, steps } = await createConfiguredSteps(config, {
+      storage,
+      results: images,
+      status,
+      notifier,
+    });
     // Prometheus metrics: state transitions via the runner's observer, gauges read at scrape time.
     const metrics = new Metrics(
-      { DetectLabels: providers.labels.name, DescribeAndTag: providers.describer.name, ScoreBeauty: providers.beauty.name },
+      {
+        DetectLabels: providers.labels.name,
+        DescribeAndTag: providers.describer.name,
+        ScoreBeauty: providers.beauty.name,
+      },
       logger,
     );
     metrics.addSources({
       photosByStatus: async () => {
-        const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM images GROUP BY status');
+        const { rows } = await db.query<{ status: string; n: number }>(
+          'SELECT status, count(*)::int AS n FROM images GROUP BY status',
+        );
         return Object.fromEntries(rows.map((r) => [r.status, r.n]));
       },
       queues: [PROCESSING_QUEUE, `${PROCESSING_QUEUE}-dead`],
@@ -121,7 +137,9 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
     const processing = new ProcessingService({ images, executions, queue, status, notifier, engine, logger });
 
     if (role !== 'api') {
-      await queue.work<JobTicket>(PROCESSING_QUEUE, (job, signal) => processing.handleTicket(job.data, signal));
+      await queue.work<JobTicket>(PROCESSING_QUEUE, (job, signal) =>
+        processing.handleTicket(job.data, signal),
+      );
       const sweep = setInterval(() => {
         processing.recoverStalled(config.PHAROS_STALLED_AFTER_SECONDS * 1000).catch((error: unknown) => {
           logger.warn({ err: error }, 'stalled-work sweep failed');
@@ -138,7 +156,10 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       let localAuth: LocalAuthService | null = null;
       let jwks: (() => object) | null = null;
       if (config.PHAROS_AUTH === 'local') {
-        const issuer = await LocalTokenIssuer.open(path.join(config.dataDir, 'keys'), config.PHAROS_TOKEN_TTL_SECONDS);
+        const issuer = await LocalTokenIssuer.open(
+          path.join(config.dataDir, 'keys'),
+          config.PHAROS_TOKEN_TTL_SECONDS,
+        );
         verifier = issuer;
         localAuth = new LocalAuthService(new PostgresUserRepository(db), issuer);
         jwks = () => issuer.jwks();
@@ -167,14 +188,19 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
         logger,
         ready: readinessChecks({ database: () => db.query('SELECT 1'), queue, storage: rawStorage }),
-        metrics: config.PHAROS_METRICS === 'off' ? null : { instance: metrics, mode: config.PHAROS_METRICS, token: config.PHAROS_METRICS_TOKEN },
+        metrics:
+          config.PHAROS_METRICS === 'off'
+            ? null
+            : { instance: metrics, mode: config.PHAROS_METRICS, token: config.PHAROS_METRICS_TOKEN },
       });
       if (!mountWebUi(app)) logger.warn({}, 'web UI not built (web/dist missing): serving the API only');
       const hub = new WebSocketHub(verifier, logger);
       await hub.start(notifier);
       metrics.addSources({ websocketConnections: () => hub.connectionCount });
       const server = await new Promise<Server>((resolve) => {
-        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+          resolve(s as Server),
+        );
       });
       server.on('upgrade', (request, socket, head) => {
         const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;

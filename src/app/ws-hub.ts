@@ -71,7 +71,9 @@ export class WebSocketHub {
       if (!token) throw new Error('no token');
       userId = (await this.verifier.verify(token)).userId;
     } catch {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"a valid token is required"}}');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"a valid token is required"}}',
+      );
       return;
     }
     this.server.handleUpgrade(request, socket, head, (ws) => {

@@ -31,7 +31,8 @@ export function normaliseUrl(raw: string): string {
   } catch {
     throw new CliError(`not a URL: ${raw} (e.g. http://localhost:8080)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`the server URL must be http(s): ${raw}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`the server URL must be http(s): ${raw}`);
   return url.toString().replace(/\/+$/, '');
 }
 
@@ -42,14 +43,20 @@ export class PharosApi {
   ) {}
 
   private async request(method: string, pathname: string, init: RequestInit = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(init.headers as Record<string, string> | undefined),
+    };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${pathname}`, { ...init, method, headers });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`cannot reach the Pharos server at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? String(error)}`, EXIT.usage);
+      throw new CliError(
+        `cannot reach the Pharos server at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? String(error)}`,
+        EXIT.usage,
+      );
     }
     if (response.ok) return response;
     let code = 'http_error';
@@ -62,7 +69,10 @@ export class PharosApi {
       // Not our JSON error shape (a proxy's page): keep the status line.
     }
     if (response.status === 401 && pathname !== '/auth/login') {
-      throw new CliError(`not signed in, or the session expired (${message}): run \`pharos login\``, EXIT.usage);
+      throw new CliError(
+        `not signed in, or the session expired (${message}): run \`pharos login\``,
+        EXIT.usage,
+      );
     }
     throw new ApiError(response.status, code, message);
   }
@@ -95,7 +105,10 @@ export class PharosApi {
   }
 
   process(id: string) {
-    return this.json<{ image_id: string; status: 'PROCESSING'; execution_id: string }>('POST', `/images/${encodeURIComponent(id)}/process`);
+    return this.json<{ image_id: string; status: 'PROCESSING'; execution_id: string }>(
+      'POST',
+      `/images/${encodeURIComponent(id)}/process`,
+    );
   }
 
   timeline(id: string) {
@@ -106,7 +119,10 @@ export class PharosApi {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
     const qs = params.toString();
-    return this.json<{ items: ImageListItem[]; next_cursor: string | null }>('GET', `/images${qs ? `?${qs}` : ''}`);
+    return this.json<{ items: ImageListItem[]; next_cursor: string | null }>(
+      'GET',
+      `/images${qs ? `?${qs}` : ''}`,
+    );
   }
 
   /** The WebSocket URL for live updates (the token travels as a subprotocol, not in the URL). */

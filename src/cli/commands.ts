@@ -3,7 +3,20 @@ import { ApiError, normaliseUrl, PharosApi, type AiResults } from './api.js';
 import { clearStoredToken, readStoredConfig, writeStoredConfig } from './config-store.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { collectImages } from './files.js';
-import { Progress, bold, colourStatus, dim, err, out, printJson, red, renderCard, renderList, renderStatus, renderTimeline } from './output.js';
+import {
+  Progress,
+  bold,
+  colourStatus,
+  dim,
+  err,
+  out,
+  printJson,
+  red,
+  renderCard,
+  renderList,
+  renderStatus,
+  renderTimeline,
+} from './output.js';
 import { ask, readStdinLine } from './prompt.js';
 import { openSession, resolveUrl, type ServerOptions } from './session.js';
 import { CompletionWatcher, type Outcome } from './watch.js';
@@ -24,7 +37,14 @@ async function single<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-export async function login(options: ServerOptions & { username?: string; passwordStdin?: boolean; token?: string; tokenStdin?: boolean }): Promise<ExitCode> {
+export async function login(
+  options: ServerOptions & {
+    username?: string;
+    passwordStdin?: boolean;
+    token?: string;
+    tokenStdin?: boolean;
+  },
+): Promise<ExitCode> {
   const url = await resolveUrl(options);
   const stored = await readStoredConfig();
   let token: string;
@@ -35,9 +55,13 @@ export async function login(options: ServerOptions & { username?: string; passwo
     if (!token) throw new CliError('the token is empty');
     await new PharosApi(url, token).list({ limit: 1 });
   } else {
-    username = options.username ?? (stored.username && normaliseUrl(stored.url ?? url) === url ? stored.username : undefined);
+    username =
+      options.username ??
+      (stored.username && normaliseUrl(stored.url ?? url) === url ? stored.username : undefined);
     username ??= (await ask('Username: ')).trim();
-    const password = options.passwordStdin ? await readStdinLine() : await ask('Password: ', { secret: true });
+    const password = options.passwordStdin
+      ? await readStdinLine()
+      : await ask('Password: ', { secret: true });
     if (!username || !password) throw new CliError('username and password are required');
     try {
       token = (await new PharosApi(url, null).login(username, password)).token;
@@ -111,7 +135,11 @@ function watcherEvents(progress: Progress, names: () => Map<string, string>) {
   };
 }
 
-function summarise(items: PhotoResult[], json: boolean, skipped: { path: string; reason: string }[] = []): ExitCode {
+function summarise(
+  items: PhotoResult[],
+  json: boolean,
+  skipped: { path: string; reason: string }[] = [],
+): ExitCode {
   const failed = items.filter((i) => i.status === 'FAILED' || i.status === 'TIMEOUT');
   if (json) {
     printJson({ results: items, skipped });
@@ -125,14 +153,25 @@ function summarise(items: PhotoResult[], json: boolean, skipped: { path: string;
     }
     const counts = new Map<string, number>();
     for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-    out(bold([...counts].map(([status, n]) => `${n} ${status}`).join(', ') + (skipped.length ? `, ${skipped.length} skipped` : '')));
+    out(
+      bold(
+        [...counts].map(([status, n]) => `${n} ${status}`).join(', ') +
+          (skipped.length ? `, ${skipped.length} skipped` : ''),
+      ),
+    );
   }
   return failed.length ? EXIT.failed : EXIT.ok;
 }
 
 export async function upload(
   inputs: string[],
-  options: ServerOptions & { wait?: boolean; concurrency: number; json?: boolean; process?: boolean; timeout: number },
+  options: ServerOptions & {
+    wait?: boolean;
+    concurrency: number;
+    json?: boolean;
+    process?: boolean;
+    timeout: number;
+  },
 ): Promise<ExitCode> {
   const api = await openSession(options);
   const { images, skipped } = await collectImages(inputs);
@@ -140,10 +179,19 @@ export async function upload(
   if (!images.length) throw new CliError('nothing to upload: no images among the arguments');
 
   const progress = new Progress(!options.json);
-  const results: PhotoResult[] = images.map((c) => ({ file: c.path, image_id: null, status: 'PENDING', error: null }));
+  const results: PhotoResult[] = images.map((c) => ({
+    file: c.path,
+    image_id: null,
+    status: 'PENDING',
+    error: null,
+  }));
   const names = new Map<string, string>();
   const watcher = options.wait
-    ? await CompletionWatcher.open(api, watcherEvents(progress, () => names), (warning) => err(warning))
+    ? await CompletionWatcher.open(
+        api,
+        watcherEvents(progress, () => names),
+        (warning) => err(warning),
+      )
     : null;
   try {
     progress.bar('upload', 'Uploading', images.length);
@@ -165,7 +213,8 @@ export async function upload(
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, images.length) }, worker));
-    if (watcher && options.process !== false) await waitForAll(api, watcher, results, progress, options.timeout);
+    if (watcher && options.process !== false)
+      await waitForAll(api, watcher, results, progress, options.timeout);
   } finally {
     watcher?.close();
     progress.stop();
@@ -189,13 +238,20 @@ export async function results(id: string, options: ServerOptions & { json?: bool
   return ai.status === 'FAILED' ? EXIT.failed : EXIT.ok;
 }
 
-export async function reprocess(ids: string[], options: ServerOptions & { wait?: boolean; json?: boolean; timeout: number }): Promise<ExitCode> {
+export async function reprocess(
+  ids: string[],
+  options: ServerOptions & { wait?: boolean; json?: boolean; timeout: number },
+): Promise<ExitCode> {
   const api = await openSession(options);
   const progress = new Progress(!options.json);
   const items: PhotoResult[] = ids.map((id) => ({ file: id, image_id: id, status: 'PENDING', error: null }));
   const names = new Map(ids.map((id) => [id, id]));
   const watcher = options.wait
-    ? await CompletionWatcher.open(api, watcherEvents(progress, () => names), (warning) => err(warning))
+    ? await CompletionWatcher.open(
+        api,
+        watcherEvents(progress, () => names),
+        (warning) => err(warning),
+      )
     : null;
   try {
     for (const item of items) {
@@ -205,7 +261,8 @@ export async function reprocess(ids: string[], options: ServerOptions & { wait?:
         names.set(item.image_id!, meta.filename);
         const started = await api.process(item.image_id!);
         item.status = started.status;
-        if (!options.json && !options.wait) out(`${item.image_id}  ${colourStatus(started.status)}  execution ${started.execution_id}`);
+        if (!options.json && !options.wait)
+          out(`${item.image_id}  ${colourStatus(started.status)}  execution ${started.execution_id}`);
       } catch (error) {
         item.status = 'FAILED';
         item.error = reasonOf(error);
@@ -222,12 +279,16 @@ export async function reprocess(ids: string[], options: ServerOptions & { wait?:
   return summarise(items, Boolean(options.json));
 }
 
-export async function list(options: ServerOptions & { status?: string; tag?: string; limit: number; all?: boolean; json?: boolean }): Promise<ExitCode> {
+export async function list(
+  options: ServerOptions & { status?: string; tag?: string; limit: number; all?: boolean; json?: boolean },
+): Promise<ExitCode> {
   const api = await openSession(options);
   const items = [];
   let cursor: string | undefined;
   do {
-    const page = await single(api.list({ status: options.status, tag: options.tag, limit: Math.min(options.limit, 100), cursor }));
+    const page = await single(
+      api.list({ status: options.status, tag: options.tag, limit: Math.min(options.limit, 100), cursor }),
+    );
     items.push(...page.items);
     cursor = page.next_cursor ?? undefined;
   } while (options.all && cursor);

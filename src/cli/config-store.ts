@@ -13,7 +13,10 @@ export interface StoredConfig {
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(homedir(), '.config');
   return path.join(base, 'pharos');
 }
 
@@ -36,7 +39,10 @@ export async function readStoredConfig(env: NodeJS.ProcessEnv = process.env): Pr
   }
 }
 
-export async function writeStoredConfig(config: StoredConfig, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function writeStoredConfig(
+  config: StoredConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const dir = configDir(env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = configFile(env);

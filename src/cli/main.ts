@@ -12,14 +12,16 @@ const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'];
 function positiveInt(max: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
     return n;
   };
 }
 
 function seconds(value: string) {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds (0 = no limit)');
+  if (!Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('must be a number of seconds (0 = no limit)');
   return n;
 }
 
@@ -46,7 +48,10 @@ export function buildProgram(done: (code: number) => void): Command {
     .option('--token-stdin', 'read that token from standard input')
     .action((options) => report(commands.login(options)));
 
-  program.command('logout').description('forget the saved token').action(() => report(commands.logout()));
+  program
+    .command('logout')
+    .description('forget the saved token')
+    .action(() => report(commands.logout()));
 
   program
     .command('upload')
@@ -123,7 +128,11 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are not errors; everything else commander rejects is a usage error.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (error instanceof CliError) {
       err(`pharos: ${error.message}`);

@@ -2,8 +2,10 @@
 import cliProgress from 'cli-progress';
 import type { AiResults, Execution, ImageListItem, ImageMetadata } from './api.js';
 
-const colourOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-const paint = (code: number, reset: number) => (text: string) => (colourOn(process.stdout) ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
+const colourOn = (stream: NodeJS.WriteStream) =>
+  Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const paint = (code: number, reset: number) => (text: string) =>
+  colourOn(process.stdout) ? `\u001b[${code}m${text}\u001b[${reset}m` : text;
 export const bold = paint(1, 22);
 export const dim = paint(2, 22);
 export const green = paint(32, 39);
@@ -40,7 +42,9 @@ export function renderCard(meta: ImageMetadata, ai: AiResults): string {
   lines.push('', ai.description ?? dim('(no caption)'), '');
   lines.push(`Tags: ${ai.tags.length ? ai.tags.map((t) => cyan(`#${t}`)).join(' ') : dim('(none)')}`);
   lines.push(
-    ai.beauty_score === null ? `Beauty: ${dim('unavailable')}` : `Beauty: ${bold(`${ai.beauty_score}/100`)}  ${meter(ai.beauty_score)}`,
+    ai.beauty_score === null
+      ? `Beauty: ${dim('unavailable')}`
+      : `Beauty: ${bold(`${ai.beauty_score}/100`)}  ${meter(ai.beauty_score)}`,
   );
   if (ai.labels.length) {
     lines.push(`Labels: ${ai.labels.map((l) => `${l.name} ${Math.round(l.confidence)}%`).join(', ')}`);
@@ -61,7 +65,14 @@ function table(rows: string[][], header: string[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], style: (s: string, i: number) => string = (s) => s) =>
     cells.map((c, i) => style(i === cells.length - 1 ? c : c.padEnd(widths[i]!), i)).join('  ');
-  return [bold(line(header)), ...rows.map((r) => line(r, (s, i) => (header[i] === 'STATUS' ? colourStatus(s.trim()) + ' '.repeat(s.length - s.trim().length) : s)))].join('\n');
+  return [
+    bold(line(header)),
+    ...rows.map((r) =>
+      line(r, (s, i) =>
+        header[i] === 'STATUS' ? colourStatus(s.trim()) + ' '.repeat(s.length - s.trim().length) : s,
+      ),
+    ),
+  ].join('\n');
 }
 
 export function renderList(items: ImageListItem[]): string {

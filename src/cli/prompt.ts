@@ -12,7 +12,9 @@ export async function readStdinLine(): Promise<string> {
 
 export function ask(question: string, options: { secret?: boolean } = {}): Promise<string> {
   if (!process.stdin.isTTY) {
-    throw new CliError(`cannot prompt for ${question.replace(/[:\s]+$/, '').toLowerCase()} without a terminal: pass it as an option (or --password-stdin)`);
+    throw new CliError(
+      `cannot prompt for ${question.replace(/[:\s]+$/, '').toLowerCase()} without a terminal: pass it as an option (or --password-stdin)`,
+    );
   }
   let muted = false;
   const output = new Writable({

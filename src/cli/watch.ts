@@ -26,11 +26,19 @@ export class CompletionWatcher {
   ) {}
 
   /** Connects before anything is uploaded. A socket that cannot connect leaves the poll to do the work. */
-  static async open(api: PharosApi, events: WatchEvents, onWarning: (message: string) => void): Promise<CompletionWatcher> {
+  static async open(
+    api: PharosApi,
+    events: WatchEvents,
+    onWarning: (message: string) => void,
+  ): Promise<CompletionWatcher> {
     const watcher = new CompletionWatcher(api, events);
-    await watcher.connect().catch((error: unknown) =>
-      onWarning(`live updates unavailable (${error instanceof Error ? error.message : String(error)}); polling instead`),
-    );
+    await watcher
+      .connect()
+      .catch((error: unknown) =>
+        onWarning(
+          `live updates unavailable (${error instanceof Error ? error.message : String(error)}); polling instead`,
+        ),
+      );
     return watcher;
   }
 
@@ -77,7 +85,10 @@ export class CompletionWatcher {
    * Resolves when every photo is READY or FAILED, or at the deadline (the rest are then missing from
    * the map). Completions that arrived before the call count too.
    */
-  async waitFor(ids: string[], options: { timeoutMs?: number; pollMs?: number } = {}): Promise<Map<string, Outcome>> {
+  async waitFor(
+    ids: string[],
+    options: { timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<Map<string, Outcome>> {
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
     for (const id of ids) {
       const known = this.outcomes.get(id);
@@ -98,7 +109,8 @@ export class CompletionWatcher {
         const batch = pending.slice(i, i + 8);
         const metas = await Promise.all(batch.map((id) => this.api.get(id).catch(() => null)));
         metas.forEach((meta, index) => {
-          if (meta && (meta.status === 'READY' || meta.status === 'FAILED')) this.settle(batch[index]!, meta.status);
+          if (meta && (meta.status === 'READY' || meta.status === 'FAILED'))
+            this.settle(batch[index]!, meta.status);
         });
       }
     }

@@ -5,7 +5,8 @@
 import type { JobTicket } from './domain.js';
 import type { ObjectCreatedEvent } from './ports.js';
 
-export type PatternMatcher = string | number | { prefix: string } | { suffix: string } | { 'anything-but': string[] };
+export type PatternMatcher =
+  string | number | { prefix: string } | { suffix: string } | { 'anything-but': string[] };
 export interface EventPattern {
   [field: string]: PatternMatcher[] | EventPattern;
 }

@@ -18,7 +18,8 @@ async function firstThatAnswers<P extends { name: string }, R extends { provenan
   for (const [index, provider] of providers.entries()) {
     try {
       const result = await call(provider);
-      if (failed.length && result.provenance) return { ...result, provenance: { ...result.provenance, fallbackFrom: failed } };
+      if (failed.length && result.provenance)
+        return { ...result, provenance: { ...result.provenance, fallbackFrom: failed } };
       return result;
     } catch (error) {
       const last = index === providers.length - 1;

@@ -20,15 +20,22 @@ export interface ImageServiceDependencies {
 }
 
 export function cleanFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return (base || 'upload').slice(0, 255);
 }
 
 export class ImageService {
   constructor(private readonly deps: ImageServiceDependencies) {}
 
-  async upload(userId: string, file: { filename?: string; bytes: Uint8Array; process?: boolean }): Promise<ImageRecord> {
+  async upload(
+    userId: string,
+    file: { filename?: string; bytes: Uint8Array; process?: boolean },
+  ): Promise<ImageRecord> {
     const { deps } = this;
     if (file.bytes.byteLength > deps.maxUploadBytes) {
       throw new AppError(413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
@@ -53,11 +60,20 @@ export class ImageService {
         thumbnail_key: thumbnailKey,
         auto_process: file.process ?? deps.autoProcess,
       });
-      await deps.status.put({ image_id: id, user_id: userId, status: 'UPLOADED', execution_seq: 0, execution_id: null });
+      await deps.status.put({
+        image_id: id,
+        user_id: userId,
+        status: 'UPLOADED',
+        execution_seq: 0,
+        execution_id: null,
+      });
       await deps.storage.put(objectKey, file.bytes, probe.contentType);
       return image;
     } catch (error) {
-      deps.logger.error({ err: error, image_id: id }, 'upload failed after inspection; removing what was stored');
+      deps.logger.error(
+        { err: error, image_id: id },
+        'upload failed after inspection; removing what was stored',
+      );
       await Promise.allSettled([
         deps.storage.delete(thumbnailKey),
         deps.storage.delete(objectKey),

@@ -166,10 +166,7 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         resultPath: '$.caption',
         timeoutSeconds: 60,
         // A model that broke the schema often keeps it on a second try.
-        retry: [
-          providerRetry(),
-          { ...providerRetry(1), errorEquals: [ErrorNames.MalformedOutput] },
-        ],
+        retry: [providerRetry(), { ...providerRetry(1), errorEquals: [ErrorNames.MalformedOutput] }],
         catch: [toMarkFailed],
         next: 'ScoreBeauty',
       },
@@ -259,7 +256,11 @@ export function writePath<T extends object>(document: T, path: string, value: un
 }
 
 /** Full-jitter exponential backoff (AWS Architecture Blog), capped at maxDelaySeconds. */
-export function retryDelayMs(rule: RetryRule, retryNumber: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  rule: RetryRule,
+  retryNumber: number,
+  random: () => number = Math.random,
+): number {
   const exponential = rule.intervalSeconds * rule.backoffRate ** (retryNumber - 1);
   const capped = Math.min(rule.maxDelaySeconds, exponential) * 1000;
   return rule.jitter === 'FULL' ? random() * capped : capped;

@@ -34,12 +34,7 @@ export function normaliseTags(tags: readonly unknown[]): string[] {
   const seen = new Set<string>();
   for (const tag of tags) {
     if (typeof tag !== 'string') continue;
-    const clean = tag
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[_]+/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
+    const clean = tag.normalize('NFKC').toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ').trim();
     if (clean.length < TAG_RULES.minLength || clean.length > TAG_RULES.maxLength) continue;
     if (!/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u.test(clean)) continue;
     seen.add(clean);
@@ -51,8 +46,11 @@ export function normaliseTags(tags: readonly unknown[]): string[] {
 /** One line, no control characters, at most 300 characters (cut at a word boundary). */
 export function normaliseDescription(text: unknown): string {
   if (typeof text !== 'string') throw malformedOutputError('description is not a string');
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!flat) throw malformedOutputError('description is empty');
   if (flat.length <= MAX_DESCRIPTION_LENGTH) return flat;
   const cut = flat.slice(0, MAX_DESCRIPTION_LENGTH - 1);
@@ -61,7 +59,11 @@ export function normaliseDescription(text: unknown): string {
 }
 
 export function normaliseCaption(caption: Caption): Caption {
-  return { ...caption, description: normaliseDescription(caption.description), tags: normaliseTags(caption.tags) };
+  return {
+    ...caption,
+    description: normaliseDescription(caption.description),
+    tags: normaliseTags(caption.tags),
+  };
 }
 
 export type BeautyScale = '0-1' | '0-10' | '0-100';
@@ -72,6 +74,7 @@ export function normaliseBeauty(value: unknown, scale: BeautyScale): number {
     throw malformedOutputError(`beauty score is not a finite number: ${JSON.stringify(value)}`);
   }
   const max = scale === '0-1' ? 1 : scale === '0-10' ? 10 : 100;
-  if (value < 0 || value > max * 1.0001) throw malformedOutputError(`beauty score ${value} is outside ${scale}`);
+  if (value < 0 || value > max * 1.0001)
+    throw malformedOutputError(`beauty score ${value} is outside ${scale}`);
   return Math.round(Math.min(100, Math.max(0, (value / max) * 100)));
 }

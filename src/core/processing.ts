@@ -39,8 +39,7 @@ export interface TimelineExecution {
 }
 
 export type StartResult =
-  | { kind: 'started'; execution: ExecutionRecord }
-  | { kind: 'existing'; execution: ExecutionRecord };
+  { kind: 'started'; execution: ExecutionRecord } | { kind: 'existing'; execution: ExecutionRecord };
 
 export interface ExecutionRepository extends ExecutionStore {
   /**
@@ -161,7 +160,10 @@ export class ProcessingService {
       const started = await this.deps.executions.start(image, `${image.id}-upload`, 'upload');
       if (started.kind === 'started') await this.announceStart(image, started.execution, false);
       else if (started.execution.name !== `${image.id}-upload`) {
-        log.info({ execution_id: started.execution.id }, 'photo already processing: duplicate upload event dropped');
+        log.info(
+          { execution_id: started.execution.id },
+          'photo already processing: duplicate upload event dropped',
+        );
         return;
       }
       executionId = started.execution.id;
@@ -190,9 +192,16 @@ export class ProcessingService {
     await this.deps.notifier
       .publish({
         user_id: image.user_id,
-        message: { type: 'image_processing_progress', image_id: image.id, state: 'ExecutionStarted', status: 'PROCESSING' },
+        message: {
+          type: 'image_processing_progress',
+          image_id: image.id,
+          state: 'ExecutionStarted',
+          status: 'PROCESSING',
+        },
       })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, image_id: image.id }, 'progress publish failed'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, image_id: image.id }, 'progress publish failed'),
+      );
   }
 
   timeline(imageId: string): Promise<TimelineExecution[]> {
@@ -207,7 +216,8 @@ export class ProcessingService {
   async recoverStalled(idleMs: number): Promise<number> {
     const tickets = await this.deps.executions.findStalled(idleMs);
     for (const ticket of tickets) await this.deps.queue.send(PROCESSING_QUEUE, ticket);
-    if (tickets.length) this.deps.logger.warn({ count: tickets.length }, 're-sent tickets for stalled photos');
+    if (tickets.length)
+      this.deps.logger.warn({ count: tickets.length }, 're-sent tickets for stalled photos');
     return tickets.length;
   }
 }

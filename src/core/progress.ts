@@ -19,8 +19,13 @@ export function publishProgress(
   // Notify's own success is announced by the completion message itself.
   if (state === NOTIFY_STATE && status === 'SUCCEEDED') return Promise.resolve();
   return notifier
-    .publish({ user_id: target.user_id, message: { type: 'image_processing_progress', image_id: target.image_id, state, status } })
-    .catch((error: unknown) => logger.warn({ err: error, image_id: target.image_id }, 'progress publish failed'));
+    .publish({
+      user_id: target.user_id,
+      message: { type: 'image_processing_progress', image_id: target.image_id, state, status },
+    })
+    .catch((error: unknown) =>
+      logger.warn({ err: error, image_id: target.image_id }, 'progress publish failed'),
+    );
 }
 
 export function progressObserver(notifier: Notifier, logger: Logger): RunnerObserver {

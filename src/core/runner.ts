@@ -39,7 +39,13 @@ export interface ExecutionStore {
    */
   checkpoint(
     executionId: string,
-    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument; beginNext?: boolean },
+    step: {
+      attemptId: string | null;
+      output: unknown;
+      nextState: string;
+      document: PipelineDocument;
+      beginNext?: boolean;
+    },
   ): Promise<PreparedAttempt | null>;
   finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
 }
@@ -62,7 +68,13 @@ export type StepRegistry = Record<StepName, StepHandler>;
 export interface RunnerObserver {
   stateStarted?(execution: ExecutionRecord, state: string, attempt: number): void;
   stateSucceeded?(execution: ExecutionRecord, state: string, attempt: number, durationMs: number): void;
-  stateFailed?(execution: ExecutionRecord, state: string, attempt: number, error: StateError, willRetry: boolean): void;
+  stateFailed?(
+    execution: ExecutionRecord,
+    state: string,
+    attempt: number,
+    error: StateError,
+    willRetry: boolean,
+  ): void;
   executionFinished?(execution: ExecutionRecord, status: 'SUCCEEDED' | 'FAILED', error?: StateError): void;
 }
 
@@ -178,8 +190,16 @@ export class PipelineRunner {
       observer?.stateStarted?.(execution, stateName, attempt);
       const startedAt = clock.now().getTime();
       try {
-        const output = await withTimeout(state.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1), signal, (stepSignal) =>
-          steps[state.step](document, { signal: stepSignal, executionId: execution.id, state: stateName, attempt }),
+        const output = await withTimeout(
+          state.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1),
+          signal,
+          (stepSignal) =>
+            steps[state.step](document, {
+              signal: stepSignal,
+              executionId: execution.id,
+              state: stateName,
+              attempt,
+            }),
         );
         observer?.stateSucceeded?.(execution, stateName, attempt, clock.now().getTime() - startedAt);
         return { kind: 'succeeded', output: output ?? null, attemptId, next: state.next };
@@ -195,7 +215,8 @@ export class PipelineRunner {
         observer?.stateFailed?.(execution, stateName, attempt, error, willRetry);
         if (rule && willRetry) {
           retriesUsed.set(ruleIndex, used + 1);
-          const delay = retryDelayMs(rule, used + 1, this.options.random) * (this.options.retryDelayScale ?? 1);
+          const delay =
+            retryDelayMs(rule, used + 1, this.options.random) * (this.options.retryDelayScale ?? 1);
           await clock.sleep(delay, signal);
           continue;
         }
@@ -208,7 +229,10 @@ export class PipelineRunner {
 }
 
 /** Like Immich's job registry: refuse to start when a state names a step nobody handles. */
-export function assertDefinitionIsRunnable(definition: PipelineDefinition, steps: Partial<StepRegistry>): void {
+export function assertDefinitionIsRunnable(
+  definition: PipelineDefinition,
+  steps: Partial<StepRegistry>,
+): void {
   const problems: string[] = [];
   if (!definition.states[definition.startAt]) problems.push(`startAt ${definition.startAt} is not a state`);
   for (const [name, state] of Object.entries(definition.states)) {
@@ -220,7 +244,8 @@ export function assertDefinitionIsRunnable(definition: PipelineDefinition, steps
       targets.push(state.next, ...state.catch.map((c) => c.next));
     } else if (state.type === 'Pass') targets.push(state.next);
     else if (state.type === 'Choice') targets.push(state.default, ...state.choices.map((c) => c.next));
-    for (const target of targets) if (!definition.states[target]) problems.push(`state ${name} goes to unknown ${target}`);
+    for (const target of targets)
+      if (!definition.states[target]) problems.push(`state ${name} goes to unknown ${target}`);
   }
   if (problems.length) throw new Error(`pipeline definition is not runnable:\n- ${problems.join('\n- ')}`);
 }
@@ -237,7 +262,10 @@ export async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new PipelineError(ErrorNames.Timeout, `state timed out after ${(ms / 1000).toFixed(1)} s`);
+      const error = new PipelineError(
+        ErrorNames.Timeout,
+        `state timed out after ${(ms / 1000).toFixed(1)} s`,
+      );
       controller.abort(error);
       reject(error);
     }, ms);

@@ -29,7 +29,12 @@ export interface ResultsRepository {
     beauty: BeautyScore;
     provenance: Record<string, unknown>;
   }): Promise<{ processed_at: string } | null>;
-  markFailed(input: { image_id: string; execution_id: string; error: string; cause: string }): Promise<boolean>;
+  markFailed(input: {
+    image_id: string;
+    execution_id: string;
+    error: string;
+    cause: string;
+  }): Promise<boolean>;
 }
 
 export interface StepDependencies {
@@ -43,7 +48,11 @@ export interface StepDependencies {
   labelFilter: LabelFilterPolicy;
 }
 
-export function imageInput(storage: ObjectStorage, ref: { bucket: string; key: string }, contentType: string): ImageInput {
+export function imageInput(
+  storage: ObjectStorage,
+  ref: { bucket: string; key: string },
+  contentType: string,
+): ImageInput {
   let cached: Promise<Uint8Array> | undefined;
   return {
     bucket: ref.bucket,
@@ -86,7 +95,8 @@ export function createSteps(deps: StepDependencies): StepRegistry {
   const steps: Record<StepName, (doc: PipelineDocument, ctx: StepContext) => Promise<unknown>> = {
     async detectLabels(doc, { signal }): Promise<DetectedLabels> {
       const detected = await deps.labels.detect(inputFor(doc), { signal });
-      if (!Array.isArray(detected?.labels)) throw malformedOutputError('label detector returned no label list');
+      if (!Array.isArray(detected?.labels))
+        throw malformedOutputError('label detector returned no label list');
       return detected;
     },
 
@@ -113,7 +123,12 @@ export function createSteps(deps: StepDependencies): StepRegistry {
     async saveResults(doc) {
       const caption = required(doc.caption, 'caption');
       const beauty = doc.beauty_error
-        ? { score: null, raw: null, provenance: null, error: `${doc.beauty_error.Error}: ${doc.beauty_error.Cause}` }
+        ? {
+            score: null,
+            raw: null,
+            provenance: null,
+            error: `${doc.beauty_error.Error}: ${doc.beauty_error.Cause}`,
+          }
         : required(doc.beauty, 'beauty score');
       const saved = await deps.results.saveResults({
         image_id: doc.image_id,

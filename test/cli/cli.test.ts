@@ -8,7 +8,15 @@ import { runCli, type CliRun } from './support.js';
 const PASSWORD = 'correct horse battery';
 
 type UploadJson = {
-  results: { file: string; image_id: string | null; status: string; error: string | null; description?: string | null; tags?: string[]; beauty_score?: number | null }[];
+  results: {
+    file: string;
+    image_id: string | null;
+    status: string;
+    error: string | null;
+    description?: string | null;
+    tags?: string[];
+    beauty_score?: number | null;
+  }[];
   skipped: { path: string; reason: string }[];
 };
 
@@ -79,7 +87,11 @@ describe('pharos CLI against a real server', () => {
     const file = path.join(config, 'pharos', 'config.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(path.join(config, 'pharos'))).mode & 0o777).toBe(0o700);
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { url: string; token: string; username: string };
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      url: string;
+      token: string;
+      username: string;
+    };
     expect(saved.url).toBe(server.url);
     expect(saved.username).toBe(username);
     noSecrets(ok, saved.token);
@@ -101,12 +113,20 @@ describe('pharos CLI against a real server', () => {
     const user = await ApiClient.register(server.url);
     const config = await mkdtemp(path.join(tmpdir(), 'pharos-cli-config-'));
     cleanup.push(config);
-    const bad = await runCli(['login', '--url', server.url, '--token-stdin'], { env: { XDG_CONFIG_HOME: config }, input: 'a.b.c\n' });
+    const bad = await runCli(['login', '--url', server.url, '--token-stdin'], {
+      env: { XDG_CONFIG_HOME: config },
+      input: 'a.b.c\n',
+    });
     expect(bad.code).toBe(2);
-    const good = await runCli(['login', '--url', server.url, '--token-stdin'], { env: { XDG_CONFIG_HOME: config }, input: `${user.token}\n` });
+    const good = await runCli(['login', '--url', server.url, '--token-stdin'], {
+      env: { XDG_CONFIG_HOME: config },
+      input: `${user.token}\n`,
+    });
     expect(good.code).toBe(0);
     noSecrets(good, user.token);
-    expect(JSON.parse(await readFile(path.join(config, 'pharos', 'config.json'), 'utf8')).token).toBe(user.token);
+    expect(JSON.parse(await readFile(path.join(config, 'pharos', 'config.json'), 'utf8')).token).toBe(
+      user.token,
+    );
   });
 
   it('uploads a folder with --wait --json: walks it, skips non-images, ends READY, exit 0', async () => {
@@ -119,7 +139,11 @@ describe('pharos CLI against a real server', () => {
     expect(run.code, run.stderr).toBe(0);
     noSecrets(run, user.token);
     const body = JSON.parse(run.stdout) as UploadJson;
-    expect(body.results.map((r) => path.relative(folder, r.file)).sort()).toEqual(['coffee-cup.png', 'lighthouse.jpg', path.join('trip', 'ocean-waves.jpg')]);
+    expect(body.results.map((r) => path.relative(folder, r.file)).sort()).toEqual([
+      'coffee-cup.png',
+      'lighthouse.jpg',
+      path.join('trip', 'ocean-waves.jpg'),
+    ]);
     expect(body.skipped.map((s) => [path.relative(folder, s.path), s.reason]).sort()).toEqual([
       ['notes.txt', 'not an image'],
       [path.join('trip', 'fake.jpg'), 'not an image'],
@@ -129,7 +153,12 @@ describe('pharos CLI against a real server', () => {
     // What the CLI reports is what the API holds.
     for (const result of body.results) {
       expect(result.status).toBe('READY');
-      const ai = (await user.json<{ status: string; description: string; tags: string[]; beauty_score: number }>('GET', `/images/${result.image_id}/ai`)).body;
+      const ai = (
+        await user.json<{ status: string; description: string; tags: string[]; beauty_score: number }>(
+          'GET',
+          `/images/${result.image_id}/ai`,
+        )
+      ).body;
       expect(ai.status).toBe('READY');
       expect(result.description).toBe(ai.description);
       expect(result.tags).toEqual(ai.tags);
@@ -147,11 +176,21 @@ describe('pharos CLI against a real server', () => {
     const { user, config, env } = await signedIn(server);
     cleanup.push(config);
     expect((await runCli(['login', '--token-stdin'], { env, input: user.token })).code).toBe(0);
-    const up = await runCli(['upload', path.join(folder, 'lighthouse.jpg'), path.join(folder, 'trip'), '--wait', '--json'], { env });
+    const up = await runCli(
+      ['upload', path.join(folder, 'lighthouse.jpg'), path.join(folder, 'trip'), '--wait', '--json'],
+      { env },
+    );
     expect(up.code, up.stderr).toBe(0);
     const [first, second] = (JSON.parse(up.stdout) as UploadJson).results;
     const id = first!.image_id!;
-    const ai = (await user.json<{ description: string; tags: string[]; beauty_score: number; labels: { name: string }[] }>('GET', `/images/${id}/ai`)).body;
+    const ai = (
+      await user.json<{
+        description: string;
+        tags: string[];
+        beauty_score: number;
+        labels: { name: string }[];
+      }>('GET', `/images/${id}/ai`)
+    ).body;
 
     const status = await runCli(['status', id], { env });
     expect(status.code).toBe(0);
@@ -164,13 +203,24 @@ describe('pharos CLI against a real server', () => {
     expect(card.stdout).toContain(`Beauty: ${ai.beauty_score}/100`);
     expect(card.stdout).toContain(ai.labels[0]!.name);
     const cardJson = await runCli(['results', id, '--json'], { env });
-    expect(JSON.parse(cardJson.stdout)).toMatchObject({ image_id: id, status: 'READY', beauty_score: ai.beauty_score, filename: 'lighthouse.jpg' });
+    expect(JSON.parse(cardJson.stdout)).toMatchObject({
+      image_id: id,
+      status: 'READY',
+      beauty_score: ai.beauty_score,
+      filename: 'lighthouse.jpg',
+    });
 
     const ls = await runCli(['ls', '--status', 'READY', '--json'], { env });
     expect(ls.code).toBe(0);
-    expect((JSON.parse(ls.stdout) as { image_id: string }[]).map((i) => i.image_id).sort()).toEqual([id, second!.image_id].sort());
+    expect((JSON.parse(ls.stdout) as { image_id: string }[]).map((i) => i.image_id).sort()).toEqual(
+      [id, second!.image_id].sort(),
+    );
     const byTag = await runCli(['ls', '--tag', ai.tags[0]!, '--json'], { env });
-    expect((JSON.parse(byTag.stdout) as { image_id: string; tags: string[] }[]).every((i) => i.tags.includes(ai.tags[0]!))).toBe(true);
+    expect(
+      (JSON.parse(byTag.stdout) as { image_id: string; tags: string[] }[]).every((i) =>
+        i.tags.includes(ai.tags[0]!),
+      ),
+    ).toBe(true);
     expect((JSON.parse(byTag.stdout) as { image_id: string }[]).map((i) => i.image_id)).toContain(id);
     const none = await runCli(['ls', '--status', 'FAILED'], { env });
     expect(none.stdout).toContain('No photos.');
@@ -180,15 +230,26 @@ describe('pharos CLI against a real server', () => {
 
     const again = await runCli(['reprocess', id, '--wait', '--json'], { env });
     expect(again.code, again.stderr).toBe(0);
-    expect((JSON.parse(again.stdout) as UploadJson).results).toMatchObject([{ image_id: id, status: 'READY' }]);
+    expect((JSON.parse(again.stdout) as UploadJson).results).toMatchObject([
+      { image_id: id, status: 'READY' },
+    ]);
 
     const timeline = await runCli(['timeline', id], { env });
     expect(timeline.code).toBe(0);
     expect(timeline.stdout.match(/Execution #/g)).toHaveLength(2);
-    for (const state of ['DetectLabels', 'FilterLabels', 'DescribeAndTag', 'ScoreBeauty', 'SaveResults', 'Notify']) {
+    for (const state of [
+      'DetectLabels',
+      'FilterLabels',
+      'DescribeAndTag',
+      'ScoreBeauty',
+      'SaveResults',
+      'Notify',
+    ]) {
       expect(timeline.stdout).toContain(state);
     }
-    const timelineJson = JSON.parse((await runCli(['timeline', id, '--json'], { env })).stdout) as { status: string }[];
+    const timelineJson = JSON.parse((await runCli(['timeline', id, '--json'], { env })).stdout) as {
+      status: string;
+    }[];
     expect(timelineJson.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
   });
 
@@ -198,8 +259,13 @@ describe('pharos CLI against a real server', () => {
     const env = { XDG_CONFIG_HOME: config };
     expect((await runCli(['upload'], { env })).code).toBe(2); // missing argument
     expect((await runCli(['frobnicate'], { env })).code).toBe(2);
-    expect((await runCli(['upload', folder, '--concurrency', '0'], { env: { ...env, PHAROS_URL: server.url } })).code).toBe(2);
-    expect((await runCli(['ls', '--status', 'DONE'], { env: { ...env, PHAROS_URL: server.url } })).code).toBe(2);
+    expect(
+      (await runCli(['upload', folder, '--concurrency', '0'], { env: { ...env, PHAROS_URL: server.url } }))
+        .code,
+    ).toBe(2);
+    expect((await runCli(['ls', '--status', 'DONE'], { env: { ...env, PHAROS_URL: server.url } })).code).toBe(
+      2,
+    );
     expect((await runCli(['--help'], { env })).code).toBe(0);
 
     const noServer = await runCli(['ls'], { env });
@@ -210,19 +276,27 @@ describe('pharos CLI against a real server', () => {
     expect(notSignedIn.stderr).toMatch(/not signed in/);
 
     const user = await ApiClient.register(server.url);
-    const unreachable = await runCli(['ls', '--url', 'http://127.0.0.1:9'], { env: { ...env, PHAROS_TOKEN: user.token } });
+    const unreachable = await runCli(['ls', '--url', 'http://127.0.0.1:9'], {
+      env: { ...env, PHAROS_TOKEN: user.token },
+    });
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toMatch(/cannot reach the Pharos server/);
 
-    const expired = await runCli(['ls'], { env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: `${user.token}x` } });
+    const expired = await runCli(['ls'], {
+      env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: `${user.token}x` },
+    });
     expect(expired.code).toBe(2);
     expect(expired.stderr).toMatch(/pharos login/);
 
-    const unknown = await runCli(['status', '00000000-0000-4000-8000-000000000000'], { env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: user.token } });
+    const unknown = await runCli(['status', '00000000-0000-4000-8000-000000000000'], {
+      env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: user.token },
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/not_found/);
 
-    const nothing = await runCli(['upload', path.join(folder, 'notes.txt')], { env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: user.token } });
+    const nothing = await runCli(['upload', path.join(folder, 'notes.txt')], {
+      env: { ...env, PHAROS_URL: server.url, PHAROS_TOKEN: user.token },
+    });
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toMatch(/skipped .*notes\.txt: not an image/);
   });
@@ -234,7 +308,9 @@ describe('pharos CLI when processing fails', () => {
 
   beforeAll(async () => {
     // Each photo's first describer call is rejected for good: uploads FAIL, a reprocess then succeeds.
-    server = await startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ describer: { failures: ['permanent'] } }) });
+    server = await startTestServer({
+      PHAROS_SCRIPTED: JSON.stringify({ describer: { failures: ['permanent'] } }),
+    });
     folder = await photoFolder();
   });
   afterAll(async () => {
@@ -247,15 +323,23 @@ describe('pharos CLI when processing fails', () => {
     const config = await mkdtemp(path.join(tmpdir(), 'pharos-cli-config-'));
     const env = { XDG_CONFIG_HOME: config, PHAROS_URL: server.url, PHAROS_TOKEN: user.token };
     try {
-      const human = await runCli(['upload', path.join(folder, 'lighthouse.jpg'), path.join(folder, 'trip'), '--wait'], { env });
+      const human = await runCli(
+        ['upload', path.join(folder, 'lighthouse.jpg'), path.join(folder, 'trip'), '--wait'],
+        { env },
+      );
       expect(human.code).toBe(1);
-      expect(human.stdout).toMatch(/^FAILED\s+.*lighthouse\.jpg.*Provider\.Permanent: scripted: request rejected \(400\)/m);
+      expect(human.stdout).toMatch(
+        /^FAILED\s+.*lighthouse\.jpg.*Provider\.Permanent: scripted: request rejected \(400\)/m,
+      );
       expect(human.stdout).toMatch(/2 FAILED, 1 skipped/);
 
       const run = await runCli(['upload', path.join(folder, 'coffee-cup.png'), '--wait', '--json'], { env });
       expect(run.code).toBe(1);
       const [failed] = (JSON.parse(run.stdout) as UploadJson).results;
-      expect(failed).toMatchObject({ status: 'FAILED', error: 'Provider.Permanent: scripted: request rejected (400)' });
+      expect(failed).toMatchObject({
+        status: 'FAILED',
+        error: 'Provider.Permanent: scripted: request rejected (400)',
+      });
 
       const status = await runCli(['status', failed!.image_id!], { env });
       expect(status.code).toBe(1);
@@ -271,14 +355,16 @@ describe('pharos CLI when processing fails', () => {
     }
   });
 
-  it('reports a rejected upload (a truncated JPEG) as FAILED with the server\'s reason, exit 1', async () => {
+  it("reports a rejected upload (a truncated JPEG) as FAILED with the server's reason, exit 1", async () => {
     const user = await ApiClient.register(server.url);
     const dir = await mkdtemp(path.join(tmpdir(), 'pharos-cli-broken-'));
     try {
       // An image by its first bytes (so the CLI sends it) that the server refuses as truncated.
       const broken = path.join(dir, 'broken.jpg');
       await writeFile(broken, (await readFile(path.join(PHOTOS, 'lighthouse.jpg'))).subarray(0, 4096));
-      const run = await runCli(['upload', broken, '--json'], { env: { PHAROS_URL: server.url, PHAROS_TOKEN: user.token, XDG_CONFIG_HOME: dir } });
+      const run = await runCli(['upload', broken, '--json'], {
+        env: { PHAROS_URL: server.url, PHAROS_TOKEN: user.token, XDG_CONFIG_HOME: dir },
+      });
       const body = JSON.parse(run.stdout) as UploadJson;
       expect(run.code).toBe(1);
       expect(body.results[0]).toMatchObject({ status: 'FAILED', image_id: null });

@@ -34,11 +34,21 @@ const cloudEnv = () => cloudProviderEnv(openai.url);
 beforeAll(async () => {
   [rekognition, sagemaker, openai] = await Promise.all([
     startRekognitionServer(),
-    startSageMakerServer({ contract: 'classification', classes: [{ label: 'aesthetic', score: 0.9142 }, { label: 'not_aesthetic', score: 0.0858 }] }),
+    startSageMakerServer({
+      contract: 'classification',
+      classes: [
+        { label: 'aesthetic', score: 0.9142 },
+        { label: 'not_aesthetic', score: 0.0858 },
+      ],
+    }),
     startOpenAiServer(),
   ]);
   // The SDK's standard configuration: fake credentials, a region, per-service endpoints.
-  restoreEnv = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_REKOGNITION: rekognition.url, AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url });
+  restoreEnv = useEnv({
+    ...FAKE_AWS_ENV,
+    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
+  });
 });
 afterAll(async () => {
   restoreEnv?.();
@@ -62,9 +72,15 @@ describe('the lighthouse story on Rekognition, OpenAI and SageMaker', () => {
     expect(upload.status).toBe(201);
     const imageId = upload.body.image_id;
 
-    const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId);
+    const complete = await socket.waitFor(
+      (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
+    );
     expect(complete).toEqual({ type: 'image_processing_complete', image_id: imageId, status: 'READY' });
-    expect(socket.messages.filter((m) => m.image_id === imageId).map((m) => `${String(m.state)}:${String(m.status)}`)).toContain('DetectLabels:RETRYING');
+    expect(
+      socket.messages
+        .filter((m) => m.image_id === imageId)
+        .map((m) => `${String(m.state)}:${String(m.status)}`),
+    ).toContain('DetectLabels:RETRYING');
 
     // Throttled once, then answered: two DetectLabels requests, one per pipeline attempt.
     expect(rekognition.requests.length - rekognitionBefore).toBe(2);
@@ -89,7 +105,11 @@ describe('the lighthouse story on Rekognition, OpenAI and SageMaker', () => {
       { name: 'Rock', confidence: 84.5 },
     ]);
     // The record keeps Rekognition's parents and categories (the API shows the seed's name/confidence).
-    const stored = await queryOne<{ labels: unknown }>(server.databaseUrl, 'SELECT labels FROM images WHERE id = $1', [imageId]);
+    const stored = await queryOne<{ labels: unknown }>(
+      server.databaseUrl,
+      'SELECT labels FROM images WHERE id = $1',
+      [imageId],
+    );
     expect((stored.labels as unknown[])[0]).toEqual({
       name: 'Lighthouse',
       confidence: 99.2,
@@ -99,7 +119,11 @@ describe('the lighthouse story on Rekognition, OpenAI and SageMaker', () => {
     expect(body.provenance).toMatchObject({
       labels: { provider: 'rekognition', model: 'DetectLabels', version: '3.0' },
       caption: { provider: 'openai', model: 'gpt-4o-mini', version: 'gpt-4o-mini-2024-07-18;fp_pharos' },
-      beauty: { provider: 'sagemaker', model: 'cafeai/cafe_aesthetic', version: 'endpoint=pharos-aesthetic;variant=AllTraffic' },
+      beauty: {
+        provider: 'sagemaker',
+        model: 'cafeai/cafe_aesthetic',
+        version: 'endpoint=pharos-aesthetic;variant=AllTraffic',
+      },
     });
 
     // OpenAI got only the filtered labels, one call; SageMaker one JPEG.
@@ -132,7 +156,11 @@ describe('the lighthouse story on Rekognition, OpenAI and SageMaker', () => {
 describe('fallback from OpenAI to the next describer', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ ...cloudEnv(), PHAROS_DESCRIBER: 'openai,scripted', OPENAI_API_KEY: 'sk-revoked-key-0000' });
+    server = await startTestServer({
+      ...cloudEnv(),
+      PHAROS_DESCRIBER: 'openai,scripted',
+      OPENAI_API_KEY: 'sk-revoked-key-0000',
+    });
   });
   afterAll(() => server?.stop());
 
@@ -142,8 +170,16 @@ describe('fallback from OpenAI to the next describer', () => {
     const upload = await bob.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg');
     const result = await bob.waitForStatus(upload.body.image_id, ['READY', 'FAILED']);
     expect(result.status).toBe('READY');
-    const { body } = await bob.json<{ provenance: { caption: Record<string, unknown> }; description: string }>('GET', `/images/${upload.body.image_id}/ai`);
-    expect(body.provenance.caption).toEqual({ provider: 'scripted', model: 'scripted', version: '1', fallbackFrom: ['openai'] });
+    const { body } = await bob.json<{
+      provenance: { caption: Record<string, unknown> };
+      description: string;
+    }>('GET', `/images/${upload.body.image_id}/ai`);
+    expect(body.provenance.caption).toEqual({
+      provider: 'scripted',
+      model: 'scripted',
+      version: '1',
+      fallbackFrom: ['openai'],
+    });
     expect(body.description).toMatch(/^A photo showing lighthouse/);
     // A 401 is permanent: one request, no retries.
     expect(openai.requests.length - before).toBe(1);

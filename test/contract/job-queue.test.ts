@@ -25,18 +25,40 @@ afterAll(async () => {
 });
 
 const factories: Record<string, (queue: string) => JobQueue> = {
-  pgboss: () => new PgBossQueue({ url: databaseUrl, logger: silentLogger, pollingIntervalSeconds: 0.5, shutdownGraceMs: 500 }),
+  pgboss: () =>
+    new PgBossQueue({
+      url: databaseUrl,
+      logger: silentLogger,
+      pollingIntervalSeconds: 0.5,
+      shutdownGraceMs: 500,
+    }),
   sqs: (queue) => {
     messaging.createQueue(`pharos-${queue}-dead`);
-    messaging.createQueue(`pharos-${queue}`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:eu-west-1:000000000000:pharos-${queue}-dead`, maxReceiveCount: 3 }) });
-    return new SqsQueue({ logger: silentLogger, queueNamePrefix: 'pharos-', waitTimeSeconds: 1, visibilityTimeoutSeconds: 3, shutdownGraceMs: 500 });
+    messaging.createQueue(`pharos-${queue}`, {
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: `arn:aws:sqs:eu-west-1:000000000000:pharos-${queue}-dead`,
+        maxReceiveCount: 3,
+      }),
+    });
+    return new SqsQueue({
+      logger: silentLogger,
+      queueNamePrefix: 'pharos-',
+      waitTimeSeconds: 1,
+      visibilityTimeoutSeconds: 3,
+      shutdownGraceMs: 500,
+    });
   },
 };
 
 function waitUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
-    const tick = () => (check() ? resolve() : Date.now() > deadline ? reject(new Error('condition not met in time')) : setTimeout(tick, 25));
+    const tick = () =>
+      check()
+        ? resolve()
+        : Date.now() > deadline
+          ? reject(new Error('condition not met in time'))
+          : setTimeout(tick, 25);
     tick();
   });
 }

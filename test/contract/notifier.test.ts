@@ -21,7 +21,11 @@ beforeAll(async () => {
   db = createPool(url, 4);
   notifiers.postgres = new PostgresNotifier(db, url, silentLogger);
   messaging = await startMessagingServer();
-  restoreEnv = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_SQS: messaging.url, AWS_ENDPOINT_URL_SNS: messaging.url });
+  restoreEnv = useEnv({
+    ...FAKE_AWS_ENV,
+    AWS_ENDPOINT_URL_SQS: messaging.url,
+    AWS_ENDPOINT_URL_SNS: messaging.url,
+  });
   topicArn = messaging.createTopic('pharos-notifications');
   notifiers.sns = new SnsNotifier({ topicArn, logger: silentLogger, waitTimeSeconds: 1 });
 });
@@ -40,7 +44,12 @@ function collector() {
   const until = (n: number, timeoutMs = 10_000) =>
     new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + timeoutMs;
-      const tick = () => (seen.length >= n ? resolve() : Date.now() > deadline ? reject(new Error(`saw ${seen.length} of ${n}`)) : setTimeout(tick, 20));
+      const tick = () =>
+        seen.length >= n
+          ? resolve()
+          : Date.now() > deadline
+            ? reject(new Error(`saw ${seen.length} of ${n}`))
+            : setTimeout(tick, 20);
       tick();
     });
   return { seen, listener: (n: UserNotification) => void seen.push(n), until };
@@ -74,7 +83,9 @@ describe('SNS on the wire', () => {
     const subscription = [...messaging.topics.get(topicArn)!.subscriptions.values()].at(-1)!;
     expect(subscription.raw).toBe(true);
     const queue = [...messaging.queues.values()].at(-1)!;
-    expect(JSON.parse(queue.attributes.Policy!)).toMatchObject({ Statement: [{ Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }] });
+    expect(JSON.parse(queue.attributes.Policy!)).toMatchObject({
+      Statement: [{ Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+    });
     await notifiers.sns!.publish(note('wire'));
     const publish = messaging.requests.filter((r) => r.operation === 'Publish').at(-1)!;
     const form = new URLSearchParams(publish.body.toString());

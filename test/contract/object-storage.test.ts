@@ -67,12 +67,17 @@ describe('S3 on the wire', () => {
     const post = await storage.presignUpload('uploads/u3/direct', 'image/jpeg', 1024);
     const send = (bytes: Uint8Array, contentType = 'image/jpeg') => {
       const form = new FormData();
-      for (const [k, v] of Object.entries(post.fields)) form.append(k, k === 'Content-Type' ? contentType : v);
+      for (const [k, v] of Object.entries(post.fields))
+        form.append(k, k === 'Content-Type' ? contentType : v);
       form.append('file', new Blob([new Uint8Array(bytes)]));
       return fetch(post.url, { method: 'POST', body: form });
     };
     expect(post.url).toBe(`${s3.url}/pharos-photos`);
-    expect(post.fields).toMatchObject({ key: 'uploads/u3/direct', 'Content-Type': 'image/jpeg', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' });
+    expect(post.fields).toMatchObject({
+      key: 'uploads/u3/direct',
+      'Content-Type': 'image/jpeg',
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    });
     expect((await send(new Uint8Array(2048))).status).toBe(400); // over maxBytes
     expect((await send(new Uint8Array(10), 'text/html')).status).toBe(403); // not the agreed type
     expect((await send(new Uint8Array([1, 2, 3]))).status).toBe(204);

@@ -17,7 +17,14 @@ import {
 } from '../../src/adapters/scripted/providers.js';
 import type { BeautyScorer, Describer, LabelDetector } from '../../src/core/ports.js';
 import { photo } from '../support/server.js';
-import { FAKE_AWS_ENV, type FakeServer, type FaultKind, sendJson, startFakeServer, useEnv } from '../wire/fake-server.js';
+import {
+  FAKE_AWS_ENV,
+  type FakeServer,
+  type FaultKind,
+  sendJson,
+  startFakeServer,
+  useEnv,
+} from '../wire/fake-server.js';
 import { OPENAI_TEST_KEY, type OpenAiFake, startOpenAiServer } from '../wire/openai-server.js';
 import { type RekognitionFake, startRekognitionServer } from '../wire/rekognition-server.js';
 import { type SageMakerFake, startSageMakerServer } from '../wire/sagemaker-server.js';
@@ -39,7 +46,11 @@ let restoreEnv: () => void;
 let lighthouse: Uint8Array;
 let dunes: Uint8Array;
 
-const WIRE_FAULT: Record<Failure, FaultKind> = { transient: 'throttle', permanent: 'forbidden', malformed: 'malformed' };
+const WIRE_FAULT: Record<Failure, FaultKind> = {
+  transient: 'throttle',
+  permanent: 'forbidden',
+  malformed: 'malformed',
+};
 const scriptedFailure = (f?: Failure): { failures: ScriptedFailure[] } => ({ failures: f ? [f] : [] });
 
 beforeAll(async () => {
@@ -54,10 +65,17 @@ beforeAll(async () => {
       if (fault === 'throttle') return sendJson(response, 503, { error: 'loading model' });
       if (fault === 'forbidden') return sendJson(response, 403, { error: 'bad token' });
       if (fault === 'malformed') return sendJson(response, 200, 'Internal error: CUDA out of memory');
-      sendJson(response, 200, [{ label: 'aesthetic', score: 0.71 }, { label: 'not_aesthetic', score: 0.29 }]);
+      sendJson(response, 200, [
+        { label: 'aesthetic', score: 0.71 },
+        { label: 'not_aesthetic', score: 0.29 },
+      ]);
     },
   );
-  restoreEnv = useEnv({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_REKOGNITION: rekognition.url, AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url });
+  restoreEnv = useEnv({
+    ...FAKE_AWS_ENV,
+    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
+  });
   [lighthouse, dunes] = await Promise.all([photo('lighthouse.jpg'), photo('coastal-dune-grass.jpg')]);
 });
 afterAll(async () => {
@@ -118,12 +136,21 @@ describe.each(labelSubjects)('LabelDetector contract: $name', (subject) => {
       expect(label.confidence).toBeGreaterThanOrEqual(0);
       expect(label.confidence).toBeLessThanOrEqual(100);
     }
-    expect(result.provenance).toEqual({ provider: subject.name, model: expect.any(String), version: expect.any(String) });
+    expect(result.provenance).toEqual({
+      provider: subject.name,
+      model: expect.any(String),
+      version: expect.any(String),
+    });
   });
 
-  it.each(['transient', 'permanent'] as const)('reports a %s failure by its pipeline error name', async (failure) => {
-    expect((await failureOf(subject.make(failure).detect(imageFrom(lighthouse), callOptions()))).name).toBe(errorNames[failure]);
-  });
+  it.each(['transient', 'permanent'] as const)(
+    'reports a %s failure by its pipeline error name',
+    async (failure) => {
+      expect((await failureOf(subject.make(failure).detect(imageFrom(lighthouse), callOptions()))).name).toBe(
+        errorNames[failure],
+      );
+    },
+  );
 });
 
 describe.each(describerSubjects)('Describer contract: $name', (subject) => {
@@ -141,9 +168,18 @@ describe.each(describerSubjects)('Describer contract: $name', (subject) => {
     expect(caption.provenance).toMatchObject({ provider: subject.name });
   });
 
-  it.each(['transient', 'permanent', 'malformed'] as const)('reports a %s failure by its pipeline error name', async (failure) => {
-    expect((await failureOf(subject.make(failure).describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).name).toBe(errorNames[failure]);
-  });
+  it.each(['transient', 'permanent', 'malformed'] as const)(
+    'reports a %s failure by its pipeline error name',
+    async (failure) => {
+      expect(
+        (
+          await failureOf(
+            subject.make(failure).describe({ labels, image: imageFrom(lighthouse) }, callOptions()),
+          )
+        ).name,
+      ).toBe(errorNames[failure]);
+    },
+  );
 });
 
 describe.each(beautySubjects)('BeautyScorer contract: $name', (subject) => {
@@ -158,7 +194,12 @@ describe.each(beautySubjects)('BeautyScorer contract: $name', (subject) => {
     }
   });
 
-  it.each(['transient', 'permanent', 'malformed'] as const)('reports a %s failure by its pipeline error name', async (failure) => {
-    expect((await failureOf(subject.make(failure).score(imageFrom(lighthouse), callOptions()))).name).toBe(errorNames[failure]);
-  });
+  it.each(['transient', 'permanent', 'malformed'] as const)(
+    'reports a %s failure by its pipeline error name',
+    async (failure) => {
+      expect((await failureOf(subject.make(failure).score(imageFrom(lighthouse), callOptions()))).name).toBe(
+        errorNames[failure],
+      );
+    },
+  );
 });

@@ -32,7 +32,11 @@ afterAll(async () => {
 
 // Real deployments use UUIDs for both ids (PostgreSQL's columns insist).
 const executionIds = ['', randomUUID(), randomUUID(), randomUUID()];
-const record = (image_id: string, execution_seq: number, status: 'UPLOADED' | 'PROCESSING' | 'READY' | 'FAILED') => ({
+const record = (
+  image_id: string,
+  execution_seq: number,
+  status: 'UPLOADED' | 'PROCESSING' | 'READY' | 'FAILED',
+) => ({
   image_id,
   user_id: 'user-1',
   status,
@@ -48,7 +52,13 @@ describe.each(['postgres', 'dynamodb'])('StatusStore contract: %s', (name) => {
     const imageId = id('a');
     expect(await store().put(record(imageId, 0, 'UPLOADED'))).toBe(true);
     const read = await store().get(imageId);
-    expect(read).toMatchObject({ image_id: imageId, user_id: 'user-1', status: 'UPLOADED', execution_seq: 0, execution_id: null });
+    expect(read).toMatchObject({
+      image_id: imageId,
+      user_id: 'user-1',
+      status: 'UPLOADED',
+      execution_seq: 0,
+      execution_id: null,
+    });
     expect(Date.parse(read!.updated_at)).not.toBeNaN();
   });
 
@@ -58,7 +68,11 @@ describe.each(['postgres', 'dynamodb'])('StatusStore contract: %s', (name) => {
     expect(await store().put(record(imageId, 2, 'PROCESSING'))).toBe(true);
     expect(await store().put(record(imageId, 2, 'READY'))).toBe(true);
     expect(await store().put(record(imageId, 1, 'FAILED'))).toBe(false);
-    expect(await store().get(imageId)).toMatchObject({ status: 'READY', execution_seq: 2, execution_id: executionIds[2] });
+    expect(await store().get(imageId)).toMatchObject({
+      status: 'READY',
+      execution_seq: 2,
+      execution_id: executionIds[2],
+    });
   });
 
   it('answers null for an unknown photo and forgets a deleted one', async () => {
@@ -84,7 +98,14 @@ describe('DynamoDB on the wire', () => {
     });
     const get = dynamo.requests.filter((r) => r.operation === 'GetItem');
     await stores.dynamodb!.get('wire-1');
-    expect(JSON.parse(dynamo.requests.filter((r) => r.operation === 'GetItem').at(-1)!.body.toString()).ConsistentRead).toBe(true);
+    expect(
+      JSON.parse(
+        dynamo.requests
+          .filter((r) => r.operation === 'GetItem')
+          .at(-1)!
+          .body.toString(),
+      ).ConsistentRead,
+    ).toBe(true);
     expect(get).toBeDefined();
   });
 

@@ -7,9 +7,45 @@ import type { Label } from '../../src/core/domain.js';
 import { normaliseTags, TAG_RULES } from '../../src/core/policies.js';
 import { absentObjects, buildLexicon } from '../../scripts/eval/absent-objects.js';
 
-const SCENE_NAMES = ['Sky', 'Outdoors', 'Nature', 'Landscape', 'Vegetation', 'Plant', 'Black and White', 'Monochrome', 'Dark', 'Face', 'Portrait', 'Smile', 'Sea', 'Beach', 'Forest', 'Grass', 'Sunset', 'Night', 'Lighthouse', 'Tower', 'Building', 'Castle', 'Woman', 'Man', 'Dusk', 'Water', 'Noise', 'Bokeh', 'Document', 'Fruit', 'Text'];
+const SCENE_NAMES = [
+  'Sky',
+  'Outdoors',
+  'Nature',
+  'Landscape',
+  'Vegetation',
+  'Plant',
+  'Black and White',
+  'Monochrome',
+  'Dark',
+  'Face',
+  'Portrait',
+  'Smile',
+  'Sea',
+  'Beach',
+  'Forest',
+  'Grass',
+  'Sunset',
+  'Night',
+  'Lighthouse',
+  'Tower',
+  'Building',
+  'Castle',
+  'Woman',
+  'Man',
+  'Dusk',
+  'Water',
+  'Noise',
+  'Bokeh',
+  'Document',
+  'Fruit',
+  'Text',
+];
 const POOL: Label[] = [
-  ...Object.values(COCO_TAXONOMY).map((e) => ({ name: e.name, confidence: 90, ...(e.parents.length ? { parents: e.parents } : {}) })),
+  ...Object.values(COCO_TAXONOMY).map((e) => ({
+    name: e.name,
+    confidence: 90,
+    ...(e.parents.length ? { parents: e.parents } : {}),
+  })),
   ...SCENE_NAMES.map((name) => ({ name, confidence: 90 })),
 ];
 const lexicon = buildLexicon([...POOL.map((l) => l.name), ...POOL.flatMap((l) => l.parents ?? [])]);
@@ -38,7 +74,10 @@ describe('local describer', () => {
   it('never names a thing that is not among the labels (400 random label sets)', () => {
     for (const labels of sets) {
       const { description } = describeLabels(labels);
-      expect(absentObjects(description, labels, lexicon), `${description} ← ${labels.map((l) => l.name).join(', ')}`).toEqual([]);
+      expect(
+        absentObjects(description, labels, lexicon),
+        `${description} ← ${labels.map((l) => l.name).join(', ')}`,
+      ).toEqual([]);
     }
   });
 
@@ -70,7 +109,10 @@ describe('local describer', () => {
     const captions = [
       [{ name: 'Dog', confidence: 90 }],
       [{ name: 'Person', confidence: 90 }],
-      [{ name: 'Lighthouse', confidence: 90 }, { name: 'Sky', confidence: 88 }],
+      [
+        { name: 'Lighthouse', confidence: 90 },
+        { name: 'Sky', confidence: 88 },
+      ],
       [{ name: 'Car', confidence: 90 }],
       [{ name: 'Cup', confidence: 90 }],
       [{ name: 'Vegetation', confidence: 90 }],
@@ -79,7 +121,12 @@ describe('local describer', () => {
   });
 
   it('adds true synonyms as tags', () => {
-    expect(describeLabels([{ name: 'Ocean', confidence: 90 }, { name: 'Boat', confidence: 85 }]).tags).toContain('sea');
+    expect(
+      describeLabels([
+        { name: 'Ocean', confidence: 90 },
+        { name: 'Boat', confidence: 85 },
+      ]).tags,
+    ).toContain('sea');
     expect(describeLabels([{ name: 'Motorcycle', confidence: 90 }]).tags).toContain('motorbike');
   });
 
@@ -93,16 +140,33 @@ describe('local describer', () => {
   });
 
   it('speaks of image properties as such, never as things in the photo', () => {
-    expect(describeLabels([{ name: 'Noise', confidence: 92 }]).description).toBe('A grainy, noisy photo with no clearly recognisable subject.');
-    expect(describeLabels([{ name: 'Bokeh', confidence: 88 }]).description).toBe('A sharply focused centre stands out against a blurred background.');
-    expect(describeLabels([{ name: 'Cup', confidence: 90 }, { name: 'Noise', confidence: 85 }]).description).toMatch(/cup.*, with visible noise\.$/);
-    expect(describeLabels([{ name: 'Dusk', confidence: 84 }, { name: 'Outdoors', confidence: 82 }]).description).toBe('A scene at dusk.');
+    expect(describeLabels([{ name: 'Noise', confidence: 92 }]).description).toBe(
+      'A grainy, noisy photo with no clearly recognisable subject.',
+    );
+    expect(describeLabels([{ name: 'Bokeh', confidence: 88 }]).description).toBe(
+      'A sharply focused centre stands out against a blurred background.',
+    );
+    expect(
+      describeLabels([
+        { name: 'Cup', confidence: 90 },
+        { name: 'Noise', confidence: 85 },
+      ]).description,
+    ).toMatch(/cup.*, with visible noise\.$/);
+    expect(
+      describeLabels([
+        { name: 'Dusk', confidence: 84 },
+        { name: 'Outdoors', confidence: 82 },
+      ]).description,
+    ).toBe('A scene at dusk.');
     expect(describeLabels([{ name: 'Dusk', confidence: 84 }]).tags).toContain('twilight');
   });
 
   it('says plainly when nothing was recognised, with no tags', async () => {
     const caption = await createLocalDescriber().describe(
-      { labels: [], image: { bucket: 'b', key: 'k', contentType: 'image/jpeg', bytes: async () => new Uint8Array() } },
+      {
+        labels: [],
+        image: { bucket: 'b', key: 'k', contentType: 'image/jpeg', bytes: async () => new Uint8Array() },
+      },
       { signal: new AbortController().signal },
     );
     expect(caption.description).toBe(EMPTY_CAPTION);

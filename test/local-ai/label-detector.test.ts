@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocalLabelDetector, warmUpLocalLabelModels } from '../../src/adapters/offline-ai/labels/index.js';
+import {
+  createLocalLabelDetector,
+  warmUpLocalLabelModels,
+} from '../../src/adapters/offline-ai/labels/index.js';
 import type { DetectedLabels, Label } from '../../src/core/domain.js';
 import { ErrorNames } from '../../src/core/errors.js';
 import { filterLabels } from '../../src/core/policies.js';
@@ -36,7 +39,10 @@ describe('local label detector on fixture photos', () => {
     expect(dog).toBeDefined();
     expect(dog?.parents).toEqual(expect.arrayContaining(['Animal', 'Pet']));
     expect(names(filterLabels(result.labels))).toEqual(expect.arrayContaining(['Bicycle', 'Car']));
-    expect(result.provenance).toMatchObject({ provider: 'local', model: expect.stringContaining('centernet') });
+    expect(result.provenance).toMatchObject({
+      provider: 'local',
+      model: expect.stringContaining('centernet'),
+    });
     expect(result.provenance.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -74,7 +80,12 @@ describe('scene and family rules on fixture photos', () => {
   it('sees dusk in the blue-cast twilight photos, not in daylight blue or the black aquarium', async () => {
     expect(await filteredNames('rocket-launchpad-night.jpg')).toContain('Dusk');
     expect(await filteredNames('lake-blue-hour-dark.jpg')).toContain('Dusk');
-    for (const file of ['jellyfish-aquarium.jpg', 'lighthouse.jpg', 'sheep-pasture.jpg', 'coastal-dune-grass.jpg']) {
+    for (const file of [
+      'jellyfish-aquarium.jpg',
+      'lighthouse.jpg',
+      'sheep-pasture.jpg',
+      'coastal-dune-grass.jpg',
+    ]) {
       expect(names((await detectFile(file)).labels), file).not.toContain('Dusk');
     }
   });
@@ -107,7 +118,12 @@ describe('scene and family rules on fixture photos', () => {
 
   it('sees open water in the wave photo, not in blue skies', async () => {
     expect(await filteredNames('ocean-waves.jpg')).toContain('Water');
-    for (const file of ['lighthouse.jpg', 'mountain-lake-reflection.jpg', 'sheep-pasture.jpg', 'castle-maintenon.jpg']) {
+    for (const file of [
+      'lighthouse.jpg',
+      'mountain-lake-reflection.jpg',
+      'sheep-pasture.jpg',
+      'castle-maintenon.jpg',
+    ]) {
       expect(names((await detectFile(file)).labels), file).not.toContain('Water');
     }
   });
@@ -132,7 +148,9 @@ describe('local label detector on odd inputs', () => {
   });
 
   it('rejects bytes that are not an image with a permanent error', async () => {
-    await expect(detector.detect(input(new TextEncoder().encode('not an image at all')), call())).rejects.toMatchObject({
+    await expect(
+      detector.detect(input(new TextEncoder().encode('not an image at all')), call()),
+    ).rejects.toMatchObject({
       name: ErrorNames.Permanent,
     });
   });

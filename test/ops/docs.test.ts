@@ -24,7 +24,8 @@ describe('docs', () => {
   it('states.md lists every state of the pipeline definition', async () => {
     const doc = await read('docs/states.md');
     for (const policy of ['null', 'fail'] as const) {
-      for (const state of Object.keys(buildPipeline({ beautyFailure: policy }).states)) expect(doc).toContain(`\`${state}\``);
+      for (const state of Object.keys(buildPipeline({ beautyFailure: policy }).states))
+        expect(doc).toContain(`\`${state}\``);
     }
   });
 
@@ -32,6 +33,7 @@ describe('docs', () => {
     const readme = await read('README.md');
     expect(readme.split('\n').slice(0, 10).join('\n')).toContain('npm install && npm start');
     expect(readme).toContain('npm install && npm test');
-    for (const doc of ['architecture', 'states', 'configuration', 'providers', 'operations']) expect(readme).toContain(`docs/${doc}.md`);
+    for (const doc of ['architecture', 'states', 'configuration', 'providers', 'operations'])
+      expect(readme).toContain(`docs/${doc}.md`);
   });
 });

@@ -10,7 +10,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
   }
   return undefined;
@@ -22,7 +24,10 @@ describe('/metrics', () => {
   beforeAll(async () => {
     // Each photo's first label call fails transiently (retried), each first beauty call for good.
     server = await startTestServer({
-      PHAROS_SCRIPTED: JSON.stringify({ labels: { failures: ['transient'] }, beauty: { failures: ['permanent'] } }),
+      PHAROS_SCRIPTED: JSON.stringify({
+        labels: { failures: ['transient'] },
+        beauty: { failures: ['permanent'] },
+      }),
     });
   });
   afterAll(() => server?.stop());
@@ -31,13 +36,20 @@ describe('/metrics', () => {
     const client = await ApiClient.register(server.url);
     const socket = await client.socket();
     const ids: string[] = [];
-    for (const name of ['lighthouse.jpg', 'ocean-waves.jpg']) ids.push((await client.upload(await photo(name), name)).body.image_id);
-    ids.push((await client.upload(await photo('sheep-pasture.jpg'), 'sheep.jpg', '?process=false')).body.image_id);
-    for (const id of ids.slice(0, 2)) await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id);
+    for (const name of ['lighthouse.jpg', 'ocean-waves.jpg'])
+      ids.push((await client.upload(await photo(name), name)).body.image_id);
+    ids.push(
+      (await client.upload(await photo('sheep-pasture.jpg'), 'sheep.jpg', '?process=false')).body.image_id,
+    );
+    for (const id of ids.slice(0, 2))
+      await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id);
     // The completion is announced by Notify, just before the runner closes the execution: wait for that too.
     for (const id of ids.slice(0, 2)) {
       for (;;) {
-        const { body } = await client.json<{ items: { status: string }[] }>('GET', `/images/${id}/executions`);
+        const { body } = await client.json<{ items: { status: string }[] }>(
+          'GET',
+          `/images/${id}/executions`,
+        );
         if (body.items[0]?.status === 'SUCCEEDED') break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -49,12 +61,34 @@ describe('/metrics', () => {
     const text = await response.text();
 
     expect(text).toContain('# TYPE pharos_state_duration_seconds histogram');
-    expect(sample(text, 'pharos_state_duration_seconds_count', { state: 'DetectLabels', provider: 'scripted', outcome: 'succeeded' })).toBe(2);
-    expect(sample(text, 'pharos_state_duration_seconds_count', { state: 'DetectLabels', provider: 'scripted', outcome: 'failed' })).toBe(2);
-    expect(sample(text, 'pharos_state_duration_seconds_count', { state: 'SaveResults', provider: 'internal', outcome: 'succeeded' })).toBe(2);
-    expect(sample(text, 'pharos_state_retries_total', { state: 'DetectLabels', error: 'Provider.Transient' })).toBe(2);
+    expect(
+      sample(text, 'pharos_state_duration_seconds_count', {
+        state: 'DetectLabels',
+        provider: 'scripted',
+        outcome: 'succeeded',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'pharos_state_duration_seconds_count', {
+        state: 'DetectLabels',
+        provider: 'scripted',
+        outcome: 'failed',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'pharos_state_duration_seconds_count', {
+        state: 'SaveResults',
+        provider: 'internal',
+        outcome: 'succeeded',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'pharos_state_retries_total', { state: 'DetectLabels', error: 'Provider.Transient' }),
+    ).toBe(2);
     // Beauty fails for good; the default policy (PHAROS_BEAUTY_FAILURE=null) keeps the photo READY.
-    expect(sample(text, 'pharos_state_failures_total', { state: 'ScoreBeauty', error: 'Provider.Permanent' })).toBe(2);
+    expect(
+      sample(text, 'pharos_state_failures_total', { state: 'ScoreBeauty', error: 'Provider.Permanent' }),
+    ).toBe(2);
     expect(sample(text, 'pharos_executions_finished_total', { status: 'SUCCEEDED' })).toBe(2);
     expect(sample(text, 'pharos_photos', { status: 'READY' })).toBe(2);
     expect(sample(text, 'pharos_photos', { status: 'UPLOADED' })).toBe(1);
@@ -64,8 +98,20 @@ describe('/metrics', () => {
     expect(sample(text, 'pharos_queue_oldest_job_age_seconds', { queue: 'image-processing' })).toBe(0);
     expect(sample(text, 'pharos_websocket_connections')).toBe(1);
     // Routes by pattern, never by raw path.
-    expect(sample(text, 'pharos_http_request_duration_seconds_count', { method: 'POST', route: '/images', status: '201' })).toBe(3);
-    expect(sample(text, 'pharos_http_request_duration_seconds_count', { method: 'GET', route: '/images/:id/executions', status: '200' })).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(text, 'pharos_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/images',
+        status: '201',
+      }),
+    ).toBe(3);
+    expect(
+      sample(text, 'pharos_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/images/:id/executions',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(2);
     expect(text).not.toContain(ids[0]!);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
@@ -74,8 +120,20 @@ describe('/metrics', () => {
     socket.close();
     await new Promise((r) => setTimeout(r, 200));
     const after = await (await fetch(`${server.url}/metrics`)).text();
-    expect(sample(after, 'pharos_http_request_duration_seconds_count', { method: 'GET', route: '/images/:id/ai', status: '200' })).toBe(1);
-    expect(sample(after, 'pharos_http_request_duration_seconds_count', { method: 'GET', route: '/images/:id', status: '401' })).toBe(1);
+    expect(
+      sample(after, 'pharos_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/images/:id/ai',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sample(after, 'pharos_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/images/:id',
+        status: '401',
+      }),
+    ).toBe(1);
     expect(sample(after, 'pharos_websocket_connections')).toBe(0);
   });
 
@@ -88,26 +146,38 @@ describe('/metrics', () => {
       await new Promise((r) => setTimeout(r, 1100));
       const text = await (await fetch(`${api.url}/metrics`)).text();
       expect(sample(text, 'pharos_queue_jobs', { queue: 'image-processing', state: 'queued' })).toBe(1);
-      expect(sample(text, 'pharos_queue_oldest_job_age_seconds', { queue: 'image-processing' })).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(text, 'pharos_queue_oldest_job_age_seconds', { queue: 'image-processing' }),
+      ).toBeGreaterThanOrEqual(1);
     } finally {
       await api.stop();
     }
   });
 
   it('is refused to proxied requests in localhost mode, needs the token when one is set, and can be off', async () => {
-    expect((await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403);
+    expect(
+      (await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status,
+    ).toBe(403);
 
     const token = 'metrics-secret-0123456789';
     const guarded = await startTestServer({ PHAROS_METRICS: 'public', PHAROS_METRICS_TOKEN: token });
     const off = await startTestServer({ PHAROS_METRICS: 'off' });
     try {
       expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
-      expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-secret-0123456789' } })).status).toBe(401);
+      expect(
+        (
+          await fetch(`${guarded.url}/metrics`, {
+            headers: { authorization: 'Bearer wrong-secret-0123456789' },
+          })
+        ).status,
+      ).toBe(401);
       const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
       expect(await ok.text()).toContain('pharos_http_request_duration_seconds');
       expect((await fetch(`${off.url}/metrics`)).status).toBe(404);
-      const document = (await (await fetch(`${off.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      const document = (await (await fetch(`${off.url}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
       expect(document.paths['/metrics']).toBeUndefined();
     } finally {
       await Promise.all([guarded.stop(), off.stop()]);
@@ -119,12 +189,19 @@ describe('/metrics', () => {
     const remote = { ...local, remoteAddress: '198.51.100.7' };
     expect(metricsAccess({ mode: 'localhost' }, local)).toBe('allow');
     expect(metricsAccess({ mode: 'localhost' }, { ...local, remoteAddress: '::1' })).toBe('allow');
-    expect(metricsAccess({ mode: 'localhost' }, { ...local, remoteAddress: '::ffff:127.0.0.1' })).toBe('allow');
+    expect(metricsAccess({ mode: 'localhost' }, { ...local, remoteAddress: '::ffff:127.0.0.1' })).toBe(
+      'allow',
+    );
     expect(metricsAccess({ mode: 'localhost' }, remote)).toBe('forbidden');
     expect(metricsAccess({ mode: 'localhost' }, { ...local, remoteAddress: undefined })).toBe('forbidden');
     expect(metricsAccess({ mode: 'public' }, remote)).toBe('allow');
     expect(metricsAccess({ mode: 'public', token: 'abcdefghijklmnop' }, remote)).toBe('unauthorized');
-    expect(metricsAccess({ mode: 'public', token: 'abcdefghijklmnop' }, { ...remote, authorization: 'Bearer abcdefghijklmnop' })).toBe('allow');
+    expect(
+      metricsAccess(
+        { mode: 'public', token: 'abcdefghijklmnop' },
+        { ...remote, authorization: 'Bearer abcdefghijklmnop' },
+      ),
+    ).toBe('allow');
     expect(metricsAccess({ mode: 'localhost', token: 'abcdefghijklmnop' }, local)).toBe('unauthorized');
     expect(metricsAccess({ mode: 'off' }, local)).toBe('forbidden');
   });
@@ -154,7 +231,10 @@ describe('/readyz and /docs', () => {
   it('reports database, queue and storage; 503 naming the storage when it is unusable', async () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, queue: true, storage: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { database: true, queue: true, storage: true },
+    });
 
     // The bucket directory replaced by a file: uploads could not be stored.
     const bucket = path.join(server.dataDir, 'objects', 'pharos-photos');
@@ -163,7 +243,10 @@ describe('/readyz and /docs', () => {
     await writeFile(bucket, 'not a directory');
     const broken = await fetch(`${server.url}/readyz`);
     expect(broken.status).toBe(503);
-    expect(await broken.json()).toEqual({ status: 'not_ready', checks: { database: true, queue: true, storage: false } });
+    expect(await broken.json()).toEqual({
+      status: 'not_ready',
+      checks: { database: true, queue: true, storage: false },
+    });
     await rm(bucket);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
@@ -183,7 +266,9 @@ describe('/readyz and /docs', () => {
     }
     const init = await (await fetch(`${server.url}/docs/assets/init.js`)).text();
     expect(init).toContain("url: '/openapi.json'");
-    expect((await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`)).headers.get('content-type')).toMatch(/javascript/);
+    expect(
+      (await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`)).headers.get('content-type'),
+    ).toMatch(/javascript/);
     expect((await fetch(`${server.url}/docs/assets/..%2Fpackage.json`)).status).toBe(404);
   });
 });

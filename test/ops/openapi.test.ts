@@ -16,7 +16,15 @@ type Operation = { responses: Record<string, { content?: Record<string, { schema
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 /** Routes that are deliberately not API operations: the docs page itself and the web UI's files. */
-const NOT_IN_DOCUMENT = new Set(['/openapi.json', '/docs', '/docs/assets/:file', '/', '/assets/*', '/favicon.svg', '/*']);
+const NOT_IN_DOCUMENT = new Set([
+  '/openapi.json',
+  '/docs',
+  '/docs/assets/:file',
+  '/',
+  '/assets/*',
+  '/favicon.svg',
+  '/*',
+]);
 
 const toOpenApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z_]+)/g, '{$1}');
 
@@ -49,11 +57,14 @@ describe('OpenAPI document', () => {
         .map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`),
     );
     const documented = new Set(
-      Object.entries(document.paths).flatMap(([p, ops]) => Object.keys(ops).map((method) => `${method} ${p}`)),
+      Object.entries(document.paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((method) => `${method} ${p}`),
+      ),
     );
     expect([...exposed].sort()).toEqual([...documented].sort());
     // The exceptions are real routes (so the list above cannot hide a typo).
-    for (const path of ['/openapi.json', '/docs', '/docs/assets/:file']) expect(app.routes.some((r) => r.path === path)).toBe(true);
+    for (const path of ['/openapi.json', '/docs', '/docs/assets/:file'])
+      expect(app.routes.some((r) => r.path === path)).toBe(true);
   });
 
   it('validates real responses, successes and errors, for every documented operation', async () => {
@@ -76,11 +87,19 @@ describe('OpenAPI document', () => {
         const pointer = `openapi.json#/paths/${template.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}/responses/${response.status}/content/application~1json/schema`;
         const validate = ajv.compile({ $ref: pointer });
         const body: unknown = await response.json();
-        expect(validate(body), `${method} ${template} ${response.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        expect(
+          validate(body),
+          `${method} ${template} ${response.status}: ${ajv.errorsText(validate.errors)}`,
+        ).toBe(true);
       } else {
         // Binary and text bodies: the media type must be one the document names.
         const documented = Object.keys(documentedStatus!.content ?? {});
-        expect(documented.some((t) => t === contentType || (t.endsWith('/*') && contentType.startsWith(t.slice(0, -1)))), `${contentType} in ${documented}`).toBe(true);
+        expect(
+          documented.some(
+            (t) => t === contentType || (t.endsWith('/*') && contentType.startsWith(t.slice(0, -1))),
+          ),
+          `${contentType} in ${documented}`,
+        ).toBe(true);
         await response.arrayBuffer();
       }
     };
@@ -88,15 +107,24 @@ describe('OpenAPI document', () => {
     const url = server.url;
     const username = `doc${Math.random().toString(36).slice(2, 10)}`;
     const credentials = JSON.stringify({ username, password: 'correct horse battery' });
-    const post = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (path: string, body: string) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
     await check('post', '/auth/register', await post('/auth/register', credentials));
     await check('post', '/auth/register', await post('/auth/register', credentials)); // 409
-    await check('post', '/auth/register', await post('/auth/register', JSON.stringify({ username: 'x', password: 'y' }))); // 400
+    await check(
+      'post',
+      '/auth/register',
+      await post('/auth/register', JSON.stringify({ username: 'x', password: 'y' })),
+    ); // 400
     const login = await post('/auth/login', credentials);
     const { token } = (await login.clone().json()) as { token: string };
     await check('post', '/auth/login', login);
-    await check('post', '/auth/login', await post('/auth/login', JSON.stringify({ username, password: 'wrong password' }))); // 401
+    await check(
+      'post',
+      '/auth/login',
+      await post('/auth/login', JSON.stringify({ username, password: 'wrong password' })),
+    ); // 401
     await check('get', '/healthz', await fetch(`${url}/healthz`));
     await check('get', '/readyz', await fetch(`${url}/readyz`));
     await check('get', '/.well-known/jwks.json', await fetch(`${url}/.well-known/jwks.json`));
@@ -109,29 +137,60 @@ describe('OpenAPI document', () => {
       f.append('file', new Blob([new Uint8Array(bytes)]), name);
       return f;
     };
-    const uploaded = await client.request('POST', '/images', { body: form(await photo('lighthouse.jpg'), 'lighthouse.jpg') });
+    const uploaded = await client.request('POST', '/images', {
+      body: form(await photo('lighthouse.jpg'), 'lighthouse.jpg'),
+    });
     const id = ((await uploaded.clone().json()) as { image_id: string }).image_id;
     await check('post', '/images', uploaded);
-    await check('post', '/images', await client.request('POST', '/images', { body: form(new TextEncoder().encode('%PDF-1.7 not a photo'), 'doc.pdf') })); // 415
-    await check('post', '/images', await client.request('POST', '/images', { body: form((await photo('lighthouse.jpg')).subarray(0, 2048), 'cut.jpg') })); // 400
-    await check('post', '/images', await new ApiClient(url).request('POST', '/images', { body: form(await photo('lighthouse.jpg'), 'x.jpg') })); // 401
+    await check(
+      'post',
+      '/images',
+      await client.request('POST', '/images', {
+        body: form(new TextEncoder().encode('%PDF-1.7 not a photo'), 'doc.pdf'),
+      }),
+    ); // 415
+    await check(
+      'post',
+      '/images',
+      await client.request('POST', '/images', {
+        body: form((await photo('lighthouse.jpg')).subarray(0, 2048), 'cut.jpg'),
+      }),
+    ); // 400
+    await check(
+      'post',
+      '/images',
+      await new ApiClient(url).request('POST', '/images', {
+        body: form(await photo('lighthouse.jpg'), 'x.jpg'),
+      }),
+    ); // 401
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id);
 
     await check('get', '/images', await client.request('GET', '/images'));
     await check('get', '/images', await client.request('GET', '/images?status=READY&tag=x&limit=5'));
     await check('get', '/images/{id}', await client.request('GET', `/images/${id}`));
-    await check('get', '/images/{id}', await client.request('GET', '/images/00000000-0000-4000-8000-000000000000')); // 404
+    await check(
+      'get',
+      '/images/{id}',
+      await client.request('GET', '/images/00000000-0000-4000-8000-000000000000'),
+    ); // 404
     await check('get', '/images/{id}/ai', await client.request('GET', `/images/${id}/ai`));
     await check('get', '/images/{id}/executions', await client.request('GET', `/images/${id}/executions`));
     await check('get', '/images/{id}/content', await client.request('GET', `/images/${id}/content`));
     await check('get', '/images/{id}/thumbnail', await client.request('GET', `/images/${id}/thumbnail`));
     const processed = await client.request('POST', `/images/${id}/process`);
     await check('post', '/images/{id}/process', processed);
-    await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id && socket.messages.filter((x) => x.type === 'image_processing_complete').length === 2);
+    await socket.waitFor(
+      (m) =>
+        m.type === 'image_processing_complete' &&
+        m.image_id === id &&
+        socket.messages.filter((x) => x.type === 'image_processing_complete').length === 2,
+    );
     await check('delete', '/images/{id}', await client.request('DELETE', `/images/${id}`));
     socket.close();
 
-    const documented = Object.entries(document.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    const documented = Object.entries(document.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    );
     expect([...exercised].sort()).toEqual(documented.sort());
   });
 });

@@ -23,7 +23,10 @@ describe('graceful shutdown of a worker', () => {
   it('SIGTERM during a batch: in-flight photos finish, queued ones wait, all end READY, nothing redone', async () => {
     const env = { DATABASE_URL: api.databaseUrl, PHAROS_DATA_DIR: api.dataDir, PHAROS_WORKER_BATCH: '2' };
     // A slow describer keeps photos in flight when the signal arrives.
-    const first = await spawnWorker({ ...env, PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 1500 } }) });
+    const first = await spawnWorker({
+      ...env,
+      PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 1500 } }),
+    });
     workers.push(first);
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
@@ -37,14 +40,20 @@ describe('graceful shutdown of a worker', () => {
     expect(code, first.output()).toBe(0);
     expect(first.output()).toMatch(/stopping: finishing in-flight work/);
     // No other worker exists yet: the photo that was in flight was finished by the stopping one.
-    const completed = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === inFlight.image_id, 10_000);
+    const completed = await socket.waitFor(
+      (m) => m.type === 'image_processing_complete' && m.image_id === inFlight.image_id,
+      10_000,
+    );
     expect(completed.status).toBe('READY');
     const finishedByFirst = socket.messages.filter((m) => m.type === 'image_processing_complete');
     expect(finishedByFirst.length).toBeLessThan(ids.length); // some work was left for the next worker
 
     workers.push(await spawnWorker(env));
     for (const id of ids) {
-      const done = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id, 60_000);
+      const done = await socket.waitFor(
+        (m) => m.type === 'image_processing_complete' && m.image_id === id,
+        60_000,
+      );
       expect(done.status).toBe('READY');
     }
     socket.close();
@@ -52,7 +61,13 @@ describe('graceful shutdown of a worker', () => {
     const db = new pg.Client({ connectionString: api.databaseUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ image_id: string; state: string; succeeded: number; lost: number; executions: number }>(
+      const { rows } = await db.query<{
+        image_id: string;
+        state: string;
+        succeeded: number;
+        lost: number;
+        executions: number;
+      }>(
         `SELECT e.image_id, a.state,
                 count(*) FILTER (WHERE a.status = 'SUCCEEDED')::int AS succeeded,
                 count(*) FILTER (WHERE a.error = 'Worker.Lost')::int AS lost,
@@ -66,7 +81,9 @@ describe('graceful shutdown of a worker', () => {
         expect(row, `${row.image_id} ${row.state}`).toMatchObject({ succeeded: 1, lost: 0, executions: 1 });
       }
       expect(rows).toHaveLength(ids.length * 6);
-      const statuses = await db.query<{ status: string }>('SELECT status FROM images WHERE user_id = $1', [client.userId]);
+      const statuses = await db.query<{ status: string }>('SELECT status FROM images WHERE user_id = $1', [
+        client.userId,
+      ]);
       expect(statuses.rows.map((r) => r.status)).toEqual(ids.map(() => 'READY'));
     } finally {
       await db.end();

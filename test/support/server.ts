@@ -67,7 +67,8 @@ export class ApiClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password: 'correct horse battery' }),
     });
-    if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`register failed: ${response.status} ${await response.text()}`);
     const body = (await response.json()) as { user_id: string; token: string };
     const client = new ApiClient(baseUrl, body.token);
     return Object.assign(client, { userId: body.user_id });
@@ -108,14 +109,19 @@ export class ApiClient {
   }
 
   async socket(): Promise<SocketProbe> {
-    return SocketProbe.open(`${this.baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`);
+    return SocketProbe.open(
+      `${this.baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`,
+    );
   }
 }
 
 /** A real WebSocket client that records every message, with a way to wait for one. */
 export class SocketProbe {
   readonly messages: Record<string, unknown>[] = [];
-  private waiters: { match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
+  private waiters: {
+    match: (m: Record<string, unknown>) => boolean;
+    resolve: (m: Record<string, unknown>) => void;
+  }[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -135,11 +141,17 @@ export class SocketProbe {
     });
   }
 
-  waitFor(match: (m: Record<string, unknown>) => boolean, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  waitFor(
+    match: (m: Record<string, unknown>) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, unknown>> {
     const found = this.messages.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching WebSocket message in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching WebSocket message in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }

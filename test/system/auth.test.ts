@@ -14,7 +14,8 @@ describe('authentication and isolation between users', () => {
     server = await startTestServer();
     alice = await ApiClient.register(server.url, 'alice');
     bob = await ApiClient.register(server.url, 'bob');
-    alicePhoto = (await alice.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false')).body.image_id;
+    alicePhoto = (await alice.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false')).body
+      .image_id;
   });
   afterAll(() => server?.stop());
 
@@ -38,7 +39,10 @@ describe('authentication and isolation between users', () => {
       [expired, 'expired'],
     ];
     for (const [token, reason] of cases) {
-      const response = await asToken(token).json<{ error: { code: string; message: string } }>('GET', `/images/${alicePhoto}`);
+      const response = await asToken(token).json<{ error: { code: string; message: string } }>(
+        'GET',
+        `/images/${alicePhoto}`,
+      );
       expect(response.status).toBe(401);
       expect(response.body.error.code).toBe('unauthorized');
       expect(response.body.error.message).toContain(reason);

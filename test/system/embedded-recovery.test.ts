@@ -6,12 +6,19 @@ import { spawnEntry } from '../support/processes.js';
 
 /** `npm start`'s entry on its embedded defaults (no DATABASE_URL), in a data directory of its own. */
 async function startServer(dataDir: string) {
-  const server = await spawnEntry('server', { PORT: '0', PHAROS_DATA_DIR: dataDir }, /Pharos is running: (http:\/\/\S+)/, 90_000);
+  const server = await spawnEntry(
+    'server',
+    { PORT: '0', PHAROS_DATA_DIR: dataDir },
+    /Pharos is running: (http:\/\/\S+)/,
+    90_000,
+  );
   return { ...server, url: server.ready[1]! };
 }
 
 const postmasterPid = async (dataDir: string) =>
-  Number((await readFile(path.join(dataDir, 'postgres', 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  Number(
+    (await readFile(path.join(dataDir, 'postgres', 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
 
 const isAlive = (pid: number) => {
   try {

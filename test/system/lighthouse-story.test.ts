@@ -13,10 +13,17 @@ describe('the lighthouse story, end to end on the local runtime', () => {
     const socket = await alice.socket();
     const upload = await alice.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg');
     expect(upload.status).toBe(201);
-    expect(upload.body).toMatchObject({ status: 'UPLOADED', filename: 'lighthouse.jpg', width: 638, height: 960 });
+    expect(upload.body).toMatchObject({
+      status: 'UPLOADED',
+      filename: 'lighthouse.jpg',
+      width: 638,
+      height: 960,
+    });
     const imageId = upload.body.image_id;
 
-    const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId);
+    const complete = await socket.waitFor(
+      (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
+    );
     // Exactly the seed's message, nothing more.
     expect(complete).toEqual({ type: 'image_processing_complete', image_id: imageId, status: 'READY' });
     const progressStates = socket.messages
@@ -48,12 +55,16 @@ describe('the lighthouse story, end to end on the local runtime', () => {
     expect(body.processed_at).toEqual(expect.any(String));
 
     const metadata = await alice.json<Record<string, unknown>>('GET', `/images/${imageId}`);
-    expect(metadata.body).toMatchObject({ image_id: imageId, status: 'READY', content_type: 'image/jpeg', bytes: 93936 });
+    expect(metadata.body).toMatchObject({
+      image_id: imageId,
+      status: 'READY',
+      content_type: 'image/jpeg',
+      bytes: 93936,
+    });
 
-    const timeline = await alice.json<{ items: { status: string; states: { state: string; status: string }[] }[] }>(
-      'GET',
-      `/images/${imageId}/executions`,
-    );
+    const timeline = await alice.json<{
+      items: { status: string; states: { state: string; status: string }[] }[];
+    }>('GET', `/images/${imageId}/executions`);
     expect(timeline.body.items).toHaveLength(1);
     expect(timeline.body.items[0]!.status).toBe('SUCCEEDED');
     expect(timeline.body.items[0]!.states.map((s) => s.state)).toEqual([
@@ -71,7 +82,11 @@ describe('the lighthouse story, end to end on the local runtime', () => {
 describe('the lighthouse story on the default offline providers', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ PHAROS_LABELS: 'local', PHAROS_DESCRIBER: 'local', PHAROS_BEAUTY: 'local' });
+    server = await startTestServer({
+      PHAROS_LABELS: 'local',
+      PHAROS_DESCRIBER: 'local',
+      PHAROS_BEAUTY: 'local',
+    });
   });
   afterAll(() => server?.stop());
 
@@ -79,7 +94,10 @@ describe('the lighthouse story on the default offline providers', () => {
     const alice = await ApiClient.register(server.url);
     const socket = await alice.socket();
     const imageId = (await alice.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg')).body.image_id;
-    const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId, 120_000);
+    const complete = await socket.waitFor(
+      (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
+      120_000,
+    );
     expect(complete.status).toBe('READY');
     const { body } = await alice.json<{
       labels: { name: string }[];
@@ -97,7 +115,11 @@ describe('the lighthouse story on the default offline providers', () => {
     for (const step of ['labels', 'caption', 'beauty']) expect(body.provenance[step]?.provider).toBe('local');
     // The same photo degraded (blurred, darkened) scores lower: the score comes from the pixels.
     const sharp = (await import('sharp')).default;
-    const poor = await sharp(await photo('lighthouse.jpg')).blur(6).modulate({ brightness: 0.35 }).jpeg({ quality: 30 }).toBuffer();
+    const poor = await sharp(await photo('lighthouse.jpg'))
+      .blur(6)
+      .modulate({ brightness: 0.35 })
+      .jpeg({ quality: 30 })
+      .toBuffer();
     const poorId = (await alice.upload(poor, 'poor.jpg')).body.image_id;
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === poorId, 120_000);
     const poorResult = await alice.json<{ beauty_score: number }>('GET', `/images/${poorId}/ai`);

@@ -23,14 +23,21 @@ describe('PHAROS_AUTH=oidc (Cognito or any OIDC issuer)', () => {
     });
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
     issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/pool`;
-    server = await startTestServer({ PHAROS_AUTH: 'oidc', OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'pharos-web-client' });
+    server = await startTestServer({
+      PHAROS_AUTH: 'oidc',
+      OIDC_ISSUER: issuer,
+      OIDC_AUDIENCE: 'pharos-web-client',
+    });
   });
   afterAll(async () => {
     await server?.stop();
     jwksServer?.close();
   });
 
-  const token = (claims: Record<string, unknown>, options: { key?: CryptoKey; iss?: string; exp?: string } = {}) =>
+  const token = (
+    claims: Record<string, unknown>,
+    options: { key?: CryptoKey; iss?: string; exp?: string } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
       .setIssuer(options.iss ?? issuer)
@@ -40,13 +47,20 @@ describe('PHAROS_AUTH=oidc (Cognito or any OIDC issuer)', () => {
 
   it("accepts the issuer's ID and access tokens, scoped to their subject", async () => {
     const idToken = await token({ sub: 'cognito-user-1', aud: 'pharos-web-client', token_use: 'id' });
-    const accessToken = await token({ sub: 'cognito-user-1', client_id: 'pharos-web-client', token_use: 'access' });
+    const accessToken = await token({
+      sub: 'cognito-user-1',
+      client_id: 'pharos-web-client',
+      token_use: 'access',
+    });
     const viaId = new ApiClient(server.url, idToken);
     const upload = await viaId.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false');
     expect(upload.status).toBe(201);
     const viaAccess = new ApiClient(server.url, accessToken);
     expect((await viaAccess.request('GET', `/images/${upload.body.image_id}`)).status).toBe(200);
-    const stranger = new ApiClient(server.url, await token({ sub: 'cognito-user-2', aud: 'pharos-web-client' }));
+    const stranger = new ApiClient(
+      server.url,
+      await token({ sub: 'cognito-user-2', aud: 'pharos-web-client' }),
+    );
     expect((await stranger.request('GET', `/images/${upload.body.image_id}`)).status).toBe(404);
   });
 

@@ -2,7 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 type Timeline = {
-  items: { status: string; error: string | null; states: { state: string; attempt: number; status: string; error: string | null; will_retry: boolean }[] }[];
+  items: {
+    status: string;
+    error: string | null;
+    states: { state: string; attempt: number; status: string; error: string | null; will_retry: boolean }[];
+  }[];
 };
 
 async function scenario(script: object, env: Record<string, string> = {}) {
@@ -11,7 +15,9 @@ async function scenario(script: object, env: Record<string, string> = {}) {
   const socket = await client.socket();
   const { body } = await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg');
   const imageId = body.image_id;
-  const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId);
+  const complete = await socket.waitFor(
+    (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
+  );
   const ai = await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`);
   const timeline = await client.json<Timeline>('GET', `/images/${imageId}/executions`);
   socket.close();
@@ -25,7 +31,10 @@ afterAll(async () => {
 
 describe('retries, failures and the beauty policy', () => {
   it('retries transient provider errors with backoff, then succeeds', async () => {
-    const run = await scenario({ labels: { failures: ['transient', 'transient'] }, describer: { failures: ['transient'] } });
+    const run = await scenario({
+      labels: { failures: ['transient', 'transient'] },
+      describer: { failures: ['transient'] },
+    });
     servers.push(run.server);
     expect(run.complete.status).toBe('READY');
     expect(run.ai.status).toBe('READY');
@@ -37,13 +46,20 @@ describe('retries, failures and the beauty policy', () => {
       [3, 'SUCCEEDED', false],
     ]);
     expect(detect[0]!.error).toBe('Provider.Transient');
-    expect(states.filter((s) => s.state === 'DescribeAndTag').map((s) => s.status)).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(states.filter((s) => s.state === 'DescribeAndTag').map((s) => s.status)).toEqual([
+      'FAILED',
+      'SUCCEEDED',
+    ]);
   });
 
   it('gives up after the retry budget: FAILED with the reason, and a FAILED message', async () => {
     const run = await scenario({ labels: { always: 'transient' } });
     servers.push(run.server);
-    expect(run.complete).toEqual({ type: 'image_processing_complete', image_id: run.ai.image_id, status: 'FAILED' });
+    expect(run.complete).toEqual({
+      type: 'image_processing_complete',
+      image_id: run.ai.image_id,
+      status: 'FAILED',
+    });
     expect(run.ai.status).toBe('FAILED');
     expect(run.ai.error).toMatch(/^Provider\.Transient: .*503/);
     // 1 attempt + 3 retries (the definition's maxAttempts), then MarkFailed and Notify.

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
-import { matchesPattern, ticketFromObjectCreated, uploadEventPattern, uploadKey } from '../../src/core/events.js';
-import { filterLabels, normaliseBeauty, normaliseDescription, normaliseTags } from '../../src/core/policies.js';
+import {
+  matchesPattern,
+  ticketFromObjectCreated,
+  uploadEventPattern,
+  uploadKey,
+} from '../../src/core/events.js';
+import {
+  filterLabels,
+  normaliseBeauty,
+  normaliseDescription,
+  normaliseTags,
+} from '../../src/core/policies.js';
 import { buildPipeline, retryDelayMs } from '../../src/core/pipeline.js';
 import { assertDefinitionIsRunnable } from '../../src/core/runner.js';
 import type { ObjectCreatedEvent } from '../../src/core/ports.js';
@@ -32,25 +42,37 @@ describe('FilterLabels', () => {
   });
 
   it('honours the configured top N and threshold', () => {
-    expect(filterLabels(labels, { maxLabels: 2, minConfidence: 90 }).map((l) => l.name)).toEqual(['ocean', 'Lighthouse']);
+    expect(filterLabels(labels, { maxLabels: 2, minConfidence: 90 }).map((l) => l.name)).toEqual([
+      'ocean',
+      'Lighthouse',
+    ]);
     expect(filterLabels(labels, { maxLabels: 10, minConfidence: 40 }).map((l) => l.name)).toContain('Boat');
   });
 });
 
 describe('tag and description normalisation', () => {
   it('lowercases, trims, de-duplicates, keeps 2–32 letters/digits/spaces/hyphens, at most 12', () => {
-    expect(normaliseTags([' Lighthouse ', 'lighthouse', 'SEA-SCAPE', 'a', 'x'.repeat(33), 'rock!', 'golden_hour', 'café', 42, 'Sky  Blue'])).toEqual([
-      'lighthouse',
-      'sea-scape',
-      'golden hour',
-      'café',
-      'sky blue',
-    ]);
+    expect(
+      normaliseTags([
+        ' Lighthouse ',
+        'lighthouse',
+        'SEA-SCAPE',
+        'a',
+        'x'.repeat(33),
+        'rock!',
+        'golden_hour',
+        'café',
+        42,
+        'Sky  Blue',
+      ]),
+    ).toEqual(['lighthouse', 'sea-scape', 'golden hour', 'café', 'sky blue']);
     expect(normaliseTags(Array.from({ length: 20 }, (_, i) => `tag ${i}`))).toHaveLength(12);
   });
 
   it('keeps a description on one line and within 300 characters, cut at a word', () => {
-    expect(normaliseDescription('  A lighthouse\n stands\ton a rock. ')).toBe('A lighthouse stands on a rock.');
+    expect(normaliseDescription('  A lighthouse\n stands\ton a rock. ')).toBe(
+      'A lighthouse stands on a rock.',
+    );
     const long = normaliseDescription(`${'word '.repeat(100)}end`);
     expect(long.length).toBeLessThanOrEqual(300);
     expect(long.endsWith('word…')).toBe(true);
@@ -102,7 +124,15 @@ describe('the pipeline definition', () => {
   it('names a handler for every task and a real target for every transition', () => {
     const handler = async () => null;
     const steps = Object.fromEntries(
-      ['detectLabels', 'filterLabels', 'describeAndTag', 'scoreBeauty', 'saveResults', 'markFailed', 'notify'].map((s) => [s, handler]),
+      [
+        'detectLabels',
+        'filterLabels',
+        'describeAndTag',
+        'scoreBeauty',
+        'saveResults',
+        'markFailed',
+        'notify',
+      ].map((s) => [s, handler]),
     );
     for (const beautyFailure of ['null', 'fail'] as const) {
       expect(() => assertDefinitionIsRunnable(buildPipeline({ beautyFailure }), steps)).not.toThrow();
@@ -114,8 +144,17 @@ describe('the pipeline definition', () => {
   });
 
   it('backs off exponentially with a cap and full jitter', () => {
-    const rule = { errorEquals: ['X'], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2, maxDelaySeconds: 8, jitter: 'FULL' as const };
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(rule, n, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000]);
+    const rule = {
+      errorEquals: ['X'],
+      intervalSeconds: 1,
+      maxAttempts: 5,
+      backoffRate: 2,
+      maxDelaySeconds: 8,
+      jitter: 'FULL' as const,
+    };
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(rule, n, () => 1))).toEqual([
+      1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(retryDelayMs(rule, 3, () => 0.25)).toBe(1000);
     expect(retryDelayMs({ ...rule, jitter: 'NONE' }, 2, () => 0)).toBe(2000);
   });
@@ -123,8 +162,12 @@ describe('the pipeline definition', () => {
 
 describe('configuration', () => {
   it('names the variable and the fix, and never echoes a credential', () => {
-    expect(() => loadConfig({ PORT: 'eighty', PHAROS_BEAUTY_FAILURE: 'maybe' })).toThrow(/PORT="eighty"[\s\S]*PHAROS_BEAUTY_FAILURE="maybe"/);
-    expect(() => loadConfig({ PHAROS_AUTH: 'oidc' })).toThrow(/OIDC_ISSUER: is required when PHAROS_AUTH=oidc/);
+    expect(() => loadConfig({ PORT: 'eighty', PHAROS_BEAUTY_FAILURE: 'maybe' })).toThrow(
+      /PORT="eighty"[\s\S]*PHAROS_BEAUTY_FAILURE="maybe"/,
+    );
+    expect(() => loadConfig({ PHAROS_AUTH: 'oidc' })).toThrow(
+      /OIDC_ISSUER: is required when PHAROS_AUTH=oidc/,
+    );
     expect(() => loadConfig({ PHAROS_LABELS: 'local,magic' })).toThrow(/PHAROS_LABELS/);
     let message = '';
     try {
@@ -138,6 +181,11 @@ describe('configuration', () => {
 
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, PHAROS_AUTO_PROCESS: true, PHAROS_BEAUTY_FAILURE: 'null', PHAROS_LABELS: ['local'] });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      PHAROS_AUTO_PROCESS: true,
+      PHAROS_BEAUTY_FAILURE: 'null',
+      PHAROS_LABELS: ['local'],
+    });
   });
 });

@@ -17,7 +17,8 @@ describe('work orphaned between a commit and its queue send is recovered', () =>
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
     const uploaded = (await client.upload(await photo('lighthouse.jpg'), 'a.jpg')).body.image_id;
-    const idle = (await client.upload(await photo('ocean-waves.jpg'), 'b.jpg', '?process=false')).body.image_id;
+    const idle = (await client.upload(await photo('ocean-waves.jpg'), 'b.jpg', '?process=false')).body
+      .image_id;
     const started = await client.json<{ execution_id: string }>('POST', `/images/${idle}/process`);
     expect(started.status).toBe(202);
 
@@ -33,7 +34,10 @@ describe('work orphaned between a commit and its queue send is recovered', () =>
       { role: 'worker', databaseUrl: api.databaseUrl, dataDir: api.dataDir },
     );
     for (const id of [uploaded, idle]) {
-      const done = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id, 30_000);
+      const done = await socket.waitFor(
+        (m) => m.type === 'image_processing_complete' && m.image_id === id,
+        30_000,
+      );
       expect(done.status).toBe('READY');
     }
     await new Promise((r) => setTimeout(r, 2500)); // more sweeps: nothing must run twice

@@ -15,13 +15,25 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
 
   it('processes on request, and a rerun clears the previous outputs before replacing them', async () => {
     const socket = await client.socket();
-    const imageId = (await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false')).body.image_id;
+    const imageId = (await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false'))
+      .body.image_id;
     await new Promise((r) => setTimeout(r, 500));
     const idle = await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`);
-    expect(idle.body).toMatchObject({ status: 'UPLOADED', description: null, tags: [], beauty_score: null, labels: [] });
-    expect((await client.json<{ items: unknown[] }>('GET', `/images/${imageId}/executions`)).body.items).toEqual([]);
+    expect(idle.body).toMatchObject({
+      status: 'UPLOADED',
+      description: null,
+      tags: [],
+      beauty_score: null,
+      labels: [],
+    });
+    expect(
+      (await client.json<{ items: unknown[] }>('GET', `/images/${imageId}/executions`)).body.items,
+    ).toEqual([]);
 
-    const first = await client.json<{ image_id: string; status: string; execution_id: string }>('POST', `/images/${imageId}/process`);
+    const first = await client.json<{ image_id: string; status: string; execution_id: string }>(
+      'POST',
+      `/images/${imageId}/process`,
+    );
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ image_id: imageId, status: 'PROCESSING', execution_id: expect.any(String) });
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId);
@@ -35,18 +47,29 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     expect(rerun.body.execution_id).not.toBe(first.body.execution_id);
     // While the rerun works (the describer is slow), the old outputs are gone, not shown as current.
     const during = (await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`)).body;
-    expect(during).toMatchObject({ status: 'PROCESSING', description: null, tags: [], beauty_score: null, labels: [], processed_at: null });
+    expect(during).toMatchObject({
+      status: 'PROCESSING',
+      description: null,
+      tags: [],
+      beauty_score: null,
+      labels: [],
+      processed_at: null,
+    });
     const fast = await client.json<{ status: string }>('GET', `/images/${imageId}`);
     expect(fast.body.status).toBe('PROCESSING');
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId);
     const after = (await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`)).body;
     expect(after.status).toBe('READY');
     expect(after.description).toBe(done.description); // same photo, deterministic providers
-    expect(new Date(after.processed_at as string).getTime()).toBeGreaterThan(new Date(done.processed_at as string).getTime());
-    const timeline = (await client.json<{ items: { execution_id: string; seq: number; trigger: string; status: string }[] }>(
-      'GET',
-      `/images/${imageId}/executions`,
-    )).body.items;
+    expect(new Date(after.processed_at as string).getTime()).toBeGreaterThan(
+      new Date(done.processed_at as string).getTime(),
+    );
+    const timeline = (
+      await client.json<{ items: { execution_id: string; seq: number; trigger: string; status: string }[] }>(
+        'GET',
+        `/images/${imageId}/executions`,
+      )
+    ).body.items;
     expect(timeline.map((e) => [e.seq, e.trigger, e.status])).toEqual([
       [2, 'api', 'SUCCEEDED'],
       [1, 'api', 'SUCCEEDED'],
@@ -60,7 +83,10 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
       ids.push((await client.upload(await photo(name), name)).body.image_id);
     }
     for (const id of ids) await client.waitForStatus(id, ['READY']);
-    const page1 = await client.json<{ items: { image_id: string }[]; next_cursor: string | null }>('GET', '/images?limit=2');
+    const page1 = await client.json<{ items: { image_id: string }[]; next_cursor: string | null }>(
+      'GET',
+      '/images?limit=2',
+    );
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.next_cursor).toEqual(expect.any(String));
     const page2 = await client.json<{ items: { image_id: string }[]; next_cursor: string | null }>(
@@ -70,11 +96,17 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     const all = [...page1.body.items, ...page2.body.items].map((i) => i.image_id);
     expect(new Set(all).size).toBe(all.length);
     expect(all.slice(0, 3)).toEqual([...ids].reverse()); // newest first
-    const byBeauty = await client.json<{ items: { beauty_score: number | null }[] }>('GET', '/images?sort=beauty');
+    const byBeauty = await client.json<{ items: { beauty_score: number | null }[] }>(
+      'GET',
+      '/images?sort=beauty',
+    );
     const scores = byBeauty.body.items.map((i) => i.beauty_score ?? -1);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const one = (await client.json<{ tags: string[] }>('GET', `/images/${ids[0]}/ai`)).body;
-    const tagged = await client.json<{ items: { tags: string[] }[] }>('GET', `/images?tag=${encodeURIComponent(one.tags[0]!)}`);
+    const tagged = await client.json<{ items: { tags: string[] }[] }>(
+      'GET',
+      `/images?tag=${encodeURIComponent(one.tags[0]!)}`,
+    );
     expect(tagged.body.items.length).toBeGreaterThan(0);
     for (const item of tagged.body.items) expect(item.tags).toContain(one.tags[0]);
     const ready = await client.json<{ items: { status: string }[] }>('GET', '/images?status=READY');
@@ -99,7 +131,9 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     const socket = await client.socket();
     const imageId = (await client.upload(await photo('forest-path.jpg'), 'forest.jpg')).body.image_id;
     // The describer takes 700 ms: delete while it works.
-    await socket.waitFor((m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED');
+    await socket.waitFor(
+      (m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED',
+    );
     expect((await client.request('DELETE', `/images/${imageId}`)).status).toBe(204);
     const db = new pg.Client({ connectionString: server.databaseUrl });
     await db.connect();
@@ -120,7 +154,9 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     } finally {
       await db.end();
     }
-    expect(socket.messages.some((m) => m.type === 'image_processing_complete' && m.image_id === imageId)).toBe(false);
+    expect(
+      socket.messages.some((m) => m.type === 'image_processing_complete' && m.image_id === imageId),
+    ).toBe(false);
     socket.close();
   });
 });

@@ -14,7 +14,10 @@ describe('hostile and broken uploads: a precise 4xx, and nothing stored', () => 
   let server: TestServer;
   let client: ApiClient;
   beforeAll(async () => {
-    server = await startTestServer({ PHAROS_MAX_UPLOAD_BYTES: String(1_500_000), PHAROS_MAX_PIXELS: String(4_000_000) });
+    server = await startTestServer({
+      PHAROS_MAX_UPLOAD_BYTES: String(1_500_000),
+      PHAROS_MAX_PIXELS: String(4_000_000),
+    });
     client = await ApiClient.register(server.url);
   });
   afterAll(() => server?.stop());
@@ -38,11 +41,24 @@ describe('hostile and broken uploads: a precise 4xx, and nothing stored', () => 
   it.each([
     ['a zero-byte file', async () => new Uint8Array(0), 400, 'empty_file'],
     ['a truncated JPEG', async () => (await lighthouse()).subarray(0, 30_000), 400, 'invalid_image'],
-    ['a PDF renamed .jpg', async () => new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), 415, 'unsupported_media_type'],
-    ['plain text', async () => new TextEncoder().encode('hello, this is not a photo at all'), 415, 'unsupported_media_type'],
+    [
+      'a PDF renamed .jpg',
+      async () => new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'),
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'plain text',
+      async () => new TextEncoder().encode('hello, this is not a photo at all'),
+      415,
+      'unsupported_media_type',
+    ],
     [
       'an SVG (scriptable, refused)',
-      async () => new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'),
+      async () =>
+        new TextEncoder().encode(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
+        ),
       415,
       'unsupported_media_type',
     ],
@@ -99,6 +115,10 @@ describe('hostile and broken uploads: a precise 4xx, and nothing stored', () => 
     expect(meta.body.filename).toBe('passwd.jpg');
     const files = await filesUnder(path.join(server.dataDir, 'objects'));
     expect(files.some((f) => f.includes('passwd'))).toBe(false);
-    expect(files.some((f) => f.endsWith(`uploads/${(client as ApiClient & { userId: string }).userId}/${upload.body.image_id}`))).toBe(true);
+    expect(
+      files.some((f) =>
+        f.endsWith(`uploads/${(client as ApiClient & { userId: string }).userId}/${upload.body.image_id}`),
+      ),
+    ).toBe(true);
   });
 });

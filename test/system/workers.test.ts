@@ -6,9 +6,19 @@ import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
-type Timeline = { items: { execution_id: string; status: string; states: { state: string; status: string; error: string | null; worker_id: string | null }[] }[] };
+type Timeline = {
+  items: {
+    execution_id: string;
+    status: string;
+    states: { state: string; status: string; error: string | null; worker_id: string | null }[];
+  }[];
+};
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -33,18 +43,26 @@ describe('workers in separate processes', () => {
   afterAll(() => api?.stop());
 
   it('resumes after a worker is SIGKILLed mid-pipeline, without repeating completed states', async () => {
-    const slow = await spawnWorker({ ...sharedEnv(), PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 60_000 } }) });
+    const slow = await spawnWorker({
+      ...sharedEnv(),
+      PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 60_000 } }),
+    });
     workers.push(slow);
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
     const imageId = (await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg')).body.image_id;
     // Wait until the worker is inside DescribeAndTag (after DetectLabels and FilterLabels succeeded).
-    await socket.waitFor((m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED');
+    await socket.waitFor(
+      (m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(await slow.kill('SIGKILL')).toBeNull();
 
     workers.push(await spawnWorker(sharedEnv()));
-    const complete = await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === imageId, 90_000);
+    const complete = await socket.waitFor(
+      (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
+      90_000,
+    );
     expect(complete.status).toBe('READY');
     const timeline = (await client.json<Timeline>('GET', `/images/${imageId}/executions`)).body;
     expect(timeline.items).toHaveLength(1);
@@ -73,7 +91,8 @@ describe('workers in separate processes', () => {
       // Distinct bytes per photo (a changed JPEG comment would do; re-encode is simplest to reason about).
       ids.push((await client.upload(bytes, `photo-${i}.jpg`)).body.image_id);
     }
-    for (const id of ids) await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id, 60_000);
+    for (const id of ids)
+      await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id, 60_000);
     const rows = await query<{ image_id: string; executions: number; attempts: number; workers: string[] }>(
       api.databaseUrl,
       `SELECT e.image_id, count(DISTINCT e.id)::int AS executions, count(a.id)::int AS attempts,
@@ -97,7 +116,12 @@ describe('workers in separate processes', () => {
   it('runs one execution for a duplicated upload event and for racing process calls', async () => {
     // A slow describer keeps each execution active while the duplicates and racing calls arrive;
     // a process call that comes after the run has finished would rightly start a rerun.
-    workers.push(await spawnWorker({ ...sharedEnv(), PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 1500 } }) }));
+    workers.push(
+      await spawnWorker({
+        ...sharedEnv(),
+        PHAROS_SCRIPTED: JSON.stringify({ describer: { latencyMs: 1500 } }),
+      }),
+    );
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
     const upload = (await client.upload(await photo('ocean-waves.jpg'), 'ocean.jpg')).body;
@@ -108,28 +132,42 @@ describe('workers in separate processes', () => {
     );
     // The same S3 event delivered twice more (at-least-once delivery).
     const queue = new PgBossQueue({ url: api.databaseUrl, logger: silentLogger });
-    const ticket = { bucket: row!.bucket, key: row!.object_key, image_id: upload.image_id, user_id: row!.user_id };
+    const ticket = {
+      bucket: row!.bucket,
+      key: row!.object_key,
+      image_id: upload.image_id,
+      user_id: row!.user_id,
+    };
     await queue.send(PROCESSING_QUEUE, ticket);
     await queue.send(PROCESSING_QUEUE, ticket);
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === upload.image_id);
     await new Promise((r) => setTimeout(r, 1500)); // let the duplicates be delivered and dropped
     await queue.stop();
-    const executions = await query(api.databaseUrl, 'SELECT id FROM executions WHERE image_id = $1', [upload.image_id]);
-    expect(executions).toHaveLength(1);
-    const attempts = await query(api.databaseUrl, "SELECT id FROM state_attempts WHERE state = 'DetectLabels' AND execution_id = $1", [
-      (executions[0] as { id: string }).id,
+    const executions = await query(api.databaseUrl, 'SELECT id FROM executions WHERE image_id = $1', [
+      upload.image_id,
     ]);
+    expect(executions).toHaveLength(1);
+    const attempts = await query(
+      api.databaseUrl,
+      "SELECT id FROM state_attempts WHERE state = 'DetectLabels' AND execution_id = $1",
+      [(executions[0] as { id: string }).id],
+    );
     expect(attempts).toHaveLength(1);
 
     // Five racing POST /process on a photo uploaded without auto-processing: one execution.
-    const idle = (await client.upload(await photo('sheep-pasture.jpg'), 'sheep.jpg', '?process=false')).body.image_id;
+    const idle = (await client.upload(await photo('sheep-pasture.jpg'), 'sheep.jpg', '?process=false')).body
+      .image_id;
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => client.json<{ execution_id: string; status: string }>('POST', `/images/${idle}/process`)),
+      Array.from({ length: 5 }, () =>
+        client.json<{ execution_id: string; status: string }>('POST', `/images/${idle}/process`),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(responses.map((r) => r.body.execution_id)).size).toBe(1);
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === idle);
-    expect(await query(api.databaseUrl, 'SELECT id FROM executions WHERE image_id = $1', [idle])).toHaveLength(1);
+    expect(
+      await query(api.databaseUrl, 'SELECT id FROM executions WHERE image_id = $1', [idle]),
+    ).toHaveLength(1);
     socket.close();
   }, 120_000);
 });

@@ -14,7 +14,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
-import { ensureWebBuild, type PharosMetrics, launchBrowser, median, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
+import {
+  ensureWebBuild,
+  type PharosMetrics,
+  launchBrowser,
+  median,
+  registerViaUi,
+  shot,
+  token,
+  uploadViaPicker,
+  watchConsole,
+  type ConsoleWatch,
+} from './support.js';
 
 const COUNT = 20;
 let server: TestServer;
@@ -24,7 +35,10 @@ let watch: ConsoleWatch;
 
 beforeAll(async () => {
   ensureWebBuild();
-  [server, browser] = await Promise.all([startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 100 } }) }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 100 } }) }),
+    launchBrowser(),
+  ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watch = watchConsole(page);
 });
@@ -34,7 +48,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 describe('completion → card latency', () => {
@@ -58,24 +73,35 @@ describe('completion → card latency', () => {
       .sort()
       .slice(0, COUNT);
     expect(files).toHaveLength(COUNT);
-    await uploadViaPicker(page, files.map((f) => path.join(PHOTOS, f)));
+    await uploadViaPicker(
+      page,
+      files.map((f) => path.join(PHOTOS, f)),
+    );
 
-    await page.waitForFunction(
-      (n) => {
-        const done = window.__pharosMetrics!.completions.filter((c) => c.renderedAt !== null);
-        return new Set(done.map((c) => c.image_id)).size >= n;
-      },
-      COUNT,
-      { timeout: 60_000, polling: 100 },
-    ).catch(async (error: unknown) => {
-      const state = await page.evaluate(() => ({
-        completions: window.__pharosMetrics!.completions,
-        badges: Array.from(document.querySelectorAll('[data-testid=status-badge]')).map((b) => b.textContent),
-        uploads: Array.from(document.querySelectorAll('[data-testid=upload-item]')).map((u) => u.textContent),
-      }));
-      throw new Error(`not all cards rendered: ${JSON.stringify(state, null, 1)}`, { cause: error });
-    });
-    await expect.poll(() => page.locator('[data-testid=status-badge][data-status=READY]').count()).toBe(COUNT);
+    await page
+      .waitForFunction(
+        (n) => {
+          const done = window.__pharosMetrics!.completions.filter((c) => c.renderedAt !== null);
+          return new Set(done.map((c) => c.image_id)).size >= n;
+        },
+        COUNT,
+        { timeout: 60_000, polling: 100 },
+      )
+      .catch(async (error: unknown) => {
+        const state = await page.evaluate(() => ({
+          completions: window.__pharosMetrics!.completions,
+          badges: Array.from(document.querySelectorAll('[data-testid=status-badge]')).map(
+            (b) => b.textContent,
+          ),
+          uploads: Array.from(document.querySelectorAll('[data-testid=upload-item]')).map(
+            (u) => u.textContent,
+          ),
+        }));
+        throw new Error(`not all cards rendered: ${JSON.stringify(state, null, 1)}`, { cause: error });
+      });
+    await expect
+      .poll(() => page.locator('[data-testid=status-badge][data-status=READY]').count())
+      .toBe(COUNT);
     await shot(page, '30-twenty-ready');
 
     // Then the seed's one-photo-at-a-time story: Reprocess each photo in turn and wait for its card.
@@ -109,7 +135,10 @@ describe('completion → card latency', () => {
         ].join('\n'),
       );
     };
-    const numbered = samples.map((s, i) => ({ ...s, n: samples.slice(0, i).filter((o) => o.image_id === s.image_id).length }));
+    const numbered = samples.map((s, i) => ({
+      ...s,
+      n: samples.slice(0, i).filter((o) => o.image_id === s.image_id).length,
+    }));
     // The figure is reported, not asserted: speed belongs in measurements, not in pass/fail timing.
     report(`${COUNT} photos uploaded at once (server and browser busy)`, numbered.slice(0, COUNT));
     report(`${COUNT} photos one at a time (Reprocess, then wait)`, numbered.slice(COUNT));

@@ -6,7 +6,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
-import { accessibilityViolations, card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
+import {
+  accessibilityViolations,
+  card,
+  ensureWebBuild,
+  launchBrowser,
+  registerViaUi,
+  shot,
+  token,
+  uploadViaPicker,
+  watchConsole,
+  type ConsoleWatch,
+} from './support.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -17,7 +28,10 @@ beforeAll(async () => {
   ensureWebBuild();
   // The describer fails each photo's first call permanently; labels are slow enough to watch.
   const script = { describer: { failures: ['permanent'] }, labels: { latencyMs: 600 } };
-  [server, browser] = await Promise.all([startTestServer({ PHAROS_SCRIPTED: JSON.stringify(script) }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startTestServer({ PHAROS_SCRIPTED: JSON.stringify(script) }),
+    launchBrowser(),
+  ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watch = watchConsole(page);
 });
@@ -49,7 +63,9 @@ describe('a provider failure in the browser', () => {
     // The timeline tells the same story: DescribeAndTag failed, then MarkFailed.
     await lighthouse.getByRole('button', { name: 'Details and timeline of lighthouse.jpg' }).click();
     const dialog = page.getByRole('dialog', { name: 'lighthouse.jpg' });
-    const describeRow = dialog.locator('table.states tbody tr', { has: page.getByRole('rowheader', { name: 'DescribeAndTag' }) });
+    const describeRow = dialog.locator('table.states tbody tr', {
+      has: page.getByRole('rowheader', { name: 'DescribeAndTag' }),
+    });
     await describeRow.waitFor();
     await expect(describeRow.textContent()).resolves.toMatch(/FAILED.*scripted: request rejected \(400\)/);
     await dialog.getByRole('rowheader', { name: 'MarkFailed' }).waitFor();
@@ -62,9 +78,14 @@ describe('a provider failure in the browser', () => {
     await lighthouse.locator('[data-status=PROCESSING]').waitFor();
     expect(await lighthouse.getByTestId('failure').count()).toBe(0);
     await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 20_000 });
-    const { body: after } = await api.json<{ description: string; beauty_score: number }>('GET', `/images/${id}/ai`);
+    const { body: after } = await api.json<{ description: string; beauty_score: number }>(
+      'GET',
+      `/images/${id}/ai`,
+    );
     await expect(lighthouse.getByTestId('caption').textContent()).resolves.toBe(after.description);
-    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(`Beauty: ${after.beauty_score}/100`);
+    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(
+      `Beauty: ${after.beauty_score}/100`,
+    );
     await shot(page, '12-retried-ready');
 
     // Two executions now: the retry on top, succeeded; the first one failed.

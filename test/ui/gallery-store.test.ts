@@ -25,14 +25,31 @@ const item = (id: string, patch: Partial<ImageListItem> = {}): ImageListItem => 
   ...patch,
 });
 
-const ready = { status: 'READY' as const, description: 'A lighthouse.', tags: ['lighthouse'], beauty_score: 78, processed_at: '2026-01-01T00:00:01Z' };
-const run = (state: GalleryState, ...actions: Parameters<typeof galleryReducer>[1][]) => actions.reduce(galleryReducer, state);
+const ready = {
+  status: 'READY' as const,
+  description: 'A lighthouse.',
+  tags: ['lighthouse'],
+  beauty_score: 78,
+  processed_at: '2026-01-01T00:00:01Z',
+};
+const run = (state: GalleryState, ...actions: Parameters<typeof galleryReducer>[1][]) =>
+  actions.reduce(galleryReducer, state);
 
 describe('gallery store', () => {
   it('keeps a live completion when a list fetched before it arrives later', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [item('a')], nextCursor: null, append: false, since: 0 });
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a')],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
     // A reload starts (since = 0), then the completion arrives (seq 1) and its results (fetched at seq 1).
-    state = run(state, { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 }, { type: 'refreshed', id: 'a', fields: ready, since: 1 });
+    state = run(
+      state,
+      { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 },
+      { type: 'refreshed', id: 'a', fields: ready, since: 1 },
+    );
     expect(state.items[0]).toMatchObject(ready);
     // The stale list answer (PROCESSING) lands last: the card stays READY with its results.
     state = run(state, { type: 'loaded', items: [item('a')], nextCursor: null, append: false, since: 0 });
@@ -40,27 +57,56 @@ describe('gallery store', () => {
   });
 
   it('lets a list fetched after the update win', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [item('a')], nextCursor: null, append: false, since: 0 });
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a')],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
     state = run(state, { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 });
-    state = run(state, { type: 'loaded', items: [item('a', ready)], nextCursor: null, append: false, since: 1 });
+    state = run(state, {
+      type: 'loaded',
+      items: [item('a', ready)],
+      nextCursor: null,
+      append: false,
+      since: 1,
+    });
     expect(state.items[0]).toMatchObject(ready);
     expect(state.fresh).toEqual({ a: 1 });
   });
 
   it('does not resurrect old results when a reprocess starts while they are being fetched', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [item('a', ready)], nextCursor: null, append: false, since: 0 });
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a', ready)],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
     // Results fetched as of seq 1; meanwhile a new run starts (seq 2) and clears them.
     state = run(
       state,
       { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 },
-      { type: 'patched', id: 'a', patch: { status: 'PROCESSING', description: null, tags: [], beauty_score: null, processed_at: null }, seq: 2 },
+      {
+        type: 'patched',
+        id: 'a',
+        patch: { status: 'PROCESSING', description: null, tags: [], beauty_score: null, processed_at: null },
+        seq: 2,
+      },
       { type: 'refreshed', id: 'a', fields: ready, since: 1 },
     );
     expect(state.items[0]).toMatchObject({ status: 'PROCESSING', description: null });
   });
 
   it('keeps a photo uploaded during a reload that the answer does not include yet', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [item('a')], nextCursor: null, append: false, since: 0 });
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a')],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
     // The reload started at 0; the upload's answer is added at 1, its run starts at 2.
     state = run(state, { type: 'upserted', item: item('b', { status: 'UPLOADED' }), since: 0, stamp: 1 });
     state = run(state, { type: 'patched', id: 'b', patch: { status: 'PROCESSING' }, seq: 2 });
@@ -78,9 +124,25 @@ describe('gallery store', () => {
   });
 
   it('ignores late answers about a deleted photo', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [item('a'), item('b')], nextCursor: null, append: false, since: 0 });
-    state = run(state, { type: 'removed', id: 'a' }, { type: 'upserted', item: item('a'), since: 0, stamp: 1 });
-    state = run(state, { type: 'loaded', items: [item('a'), item('b')], nextCursor: null, append: false, since: 0 });
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a'), item('b')],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
+    state = run(
+      state,
+      { type: 'removed', id: 'a' },
+      { type: 'upserted', item: item('a'), since: 0, stamp: 1 },
+    );
+    state = run(state, {
+      type: 'loaded',
+      items: [item('a'), item('b')],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
     expect(state.items.map((i) => i.image_id)).toEqual(['b']);
   });
 });

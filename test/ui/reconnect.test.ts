@@ -69,16 +69,23 @@ describe('the live socket survives a network drop', () => {
 
     // The first thumbnail fetched after the cable is back is cut off too: the card must retry it.
     let cut = 0;
-    await page.route('**/images/*/thumbnail', (route) => (cut++ === 0 ? route.abort('connectionreset') : route.continue()));
+    await page.route('**/images/*/thumbnail', (route) =>
+      cut++ === 0 ? route.abort('connectionreset') : route.continue(),
+    );
 
     const outageStarted = cable.refusedAt[0] ?? Date.now();
     cable.restore();
     const restoredAt = Date.now();
     await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 20_000 });
     await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
-    const { body: ai } = await api.json<{ description: string; beauty_score: number }>('GET', `/images/${id}/ai`);
+    const { body: ai } = await api.json<{ description: string; beauty_score: number }>(
+      'GET',
+      `/images/${id}/ai`,
+    );
     await expect(lighthouse.getByTestId('caption').textContent()).resolves.toBe(ai.description);
-    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(`Beauty: ${ai.beauty_score}/100`);
+    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(
+      `Beauty: ${ai.beauty_score}/100`,
+    );
     const ocean = card(page, 'ocean-waves.jpg');
     await ocean.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
     await expect(ocean.getByTestId('caption').textContent()).resolves.toMatch(/^A photo showing /);
@@ -91,7 +98,9 @@ describe('the live socket survives a network drop', () => {
     const outageMs = restoredAt - outageStarted;
     expect(failedAttempts).toBeGreaterThanOrEqual(1);
     expect(failedAttempts).toBeLessThanOrEqual(Math.ceil(Math.log2(outageMs / 250 + 1)) + 1);
-    console.log(`reconnect: ${failedAttempts} failed socket attempts during a ${outageMs} ms outage (${cable.refusedAt.length} connections refused)`);
+    console.log(
+      `reconnect: ${failedAttempts} failed socket attempts during a ${outageMs} ms outage (${cable.refusedAt.length} connections refused)`,
+    );
 
     // And the socket is genuinely live again: a new run is followed without any reload.
     await ocean.getByRole('button', { name: 'Reprocess ocean-waves.jpg' }).click();
@@ -99,7 +108,10 @@ describe('the live socket survives a network drop', () => {
     await ocean.locator('[data-status=READY]').waitFor({ timeout: 20_000 });
 
     // Both thumbnails are shown, the one whose fetch was cut off included.
-    for (const c of [lighthouse, ocean]) await expect.poll(() => c.locator('img.thumb').getAttribute('src'), { timeout: 10_000 }).toMatch(/^blob:/);
+    for (const c of [lighthouse, ocean])
+      await expect
+        .poll(() => c.locator('img.thumb').getAttribute('src'), { timeout: 10_000 })
+        .toMatch(/^blob:/);
     expect(cut).toBeGreaterThanOrEqual(2);
 
     // Chromium itself logs the refused socket handshakes, and any request the drop cut short;

@@ -8,7 +8,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, photo, startTestServer, type TestServer } from '../support/server.js';
-import { accessibilityViolations, card, ensureWebBuild, launchBrowser, registerViaUi, shot, token, uploadViaPicker, watchConsole, type ConsoleWatch } from './support.js';
+import {
+  accessibilityViolations,
+  card,
+  ensureWebBuild,
+  launchBrowser,
+  registerViaUi,
+  shot,
+  token,
+  uploadViaPicker,
+  watchConsole,
+  type ConsoleWatch,
+} from './support.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -21,7 +32,10 @@ const EXPECTED_REJECTION = /Failed to load resource: the server responded with a
 beforeAll(async () => {
   ensureWebBuild();
   // Labels take 1.5 s so that "Processing…" is on screen long enough to be seen.
-  [server, browser] = await Promise.all([startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1500 } }) }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1500 } }) }),
+    launchBrowser(),
+  ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watch = watchConsole(page);
 });
@@ -43,7 +57,9 @@ describe('the upload story in the browser', () => {
 
     await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
     const lighthouse = card(page, 'lighthouse.jpg');
-    await lighthouse.locator('[data-testid=status-badge][data-status=PROCESSING]').waitFor({ timeout: 10_000 });
+    await lighthouse
+      .locator('[data-testid=status-badge][data-status=PROCESSING]')
+      .waitFor({ timeout: 10_000 });
     await expect(lighthouse.getByTestId('status-badge').textContent()).resolves.toMatch(/^Processing…/);
     await expect(page.getByTestId('upload-item').first().textContent()).resolves.toContain('Uploaded');
     await shot(page, '02-processing');
@@ -51,19 +67,30 @@ describe('the upload story in the browser', () => {
     await lighthouse.locator('[data-testid=status-badge][data-status=READY]').waitFor({ timeout: 20_000 });
     const id = await lighthouse.getAttribute('data-image-id');
     const api = new ApiClient(server.url, await token(page));
-    const { body: ai } = await api.json<{ description: string; tags: string[]; beauty_score: number }>('GET', `/images/${id}/ai`);
+    const { body: ai } = await api.json<{ description: string; tags: string[]; beauty_score: number }>(
+      'GET',
+      `/images/${id}/ai`,
+    );
     await expect(lighthouse.getByTestId('caption').textContent()).resolves.toBe(ai.description);
     expect(ai.description).toMatch(/^A photo showing /);
     const tags = await lighthouse.getByTestId('tags').getByRole('button').allTextContents();
     expect(tags).toEqual(ai.tags.map((t) => `#${t}`));
     expect(tags.length).toBeGreaterThan(0);
-    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(`Beauty: ${ai.beauty_score}/100`);
+    await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(
+      `Beauty: ${ai.beauty_score}/100`,
+    );
     // The thumbnail came through an authorised fetch and shows as an object URL.
     await expect(lighthouse.locator('img.thumb').getAttribute('src')).resolves.toMatch(/^blob:/);
-    expect(await lighthouse.locator('img.thumb').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(
+      await lighthouse.locator('img.thumb').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBeGreaterThan(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
     // Screen readers heard about it.
-    await page.waitForFunction(() => document.querySelector('[data-testid=announcer]')?.textContent === 'lighthouse.jpg is ready');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=announcer]')?.textContent === 'lighthouse.jpg is ready',
+    );
     await shot(page, '03-ready-card');
     expect(await accessibilityViolations(page)).toEqual([]);
   });
@@ -79,8 +106,12 @@ describe('the upload story in the browser', () => {
     expect(value).toBeGreaterThanOrEqual(60);
     await expect(dialog.getByTestId('provenance').textContent()).resolves.toContain('scripted · scripted');
     const states = await dialog.locator('table.states tbody th').allTextContents();
-    expect(states).toEqual(expect.arrayContaining(['DetectLabels', 'DescribeAndTag', 'ScoreBeauty', 'SaveResults', 'Notify']));
-    const labelsRow = dialog.locator('table.states tbody tr', { has: page.getByRole('rowheader', { name: 'DetectLabels' }) });
+    expect(states).toEqual(
+      expect.arrayContaining(['DetectLabels', 'DescribeAndTag', 'ScoreBeauty', 'SaveResults', 'Notify']),
+    );
+    const labelsRow = dialog.locator('table.states tbody tr', {
+      has: page.getByRole('rowheader', { name: 'DetectLabels' }),
+    });
     await expect(labelsRow.textContent()).resolves.toMatch(/SUCCEEDED/);
     // DetectLabels took the scripted 1.5 s.
     await expect(labelsRow.locator('td').nth(3).textContent()).resolves.toMatch(/^1\.\d\d s$/);
@@ -89,7 +120,9 @@ describe('the upload story in the browser', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // Focus went back to the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Details and timeline of lighthouse.jpg');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Details and timeline of lighthouse.jpg',
+    );
   });
 
   it('many files at once by picker and by drag and drop; a rejected file shows the server’s own reason', async () => {
@@ -112,7 +145,9 @@ describe('the upload story in the browser', () => {
     const api = new ApiClient(server.url, await token(page));
     const direct = await api.upload(new TextEncoder().encode('this is not an image\n'), 'x.txt');
     expect(direct.status).toBe(415);
-    await expect(alert.textContent()).resolves.toBe(`${path.basename(notAPhoto)}: ${direct.body.error!.message}`);
+    await expect(alert.textContent()).resolves.toBe(
+      `${path.basename(notAPhoto)}: ${direct.body.error!.message}`,
+    );
     await card(page, 'forest-path.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
     await card(page, 'ocean-waves.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('image-card').count()).toBe(3);
@@ -122,7 +157,9 @@ describe('the upload story in the browser', () => {
 
   it('filters by status and tag, and sorts by beauty, through the API', async () => {
     const api = new ApiClient(server.url, await token(page));
-    const { body: all } = await api.json<{ items: { filename: string; tags: string[]; beauty_score: number }[] }>('GET', '/images');
+    const { body: all } = await api.json<{
+      items: { filename: string; tags: string[]; beauty_score: number }[];
+    }>('GET', '/images');
     // The lighthouse's rarest tag: preferably one the other photos lack.
     const counts = new Map<string, number>();
     for (const item of all.items) for (const t of item.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -132,12 +169,19 @@ describe('the upload story in the browser', () => {
     await tagInput().fill(tag);
     await tagInput().press('Enter');
     const { body: tagged } = await api.json<{ items: { filename: string }[] }>('GET', `/images?tag=${tag}`);
-    await expect.poll(() => page.getByTestId('image-card').locator('h3').allTextContents()).toEqual(tagged.items.map((i) => i.filename));
+    await expect
+      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .toEqual(tagged.items.map((i) => i.filename));
 
     await tagInput().fill('');
     await page.getByLabel('Sort by').selectOption('beauty');
-    const { body: byBeauty } = await api.json<{ items: { filename: string }[] }>('GET', '/images?sort=beauty');
-    await expect.poll(() => page.getByTestId('image-card').locator('h3').allTextContents()).toEqual(byBeauty.items.map((i) => i.filename));
+    const { body: byBeauty } = await api.json<{ items: { filename: string }[] }>(
+      'GET',
+      '/images?sort=beauty',
+    );
+    await expect
+      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .toEqual(byBeauty.items.map((i) => i.filename));
 
     await page.getByLabel('Status').selectOption('FAILED');
     await page.getByTestId('empty-gallery').filter({ hasText: 'No photos match these filters.' }).waitFor();
@@ -147,9 +191,13 @@ describe('the upload story in the browser', () => {
     // Clicking a tag on a card filters by it.
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Sort by').selectOption('created_at');
-    await card(page, 'lighthouse.jpg').getByRole('button', { name: `Show photos tagged ${tag}` }).click();
+    await card(page, 'lighthouse.jpg')
+      .getByRole('button', { name: `Show photos tagged ${tag}` })
+      .click();
     await expect.poll(() => tagInput().inputValue()).toBe(tag);
-    await expect.poll(() => page.getByTestId('image-card').locator('h3').allTextContents()).toEqual(tagged.items.map((i) => i.filename));
+    await expect
+      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .toEqual(tagged.items.map((i) => i.filename));
     await tagInput().fill('');
     await expect.poll(() => page.getByTestId('image-card').count()).toBe(3);
   });
@@ -171,7 +219,11 @@ describe('the upload story in the browser', () => {
   });
 
   it('fits a phone screen', async () => {
-    const phone = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newPage({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const phoneWatch = watchConsole(phone);
     await phone.goto(server.url);
     await phone.evaluate((t) => sessionStorage.setItem('pharos.session', JSON.stringify(t)), {
@@ -181,11 +233,15 @@ describe('the upload story in the browser', () => {
     });
     await phone.reload();
     await card(phone, 'lighthouse.jpg').locator('[data-status=READY]').waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone, '06-phone-gallery');
     expect(await accessibilityViolations(phone)).toEqual([]);
-    await card(phone, 'lighthouse.jpg').getByRole('button', { name: /^Details/ }).click();
+    await card(phone, 'lighthouse.jpg')
+      .getByRole('button', { name: /^Details/ })
+      .click();
     await phone.getByRole('dialog').getByTestId('timeline').waitFor();
     await shot(phone, '07-phone-details', false);
     expect(phoneWatch.unexpected()).toEqual([]);

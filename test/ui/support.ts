@@ -57,7 +57,11 @@ export function watchConsole(page: Page): ConsoleWatch {
   };
 }
 
-export async function registerViaUi(page: Page, baseUrl: string, username = `ui${Math.random().toString(36).slice(2, 9)}`) {
+export async function registerViaUi(
+  page: Page,
+  baseUrl: string,
+  username = `ui${Math.random().toString(36).slice(2, 9)}`,
+) {
   await page.goto(baseUrl);
   await page.getByRole('button', { name: 'New here? Create an account' }).click();
   await page.getByLabel('Username').fill(username);
@@ -74,11 +78,15 @@ export async function uploadViaPicker(page: Page, files: string[]): Promise<void
 
 /** The gallery card of the photo with this file name. */
 export function card(page: Page, filename: string): Locator {
-  return page.getByTestId('image-card').filter({ has: page.getByRole('heading', { name: filename, exact: true }) });
+  return page
+    .getByTestId('image-card')
+    .filter({ has: page.getByRole('heading', { name: filename, exact: true }) });
 }
 
 export async function token(page: Page): Promise<string> {
-  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('pharos.session') ?? '{}') as { token: string }).token);
+  return page.evaluate(
+    () => (JSON.parse(sessionStorage.getItem('pharos.session') ?? '{}') as { token: string }).token,
+  );
 }
 
 /** A screenshot for a human to look at; a modal dialog reads better in the viewport than full page. */
@@ -97,13 +105,25 @@ interface AxeViolation {
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return result.violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 export function median(values: number[]): number {
@@ -132,7 +152,10 @@ export class NetworkCable {
         this.refusedAt.push(Date.now());
         return client.resetAndDestroy();
       }
-      const upstream = net.connect(Number(this.target.port), this.target.hostname === 'localhost' ? '127.0.0.1' : this.target.hostname);
+      const upstream = net.connect(
+        Number(this.target.port),
+        this.target.hostname === 'localhost' ? '127.0.0.1' : this.target.hostname,
+      );
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));

@@ -73,7 +73,13 @@ export async function startFakeServer(
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
-    const partial = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+    const partial = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
     const request: RecordedRequest = { ...partial, operation: operationOf(partial) };
     fake.requests.push(request);
     const index = fake.faults.findIndex((f) => !f.operation || f.operation === request.operation);
@@ -114,12 +120,20 @@ export interface SigV4 {
 
 /** Reads a SigV4 `Authorization` header; null when it is absent or not SigV4-shaped. */
 export function parseSigV4(authorization: string | undefined): SigV4 | null {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-    authorization ?? '',
-  );
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      authorization ?? '',
+    );
   if (!match) return null;
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
-  return { accessKeyId: accessKeyId!, date: date!, region: region!, service: service!, signedHeaders: signedHeaders!.split(';'), signature: signature! };
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+  };
 }
 
 /**
@@ -130,14 +144,25 @@ export function sigV4Problem(request: RecordedRequest, service: string): string 
   const sig = parseSigV4(request.headers.authorization);
   if (!sig) return 'missing or malformed SigV4 Authorization header';
   if (sig.service !== service) return `signed for service ${sig.service}, expected ${service}`;
-  if (!sig.signedHeaders.includes('host') || !sig.signedHeaders.includes('x-amz-date')) return 'host and x-amz-date must be signed';
-  if (!request.headers['x-amz-date']?.toString().startsWith(sig.date)) return 'x-amz-date does not match the credential scope';
+  if (!sig.signedHeaders.includes('host') || !sig.signedHeaders.includes('x-amz-date'))
+    return 'host and x-amz-date must be signed';
+  if (!request.headers['x-amz-date']?.toString().startsWith(sig.date))
+    return 'x-amz-date does not match the credential scope';
   return null;
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 

@@ -9,7 +9,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { answerFault, awsJsonError } from './aws-json.js';
-import { type FakeServer, type RecordedRequest, sendJson, sigV4Problem, startFakeServer } from './fake-server.js';
+import {
+  type FakeServer,
+  type RecordedRequest,
+  sendJson,
+  sigV4Problem,
+  startFakeServer,
+} from './fake-server.js';
 
 const ACCOUNT = '000000000000';
 /** SQS answers the MD5 of each body, and the SDK checks it. */
@@ -76,7 +82,12 @@ export async function startMessagingServer(): Promise<MessagingFake> {
     const taken: StoredMessage[] = [];
     for (const message of [...queue.messages]) {
       if (taken.length >= max || message.visibleAt > now) continue;
-      const redrive = queue.attributes.RedrivePolicy ? (JSON.parse(queue.attributes.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number }) : null;
+      const redrive = queue.attributes.RedrivePolicy
+        ? (JSON.parse(queue.attributes.RedrivePolicy) as {
+            deadLetterTargetArn: string;
+            maxReceiveCount: number;
+          })
+        : null;
       if (redrive && message.receives >= Number(redrive.maxReceiveCount)) {
         // What SQS does on the receive after the last allowed one: the message moves to the DLQ.
         queue.messages.splice(queue.messages.indexOf(message), 1);
@@ -97,14 +108,30 @@ export async function startMessagingServer(): Promise<MessagingFake> {
     const queueOf = () => {
       const url = String(body.QueueUrl ?? '');
       const queue = queues.get(url.split('/').pop() ?? '');
-      if (!queue) awsJsonError(response, '1.0', 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
+      if (!queue)
+        awsJsonError(
+          response,
+          '1.0',
+          400,
+          'com.amazonaws.sqs#QueueDoesNotExist',
+          'The specified queue does not exist.',
+        );
       return queue;
     };
     switch (request.operation) {
       case 'CreateQueue':
-        return sendJson(response, 200, { QueueUrl: fake.createQueue(String(body.QueueName), body.Attributes as Record<string, string>) });
+        return sendJson(response, 200, {
+          QueueUrl: fake.createQueue(String(body.QueueName), body.Attributes as Record<string, string>),
+        });
       case 'GetQueueUrl': {
-        if (!queues.has(String(body.QueueName))) return awsJsonError(response, '1.0', 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
+        if (!queues.has(String(body.QueueName)))
+          return awsJsonError(
+            response,
+            '1.0',
+            400,
+            'com.amazonaws.sqs#QueueDoesNotExist',
+            'The specified queue does not exist.',
+          );
         return sendJson(response, 200, { QueueUrl: fake.queueUrl(String(body.QueueName)) });
       }
       case 'GetQueueAttributes': {
@@ -128,7 +155,11 @@ export async function startMessagingServer(): Promise<MessagingFake> {
       }
       case 'SendMessage': {
         const queue = queueOf();
-        if (queue) sendJson(response, 200, { MessageId: enqueue(queue, String(body.MessageBody)).id, MD5OfMessageBody: md5(String(body.MessageBody)) });
+        if (queue)
+          sendJson(response, 200, {
+            MessageId: enqueue(queue, String(body.MessageBody)).id,
+            MD5OfMessageBody: md5(String(body.MessageBody)),
+          });
         return;
       }
       case 'ReceiveMessage': {
@@ -151,28 +182,53 @@ export async function startMessagingServer(): Promise<MessagingFake> {
           return;
         }
         return sendJson(response, 200, {
-          Messages: taken.map((m) => ({ MessageId: m.id, ReceiptHandle: m.receipt, Body: m.body, MD5OfBody: md5(m.body), Attributes: { ApproximateReceiveCount: String(m.receives) } })),
+          Messages: taken.map((m) => ({
+            MessageId: m.id,
+            ReceiptHandle: m.receipt,
+            Body: m.body,
+            MD5OfBody: md5(m.body),
+            Attributes: { ApproximateReceiveCount: String(m.receives) },
+          })),
         });
       }
       case 'DeleteMessage':
       case 'DeleteMessageBatch': {
         const queue = queueOf();
         if (!queue) return;
-        const receipts = request.operation === 'DeleteMessage' ? [String(body.ReceiptHandle)] : (body.Entries as { ReceiptHandle: string }[]).map((e) => e.ReceiptHandle);
+        const receipts =
+          request.operation === 'DeleteMessage'
+            ? [String(body.ReceiptHandle)]
+            : (body.Entries as { ReceiptHandle: string }[]).map((e) => e.ReceiptHandle);
         queue.messages = queue.messages.filter((m) => !receipts.includes(m.receipt));
-        const entries = request.operation === 'DeleteMessage' ? {} : { Successful: (body.Entries as { Id: string }[]).map((e) => ({ Id: e.Id })), Failed: [] };
+        const entries =
+          request.operation === 'DeleteMessage'
+            ? {}
+            : { Successful: (body.Entries as { Id: string }[]).map((e) => ({ Id: e.Id })), Failed: [] };
         return sendJson(response, 200, entries);
       }
       case 'ChangeMessageVisibility': {
         const queue = queueOf();
         if (!queue) return;
         const message = queue.messages.find((m) => m.receipt === body.ReceiptHandle);
-        if (!message) return awsJsonError(response, '1.0', 400, 'com.amazonaws.sqs#ReceiptHandleIsInvalid', 'The receipt handle is not valid.');
+        if (!message)
+          return awsJsonError(
+            response,
+            '1.0',
+            400,
+            'com.amazonaws.sqs#ReceiptHandleIsInvalid',
+            'The receipt handle is not valid.',
+          );
         message.visibleAt = Date.now() + Number(body.VisibilityTimeout) * 1000;
         return sendJson(response, 200, {});
       }
       default:
-        return awsJsonError(response, '1.0', 400, 'com.amazonaws.sqs#InvalidAction', `unknown action ${request.operation}`);
+        return awsJsonError(
+          response,
+          '1.0',
+          400,
+          'com.amazonaws.sqs#InvalidAction',
+          `unknown action ${request.operation}`,
+        );
     }
   };
 
@@ -186,18 +242,29 @@ export async function startMessagingServer(): Promise<MessagingFake> {
         for (const subscription of topic.subscriptions.values()) {
           const queue = byArn(subscription.queueArn);
           if (!queue) continue;
-          const envelope = { Type: 'Notification', MessageId: messageId, TopicArn: form.get('TopicArn'), Message: form.get('Message'), Timestamp: new Date().toISOString() };
+          const envelope = {
+            Type: 'Notification',
+            MessageId: messageId,
+            TopicArn: form.get('TopicArn'),
+            Message: form.get('Message'),
+            Timestamp: new Date().toISOString(),
+          };
           enqueue(queue, subscription.raw ? form.get('Message')! : JSON.stringify(envelope));
         }
         return snsXml(response, 'Publish', `<MessageId>${messageId}</MessageId>`);
       }
       case 'Subscribe': {
         if (!topic) return snsError(response, 404, 'NotFound', 'Topic does not exist');
-        if (form.get('Protocol') !== 'sqs') return snsError(response, 400, 'InvalidParameter', 'only sqs subscriptions in this fake');
+        if (form.get('Protocol') !== 'sqs')
+          return snsError(response, 400, 'InvalidParameter', 'only sqs subscriptions in this fake');
         const attributes = new Map<string, string>();
-        for (let i = 1; form.has(`Attributes.entry.${i}.key`); i++) attributes.set(form.get(`Attributes.entry.${i}.key`)!, form.get(`Attributes.entry.${i}.value`)!);
+        for (let i = 1; form.has(`Attributes.entry.${i}.key`); i++)
+          attributes.set(form.get(`Attributes.entry.${i}.key`)!, form.get(`Attributes.entry.${i}.value`)!);
         const arn = `${form.get('TopicArn')}:${randomUUID()}`;
-        topic.subscriptions.set(arn, { queueArn: form.get('Endpoint')!, raw: attributes.get('RawMessageDelivery') === 'true' });
+        topic.subscriptions.set(arn, {
+          queueArn: form.get('Endpoint')!,
+          raw: attributes.get('RawMessageDelivery') === 'true',
+        });
         return snsXml(response, 'Subscribe', `<SubscriptionArn>${arn}</SubscriptionArn>`);
       }
       case 'Unsubscribe': {
@@ -213,9 +280,13 @@ export async function startMessagingServer(): Promise<MessagingFake> {
   const fake = (await startFakeServer(operationOf, async (request, response, fault) => {
     const isSqs = Boolean(request.headers['x-amz-target']);
     const problem = sigV4Problem(request, isSqs ? 'sqs' : 'sns');
-    if (problem) return isSqs ? awsJsonError(response, '1.0', 403, 'com.amazonaws.sqs#InvalidSignature', problem) : snsError(response, 403, 'InvalidSignature', problem);
+    if (problem)
+      return isSqs
+        ? awsJsonError(response, '1.0', 403, 'com.amazonaws.sqs#InvalidSignature', problem)
+        : snsError(response, 403, 'InvalidSignature', problem);
     if (isSqs) {
-      if (request.headers['content-type'] !== 'application/x-amz-json-1.0') return awsJsonError(response, '1.0', 400, 'InvalidContentType', 'expected AWS JSON 1.0');
+      if (request.headers['content-type'] !== 'application/x-amz-json-1.0')
+        return awsJsonError(response, '1.0', 400, 'InvalidContentType', 'expected AWS JSON 1.0');
       if (answerFault(response, '1.0', fault)) return;
       return sqs(request, response);
     }
@@ -227,7 +298,13 @@ export async function startMessagingServer(): Promise<MessagingFake> {
   fake.topics = topics;
   fake.queueUrl = (name) => `${fake.url}/${ACCOUNT}/${name}`;
   fake.createQueue = (name, attributes = {}) => {
-    if (!queues.has(name)) queues.set(name, { name, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, attributes: { VisibilityTimeout: '30', ...attributes }, messages: [] });
+    if (!queues.has(name))
+      queues.set(name, {
+        name,
+        arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`,
+        attributes: { VisibilityTimeout: '30', ...attributes },
+        messages: [],
+      });
     return fake.queueUrl(name);
   };
   fake.createTopic = (name) => {

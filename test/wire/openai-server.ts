@@ -16,14 +16,23 @@ export interface OpenAiFake extends FakeServer {
   retryAfter: string;
 }
 
-function openAiError(response: ServerResponse, status: number, message: string, type: string, code: string | null, headers: Record<string, string> = {}) {
+function openAiError(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+) {
   sendJson(response, status, { error: { message, type, param: null, code } }, headers);
 }
 
 export function captionFor(labels: { name: string }[]) {
   const names = labels.map((l) => l.name.toLowerCase());
   return {
-    description: names.length ? `A ${names[0]} above the ${names[2] ?? 'water'}, under an open ${names[3] ?? 'sky'}.` : 'A photo with no clearly recognised subject.',
+    description: names.length
+      ? `A ${names[0]} above the ${names[2] ?? 'water'}, under an open ${names[3] ?? 'sky'}.`
+      : 'A photo with no clearly recognised subject.',
     tags: [...names, 'seascape'],
   };
 }
@@ -35,41 +44,99 @@ export async function startOpenAiServer(): Promise<OpenAiFake> {
     (request, response, fault) => {
       if (request.headers.authorization !== `Bearer ${OPENAI_TEST_KEY}` || fault === 'unauthorized') {
         // OpenAI echoes a masked key; the adapter must not repeat even that.
-        return openAiError(response, 401, 'Incorrect API key provided: sk-phar***6789.', 'invalid_request_error', 'invalid_api_key');
+        return openAiError(
+          response,
+          401,
+          'Incorrect API key provided: sk-phar***6789.',
+          'invalid_request_error',
+          'invalid_api_key',
+        );
       }
-      if (request.method !== 'POST' || request.path !== '/v1/chat/completions') return openAiError(response, 404, 'Not found', 'invalid_request_error', null);
+      if (request.method !== 'POST' || request.path !== '/v1/chat/completions')
+        return openAiError(response, 404, 'Not found', 'invalid_request_error', null);
       const body = JSON.parse(request.body.toString('utf8')) as {
         model: string;
         messages: { role: string; content: string | { type: string; text?: string }[] }[];
-        response_format?: { type: string; json_schema?: { strict?: boolean; schema?: { required?: string[] } } };
+        response_format?: {
+          type: string;
+          json_schema?: { strict?: boolean; schema?: { required?: string[] } };
+        };
       };
       bodies.push(body);
       switch (fault) {
         case 'throttle':
-          return openAiError(response, 429, 'Rate limit reached for requests', 'requests', 'rate_limit_exceeded', { 'retry-after': fake.retryAfter });
+          return openAiError(
+            response,
+            429,
+            'Rate limit reached for requests',
+            'requests',
+            'rate_limit_exceeded',
+            { 'retry-after': fake.retryAfter },
+          );
         case 'server-error':
-          return openAiError(response, 500, 'The server had an error while processing your request.', 'server_error', null);
+          return openAiError(
+            response,
+            500,
+            'The server had an error while processing your request.',
+            'server_error',
+            null,
+          );
         case 'forbidden':
-          return openAiError(response, 403, 'Project does not have access to model', 'invalid_request_error', 'model_not_found');
+          return openAiError(
+            response,
+            403,
+            'Project does not have access to model',
+            'invalid_request_error',
+            'model_not_found',
+          );
         case 'bad-request':
-          return openAiError(response, 400, "Invalid schema for response_format 'photo_caption'", 'invalid_request_error', null);
+          return openAiError(
+            response,
+            400,
+            "Invalid schema for response_format 'photo_caption'",
+            'invalid_request_error',
+            null,
+          );
         default:
       }
       const format = body.response_format;
-      if (format?.type !== 'json_schema' || format.json_schema?.strict !== true || !format.json_schema.schema?.required?.includes('tags')) {
-        return openAiError(response, 400, 'response_format must be a strict json_schema', 'invalid_request_error', null);
+      if (
+        format?.type !== 'json_schema' ||
+        format.json_schema?.strict !== true ||
+        !format.json_schema.schema?.required?.includes('tags')
+      ) {
+        return openAiError(
+          response,
+          400,
+          'response_format must be a strict json_schema',
+          'invalid_request_error',
+          null,
+        );
       }
       const user = body.messages.find((m) => m.role === 'user');
-      const text = typeof user?.content === 'string' ? user.content : (user?.content.find((p) => p.type === 'text')?.text ?? '');
+      const text =
+        typeof user?.content === 'string'
+          ? user.content
+          : (user?.content.find((p) => p.type === 'text')?.text ?? '');
       const labels = JSON.parse(text.slice(text.indexOf('['))) as { name: string }[];
-      const content = fault === 'malformed' ? JSON.stringify({ caption: 'a lighthouse', tags: 'sea' }) : JSON.stringify(captionFor(labels));
+      const content =
+        fault === 'malformed'
+          ? JSON.stringify({ caption: 'a lighthouse', tags: 'sea' })
+          : JSON.stringify(captionFor(labels));
       sendJson(response, 200, {
         id: `chatcmpl-${bodies.length}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: `${body.model}-2024-07-18`,
         system_fingerprint: 'fp_pharos',
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content, refusal: null },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
+        ],
         usage: { ...OPENAI_USAGE, total_tokens: OPENAI_USAGE.prompt_tokens + OPENAI_USAGE.completion_tokens },
       });
     },

@@ -25,7 +25,13 @@ let lighthouse: Uint8Array;
 beforeAll(async () => {
   [rekognition, sagemaker, openai] = await Promise.all([
     startRekognitionServer(),
-    startSageMakerServer({ contract: 'classification', classes: [{ label: 'aesthetic', score: 0.8731 }, { label: 'not_aesthetic', score: 0.1269 }] }),
+    startSageMakerServer({
+      contract: 'classification',
+      classes: [
+        { label: 'aesthetic', score: 0.8731 },
+        { label: 'not_aesthetic', score: 0.1269 },
+      ],
+    }),
     startOpenAiServer(),
   ]);
   restoreEnv = useEnv({
@@ -47,8 +53,16 @@ describe('Rekognition DetectLabels', () => {
     const request = rekognition.requests.at(-1)!;
     expect(request.headers['x-amz-target']).toBe('RekognitionService.DetectLabels');
     expect(request.headers['content-type']).toBe('application/x-amz-json-1.1');
-    expect(parseSigV4(request.headers.authorization)).toMatchObject({ service: 'rekognition', region: 'eu-west-1', accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID });
-    const body = JSON.parse(request.body.toString()) as { Image: { Bytes: string }; MaxLabels: number; MinConfidence: number };
+    expect(parseSigV4(request.headers.authorization)).toMatchObject({
+      service: 'rekognition',
+      region: 'eu-west-1',
+      accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID,
+    });
+    const body = JSON.parse(request.body.toString()) as {
+      Image: { Bytes: string };
+      MaxLabels: number;
+      MinConfidence: number;
+    };
     expect(body.MaxLabels).toBe(5);
     expect(body.MinConfidence).toBe(70);
     // A small JPEG goes as it is.
@@ -66,14 +80,24 @@ describe('Rekognition DetectLabels', () => {
   it('names the S3 object instead of sending bytes when the photo lives in S3', async () => {
     const detector = new RekognitionLabelDetector({ source: 'S3Object', maxLabels: 10, minConfidence: 80 });
     let read = false;
-    await detector.detect({ bucket: 'pharos-photos', key: 'uploads/u1/abc', contentType: 'image/jpeg', bytes: async () => ((read = true), lighthouse) }, callOptions());
+    await detector.detect(
+      {
+        bucket: 'pharos-photos',
+        key: 'uploads/u1/abc',
+        contentType: 'image/jpeg',
+        bytes: async () => ((read = true), lighthouse),
+      },
+      callOptions(),
+    );
     const body = JSON.parse(rekognition.requests.at(-1)!.body.toString()) as { Image: unknown };
     expect(body.Image).toEqual({ S3Object: { Bucket: 'pharos-photos', Name: 'uploads/u1/abc' } });
     expect(read).toBe(false);
   });
 
   it('downscales a photo over the 5 MB Bytes limit and re-encodes formats Rekognition does not take', async () => {
-    const noise = await sharp(randomBytes(1400 * 1400 * 3), { raw: { width: 1400, height: 1400, channels: 3 } })
+    const noise = await sharp(randomBytes(1400 * 1400 * 3), {
+      raw: { width: 1400, height: 1400, channels: 3 },
+    })
       .png({ compressionLevel: 0 })
       .toBuffer();
     expect(noise.byteLength).toBeGreaterThan(5 * 1024 * 1024);
@@ -90,29 +114,50 @@ describe('Rekognition DetectLabels', () => {
     const detector = new RekognitionLabelDetector({ source: 'bytes', maxLabels: 10, minConfidence: 80 });
     const before = rekognition.requests.length;
     rekognition.fail('throttle');
-    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('ThrottlingException') });
+    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.Transient',
+      message: expect.stringContaining('ThrottlingException'),
+    });
     rekognition.fail('throughput');
-    expect((await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).name).toBe('Provider.Transient');
+    expect((await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).name).toBe(
+      'Provider.Transient',
+    );
     rekognition.fail('server-error');
-    expect((await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).name).toBe('Provider.Transient');
+    expect((await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).name).toBe(
+      'Provider.Transient',
+    );
     rekognition.fail('forbidden');
-    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Permanent', message: expect.stringContaining('AccessDeniedException') });
+    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.Permanent',
+      message: expect.stringContaining('AccessDeniedException'),
+    });
     // One request per call: retries belong to the pipeline's retry policy.
     expect(rekognition.requests.length - before).toBe(4);
   });
 
   it('gives up on a slow answer at its own deadline, as a transient error', async () => {
-    const detector = new RekognitionLabelDetector({ source: 'bytes', maxLabels: 10, minConfidence: 80, timeoutMs: 200 });
+    const detector = new RekognitionLabelDetector({
+      source: 'bytes',
+      maxLabels: 10,
+      minConfidence: 80,
+      timeoutMs: 200,
+    });
     rekognition.fail('slow');
     const started = Date.now();
-    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('no answer within 200 ms') });
+    expect(await failureOf(detector.detect(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.Transient',
+      message: expect.stringContaining('no answer within 200 ms'),
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('the fake refuses a request that is not SigV4-signed, as Rekognition does', async () => {
     const response = await fetch(rekognition.url, {
       method: 'POST',
-      headers: { 'x-amz-target': 'RekognitionService.DetectLabels', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'RekognitionService.DetectLabels',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body: '{}',
     });
     expect(response.status).toBe(403);
@@ -121,10 +166,19 @@ describe('Rekognition DetectLabels', () => {
 });
 
 describe('SageMaker InvokeEndpoint', () => {
-  const scorer = () => new SageMakerBeautyScorer({ endpointName: 'pharos-aesthetic', label: 'aesthetic', scale: '0-1', modelId: 'cafeai/cafe_aesthetic' });
+  const scorer = () =>
+    new SageMakerBeautyScorer({
+      endpointName: 'pharos-aesthetic',
+      label: 'aesthetic',
+      scale: '0-1',
+      modelId: 'cafeai/cafe_aesthetic',
+    });
 
   it('posts a downscaled JPEG to the endpoint and reads the classification label', async () => {
-    const result = await scorer().score(imageFrom(await sharp(lighthouse).png().toBuffer(), 'k', 'b', 'image/png'), callOptions());
+    const result = await scorer().score(
+      imageFrom(await sharp(lighthouse).png().toBuffer(), 'k', 'b', 'image/png'),
+      callOptions(),
+    );
     const request = sagemaker.requests.at(-1)!;
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/endpoints/pharos-aesthetic/invocations');
@@ -136,31 +190,62 @@ describe('SageMaker InvokeEndpoint', () => {
     expect(Math.max(sent.width!, sent.height!)).toBeLessThanOrEqual(768);
     expect(result).toEqual({
       score: 87,
-      raw: [{ label: 'aesthetic', score: 0.8731 }, { label: 'not_aesthetic', score: 0.1269 }],
-      provenance: { provider: 'sagemaker', model: 'cafeai/cafe_aesthetic', version: 'endpoint=pharos-aesthetic;variant=AllTraffic' },
+      raw: [
+        { label: 'aesthetic', score: 0.8731 },
+        { label: 'not_aesthetic', score: 0.1269 },
+      ],
+      provenance: {
+        provider: 'sagemaker',
+        model: 'cafeai/cafe_aesthetic',
+        version: 'endpoint=pharos-aesthetic;variant=AllTraffic',
+      },
     });
   });
 
   it('reads {"beauty_score"} on the configured scale', async () => {
     sagemaker.answer = { contract: 'score', beauty_score: 7.4 };
     try {
-      const result = await new SageMakerBeautyScorer({ endpointName: 'pharos-aesthetic', scale: '0-10' }).score(imageFrom(lighthouse), callOptions());
+      const result = await new SageMakerBeautyScorer({
+        endpointName: 'pharos-aesthetic',
+        scale: '0-10',
+      }).score(imageFrom(lighthouse), callOptions());
       expect(result.score).toBe(74);
       expect(result.raw).toEqual({ beauty_score: 7.4 });
     } finally {
-      sagemaker.answer = { contract: 'classification', classes: [{ label: 'aesthetic', score: 0.8731 }, { label: 'not_aesthetic', score: 0.1269 }] };
+      sagemaker.answer = {
+        contract: 'classification',
+        classes: [
+          { label: 'aesthetic', score: 0.8731 },
+          { label: 'not_aesthetic', score: 0.1269 },
+        ],
+      };
     }
   });
 
   it('maps a body that is not JSON to malformed output, a model 500 and throttling to transient, a missing endpoint to permanent', async () => {
     sagemaker.fail('malformed');
-    expect(await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.MalformedOutput', message: expect.stringContaining('not JSON') });
+    expect(await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.MalformedOutput',
+      message: expect.stringContaining('not JSON'),
+    });
     sagemaker.fail('server-error');
-    expect(await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('ModelError') });
+    expect(await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.Transient',
+      message: expect.stringContaining('ModelError'),
+    });
     sagemaker.fail('throttle');
-    expect((await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).name).toBe('Provider.Transient');
-    const missing = new SageMakerBeautyScorer({ endpointName: 'pharos-missing', label: 'aesthetic', scale: '0-1' });
-    expect(await failureOf(missing.score(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Permanent', message: expect.stringContaining('ValidationError') });
+    expect((await failureOf(scorer().score(imageFrom(lighthouse), callOptions()))).name).toBe(
+      'Provider.Transient',
+    );
+    const missing = new SageMakerBeautyScorer({
+      endpointName: 'pharos-missing',
+      label: 'aesthetic',
+      scale: '0-1',
+    });
+    expect(await failureOf(missing.score(imageFrom(lighthouse), callOptions()))).toMatchObject({
+      name: 'Provider.Permanent',
+      message: expect.stringContaining('ValidationError'),
+    });
   });
 });
 
@@ -179,7 +264,10 @@ describe('plain HTTP beauty model', () => {
     try {
       const scorer = new HttpBeautyScorer({ url: `${server.url}/score`, scale: '0-100' });
       const started = Date.now();
-      expect(await failureOf(scorer.score(imageFrom(lighthouse), callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('waited retry-after 200 ms') });
+      expect(await failureOf(scorer.score(imageFrom(lighthouse), callOptions()))).toMatchObject({
+        name: 'Provider.Transient',
+        message: expect.stringContaining('waited retry-after 200 ms'),
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
       expect((await scorer.score(imageFrom(lighthouse), callOptions())).score).toBe(61);
     } finally {
@@ -202,10 +290,18 @@ describe('OpenAI chat completions', () => {
     const caption = await describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions());
     const request = openai.requests.at(-1)!;
     expect(request.headers.authorization).toBe(`Bearer ${OPENAI_TEST_KEY}`);
-    const body = openai.bodies.at(-1)! as { model: string; messages: { role: string; content: unknown }[]; response_format: { json_schema: { strict: boolean; schema: unknown } } };
+    const body = openai.bodies.at(-1)! as {
+      model: string;
+      messages: { role: string; content: unknown }[];
+      response_format: { json_schema: { strict: boolean; schema: unknown } };
+    };
     expect(body.model).toBe('gpt-4o-mini');
     expect(body.response_format.json_schema.strict).toBe(true);
-    expect(body.response_format.json_schema.schema).toMatchObject({ type: 'object', required: ['description', 'tags'], additionalProperties: false });
+    expect(body.response_format.json_schema.schema).toMatchObject({
+      type: 'object',
+      required: ['description', 'tags'],
+      additionalProperties: false,
+    });
     // Privacy: no image, only the label names and confidences.
     expect(request.body.toString()).not.toContain('image_url');
     expect(body.messages.find((m) => m.role === 'user')!.content).toBe(
@@ -215,13 +311,24 @@ describe('OpenAI chat completions', () => {
       description: 'A lighthouse above the sea, under an open sky.',
       tags: ['lighthouse', 'tower', 'sea', 'sky', 'seascape'],
       provenance: { provider: 'openai', model: 'gpt-4o-mini', version: 'gpt-4o-mini-2024-07-18;fp_pharos' },
-      usage: { inputTokens: OPENAI_USAGE.prompt_tokens, outputTokens: OPENAI_USAGE.completion_tokens, estimatedCostUsd: 0.0000519 },
+      usage: {
+        inputTokens: OPENAI_USAGE.prompt_tokens,
+        outputTokens: OPENAI_USAGE.completion_tokens,
+        estimatedCostUsd: 0.0000519,
+      },
     });
   });
 
   it('sends a small image only in vision mode', async () => {
     await describer({ vision: true }).describe({ labels, image: imageFrom(lighthouse) }, callOptions());
-    const user = (openai.bodies.at(-1) as { messages: { role: string; content: { type: string; image_url?: { url: string; detail: string } }[] }[] }).messages[1]!;
+    const user = (
+      openai.bodies.at(-1) as {
+        messages: {
+          role: string;
+          content: { type: string; image_url?: { url: string; detail: string } }[];
+        }[];
+      }
+    ).messages[1]!;
     const image = user.content.find((p) => p.type === 'image_url')!.image_url!;
     expect(image.detail).toBe('low');
     const bytes = Buffer.from(image.url.replace(/^data:image\/jpeg;base64,/, ''), 'base64');
@@ -231,28 +338,52 @@ describe('OpenAI chat completions', () => {
 
   it('maps 401 and 403 to permanent errors without echoing the key, 429 and 500 to transient', async () => {
     const bad = new OpenAiDescriber({ apiKey: 'sk-wrong-key-000', baseURL: `${openai.url}/v1` });
-    const unauthorised = await failureOf(bad.describe({ labels, image: imageFrom(lighthouse) }, callOptions()));
-    expect(unauthorised).toMatchObject({ name: 'Provider.Permanent', message: expect.stringContaining('HTTP 401') });
+    const unauthorised = await failureOf(
+      bad.describe({ labels, image: imageFrom(lighthouse) }, callOptions()),
+    );
+    expect(unauthorised).toMatchObject({
+      name: 'Provider.Permanent',
+      message: expect.stringContaining('HTTP 401'),
+    });
     expect(unauthorised.message).not.toMatch(/sk-/);
     openai.fail('forbidden');
-    expect((await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).name).toBe('Provider.Permanent');
+    expect(
+      (await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).name,
+    ).toBe('Provider.Permanent');
     openai.fail('bad-request');
-    expect(await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).toMatchObject({ name: 'Provider.Permanent', message: expect.stringContaining('Invalid schema') });
+    expect(
+      await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions())),
+    ).toMatchObject({ name: 'Provider.Permanent', message: expect.stringContaining('Invalid schema') });
     const before = openai.requests.length;
     openai.fail('throttle');
-    expect(await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('waited retry-after 50 ms') });
+    expect(
+      await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions())),
+    ).toMatchObject({
+      name: 'Provider.Transient',
+      message: expect.stringContaining('waited retry-after 50 ms'),
+    });
     openai.fail('server-error');
-    expect((await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).name).toBe('Provider.Transient');
+    expect(
+      (await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).name,
+    ).toBe('Provider.Transient');
     // maxRetries 0: the SDK made one request per call.
     expect(openai.requests.length - before).toBe(2);
   });
 
   it('maps JSON that breaks the schema to malformed output, a slow answer and a reset to transient', async () => {
     openai.fail('malformed');
-    expect(await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).toMatchObject({ name: 'Provider.MalformedOutput', message: expect.stringContaining('schema') });
+    expect(
+      await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions())),
+    ).toMatchObject({ name: 'Provider.MalformedOutput', message: expect.stringContaining('schema') });
     openai.fail('slow');
-    expect(await failureOf(describer({ timeoutMs: 200 }).describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).toMatchObject({ name: 'Provider.Transient' });
+    expect(
+      await failureOf(
+        describer({ timeoutMs: 200 }).describe({ labels, image: imageFrom(lighthouse) }, callOptions()),
+      ),
+    ).toMatchObject({ name: 'Provider.Transient' });
     openai.fail('reset');
-    expect(await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions()))).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('connection') });
+    expect(
+      await failureOf(describer().describe({ labels, image: imageFrom(lighthouse) }, callOptions())),
+    ).toMatchObject({ name: 'Provider.Transient', message: expect.stringContaining('connection') });
   });
 });

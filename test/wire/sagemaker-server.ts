@@ -15,8 +15,19 @@ export interface SageMakerFake extends FakeServer {
   endpoints: string[];
 }
 
-function restError(response: ServerResponse, status: number, type: string, message: string, extra: object = {}) {
-  sendJson(response, status, { message, ...extra }, { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.sagemaker/` });
+function restError(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  extra: object = {},
+) {
+  sendJson(
+    response,
+    status,
+    { message, ...extra },
+    { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.sagemaker/` },
+  );
 }
 
 function answerFault(response: ServerResponse, fault: FaultKind | null): boolean {
@@ -26,17 +37,33 @@ function answerFault(response: ServerResponse, fault: FaultKind | null): boolean
       return true;
     case 'server-error':
       // The model container answered 500: SageMaker wraps it in a ModelError (HTTP 424).
-      restError(response, 424, 'ModelError', 'Received server error (500) from primary', { OriginalStatusCode: 500, OriginalMessage: 'worker died' });
+      restError(response, 424, 'ModelError', 'Received server error (500) from primary', {
+        OriginalStatusCode: 500,
+        OriginalMessage: 'worker died',
+      });
       return true;
     case 'unauthorized':
     case 'forbidden':
-      restError(response, 403, 'AccessDeniedException', 'not authorized to perform: sagemaker:InvokeEndpoint');
+      restError(
+        response,
+        403,
+        'AccessDeniedException',
+        'not authorized to perform: sagemaker:InvokeEndpoint',
+      );
       return true;
     case 'bad-request':
-      restError(response, 400, 'ValidationError', 'Endpoint pharos-missing of account 000000000000 not found.');
+      restError(
+        response,
+        400,
+        'ValidationError',
+        'Endpoint pharos-missing of account 000000000000 not found.',
+      );
       return true;
     case 'malformed':
-      response.writeHead(200, { 'content-type': 'text/html', 'x-amzn-invoked-production-variant': 'AllTraffic' });
+      response.writeHead(200, {
+        'content-type': 'text/html',
+        'x-amzn-invoked-production-variant': 'AllTraffic',
+      });
       response.end('<html><body>502 Bad Gateway</body></html>');
       return true;
     default:
@@ -44,7 +71,10 @@ function answerFault(response: ServerResponse, fault: FaultKind | null): boolean
   }
 }
 
-export async function startSageMakerServer(answer: SageMakerAnswer, endpointName = 'pharos-aesthetic'): Promise<SageMakerFake> {
+export async function startSageMakerServer(
+  answer: SageMakerAnswer,
+  endpointName = 'pharos-aesthetic',
+): Promise<SageMakerFake> {
   const endpoints: string[] = [];
   // The handler reads the answer from the returned object, so a test can change it between calls.
   const state = { answer };
@@ -54,20 +84,40 @@ export async function startSageMakerServer(answer: SageMakerAnswer, endpointName
       const problem = sigV4Problem(request, 'sagemaker');
       if (problem) return restError(response, 403, 'InvalidSignatureException', problem);
       const match = /^\/endpoints\/([^/]+)\/invocations$/.exec(request.path);
-      if (request.method !== 'POST' || !match) return restError(response, 404, 'UnknownOperationException', 'no such route');
+      if (request.method !== 'POST' || !match)
+        return restError(response, 404, 'UnknownOperationException', 'no such route');
       const name = decodeURIComponent(match[1]!);
       endpoints.push(name);
       if (answerFault(response, fault)) return;
-      if (name !== endpointName) return restError(response, 400, 'ValidationError', `Endpoint ${name} of account 000000000000 not found.`);
-      if (request.headers['content-type'] !== 'image/jpeg' || request.body[0] !== 0xff || request.body[1] !== 0xd8) {
-        return restError(response, 424, 'ModelError', 'Received client error (400) from primary', { OriginalStatusCode: 400, OriginalMessage: 'cannot identify image file' });
+      if (name !== endpointName)
+        return restError(
+          response,
+          400,
+          'ValidationError',
+          `Endpoint ${name} of account 000000000000 not found.`,
+        );
+      if (
+        request.headers['content-type'] !== 'image/jpeg' ||
+        request.body[0] !== 0xff ||
+        request.body[1] !== 0xd8
+      ) {
+        return restError(response, 424, 'ModelError', 'Received client error (400) from primary', {
+          OriginalStatusCode: 400,
+          OriginalMessage: 'cannot identify image file',
+        });
       }
-      const body = state.answer.contract === 'classification' ? state.answer.classes : { beauty_score: state.answer.beauty_score };
+      const body =
+        state.answer.contract === 'classification'
+          ? state.answer.classes
+          : { beauty_score: state.answer.beauty_score };
       sendJson(response, 200, body, { 'x-amzn-invoked-production-variant': 'AllTraffic' });
     },
   );
   const result = fake as SageMakerFake;
   result.endpoints = endpoints;
-  Object.defineProperty(result, 'answer', { get: () => state.answer, set: (value: SageMakerAnswer) => (state.answer = value) });
+  Object.defineProperty(result, 'answer', {
+    get: () => state.answer,
+    set: (value: SageMakerAnswer) => (state.answer = value),
+  });
   return result;
 }

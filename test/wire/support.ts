@@ -1,7 +1,12 @@
 /** Helpers for driving provider adapters outside the pipeline: an image input and a call signal. */
 import type { ImageInput } from '../../src/core/ports.js';
 
-export function imageFrom(bytes: Uint8Array, key = 'uploads/u1/img1', bucket = 'pharos-photos', contentType = 'image/jpeg'): ImageInput {
+export function imageFrom(
+  bytes: Uint8Array,
+  key = 'uploads/u1/img1',
+  bucket = 'pharos-photos',
+  contentType = 'image/jpeg',
+): ImageInput {
   return { bucket, key, contentType, bytes: async () => bytes };
 }
 

@@ -22,7 +22,11 @@ export function App() {
 
   return (
     <AnnouncerProvider>
-      {session ? <Workspace key={session.token} session={session} onSignOut={signOut} /> : <AuthScreen onSignedIn={signedIn} notice={notice} />}
+      {session ? (
+        <Workspace key={session.token} session={session} onSignOut={signOut} />
+      ) : (
+        <AuthScreen onSignedIn={signedIn} notice={notice} />
+      )}
     </AnnouncerProvider>
   );
 }

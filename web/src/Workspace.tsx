@@ -14,7 +14,10 @@ const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', sort: 'created_at' }
 
 /** The signed-in page: upload, filters, the live gallery and one photo's details. */
 export function Workspace({ session, onSignOut }: { session: Session; onSignOut(reason?: string): void }) {
-  const api = useMemo(() => new Api(session.token, () => onSignOut('Your session has ended; please sign in again.')), [session.token, onSignOut]);
+  const api = useMemo(
+    () => new Api(session.token, () => onSignOut('Your session has ended; please sign in again.')),
+    [session.token, onSignOut],
+  );
   const thumbnails = useMemo(() => new ThumbnailCache(api), [api]);
   useEffect(() => () => thumbnails.dispose(), [thumbnails]);
 
@@ -46,7 +49,11 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       </a>
       <Header username={session.username} connection={connection} onSignOut={() => onSignOut()} />
       <main className="workspace">
-        <UploadPanel authHeader={api.authHeader} onUploaded={gallery.addUploaded} currentSeq={gallery.currentSeq} />
+        <UploadPanel
+          authHeader={api.authHeader}
+          onUploaded={gallery.addUploaded}
+          currentSeq={gallery.currentSeq}
+        />
         <FilterBar filters={filters} onChange={setFilters} />
         <Gallery
           state={gallery.state}

@@ -22,7 +22,11 @@ if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
 }
 
 export const lambdaContext = (ms = 60_000): Context =>
-  ({ awsRequestId: 'test-request', functionName: 'pharos-test', getRemainingTimeInMillis: () => ms }) as unknown as Context;
+  ({
+    awsRequestId: 'test-request',
+    functionName: 'pharos-test',
+    getRemainingTimeInMillis: () => ms,
+  }) as unknown as Context;
 
 /** What the `lambda:invoke` integration does around a handler. */
 export function lambdaInvoke(handler: (payload: unknown, context: Context) => Promise<unknown>) {
@@ -78,7 +82,8 @@ export async function startSfnFake(
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(payload));
     };
-    if (target !== 'AWSStepFunctions.StartExecution') return reply(400, { __type: 'UnknownOperationException', message: target });
+    if (target !== 'AWSStepFunctions.StartExecution')
+      return reply(400, { __type: 'UnknownOperationException', message: target });
     const name = String(body.name);
     const input = String(body.input);
     const arn = `arn:aws:states:eu-west-1:000000000000:execution:pharos:${name}`;
@@ -86,8 +91,12 @@ export async function startSfnFake(
     if (existing) {
       // Step Functions: same name and input while running → the same execution; otherwise refused.
       const running = await Promise.race([existing.done.then(() => false), Promise.resolve(true)]);
-      if (running && existing.input === input) return reply(200, { executionArn: arn, startDate: Date.now() / 1000 });
-      return reply(400, { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${arn}'` });
+      if (running && existing.input === input)
+        return reply(200, { executionArn: arn, startDate: Date.now() / 1000 });
+      return reply(400, {
+        __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists',
+        message: `Execution Already Exists: '${arn}'`,
+      });
     }
     const run = machine.run(JSON.parse(input) as never, {
       overrides: { taskResourceLocalHandlers: taskHandlers as never, retryIntervalOverrides: zeroWaits },

@@ -14,8 +14,22 @@ const THROTTLING = new Set([
   'LimitExceededException',
   'SlowDown',
 ]);
-const SERVER_SIDE = new Set(['InternalServerError', 'InternalServerException', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
+const SERVER_SIDE = new Set([
+  'InternalServerError',
+  'InternalServerException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+]);
 
 interface AwsErrorShape {
   name?: string;
@@ -40,7 +54,8 @@ export function isTransientAwsError(error: unknown): boolean {
 
 /** `signal` is the caller's: when it aborted, its reason goes back untouched (the runner's timeout). */
 export function mapAwsError(service: string, error: unknown, signal: AbortSignal): Error {
-  if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+  if (signal.aborted)
+    return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
   const e = (error ?? {}) as AwsErrorShape;
   const status = e.$metadata?.httpStatusCode;
   const what = `${service}: ${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`;

@@ -56,19 +56,26 @@ export class DynamoDbStatusStore implements StatusStore {
   async get(imageId: string): Promise<StatusRecord | null> {
     // Strongly consistent: the API reads the status a worker has just written.
     const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.options.tableName, Key: { image_id: { S: imageId } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: { image_id: { S: imageId } },
+        ConsistentRead: true,
+      }),
     );
     return Item ? recordOf(Item) : null;
   }
 
   async delete(imageId: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.options.tableName, Key: { image_id: { S: imageId } } }));
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.options.tableName, Key: { image_id: { S: imageId } } }),
+    );
   }
 }
 
 function recordOf(item: Record<string, AttributeValue>): StatusRecord {
   const status = item.status?.S as ImageStatus | undefined;
-  if (!status || !IMAGE_STATUSES.includes(status)) throw new Error(`status item has an unknown status: ${item.status?.S}`);
+  if (!status || !IMAGE_STATUSES.includes(status))
+    throw new Error(`status item has an unknown status: ${item.status?.S}`);
   return {
     image_id: item.image_id!.S!,
     user_id: item.user_id?.S ?? '',

@@ -46,7 +46,8 @@ export class FileSystemStorage implements ObjectStorage {
       const [bytes, contentType] = await Promise.all([readFile(file), readFile(`${file}.type`, 'utf8')]);
       return { bytes, contentType };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError(404, 'not_found', `object ${key} not found`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new AppError(404, 'not_found', `object ${key} not found`);
       throw error;
     }
   }

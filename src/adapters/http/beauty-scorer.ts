@@ -26,7 +26,10 @@ export class HttpBeautyScorer implements BeautyScorer {
   constructor(private readonly options: HttpBeautyOptions) {}
 
   async score(image: ImageInput, { signal }: CallOptions): Promise<BeautyScore> {
-    const prepared = await prepareForModel(await image.bytes(), { ...BEAUTY_IMAGE, keepFormats: ['image/jpeg'] });
+    const prepared = await prepareForModel(await image.bytes(), {
+      ...BEAUTY_IMAGE,
+      keepFormats: ['image/jpeg'],
+    });
     const what = `beauty model at ${new URL(this.options.url).host}`;
     const deadline = callDeadline(what, signal, this.options.timeoutMs ?? 30_000);
     let response: Response;
@@ -47,17 +50,27 @@ export class HttpBeautyScorer implements BeautyScorer {
       throw deadline.failure(error, (e) => transientError(`${what}: ${(e as Error).message}`, e));
     }
     if (response.status === 429 || response.status >= 500) {
-      const waited = await waitOutRetryAfter(retryAfterMs(response.headers), this.options.retryAfterCapMs ?? 10_000, signal);
+      const waited = await waitOutRetryAfter(
+        retryAfterMs(response.headers),
+        this.options.retryAfterCapMs ?? 10_000,
+        signal,
+      );
       throw transientError(`${what} answered HTTP ${response.status}${waited}`);
     }
     if (!response.ok) {
-      throw permanentError(`${what} refused the request: HTTP ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 200)}`);
+      throw permanentError(
+        `${what} refused the request: HTTP ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 200)}`,
+      );
     }
     const { score, raw } = parseBeautyOutput(body, this.options);
     return {
       score,
       raw,
-      provenance: { provider: 'http', model: this.options.modelId ?? this.options.url, version: response.headers.get('x-model-version') ?? 'unknown' },
+      provenance: {
+        provider: 'http',
+        model: this.options.modelId ?? this.options.url,
+        version: response.headers.get('x-model-version') ?? 'unknown',
+      },
     };
   }
 }

@@ -10,7 +10,11 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, errors, type
 import type { AuthenticatedUser, TokenVerifier } from './tokens.js';
 import { InvalidTokenError } from './tokens.js';
 
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scrypt = promisify(scryptCallback) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+) => Promise<Buffer>;
 const ISSUER = 'pharos-local';
 const AUDIENCE = 'pharos';
 
@@ -44,7 +48,12 @@ export class LocalTokenIssuer implements TokenVerifier {
       privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
     } catch {
       const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      privateJwk = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'ES256', use: 'sig' };
+      privateJwk = {
+        ...(await exportJWK(privateKey)),
+        kid: randomBytes(8).toString('hex'),
+        alg: 'ES256',
+        use: 'sig',
+      };
       await mkdir(keyDir, { recursive: true, mode: 0o700 });
       await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600 });
       await chmod(file, 0o600);
@@ -73,7 +82,11 @@ export class LocalTokenIssuer implements TokenVerifier {
 
   async verify(token: string): Promise<AuthenticatedUser> {
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] });
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['ES256'],
+      });
       if (!payload.sub) throw new InvalidTokenError('token has no subject');
       return { userId: payload.sub };
     } catch (error) {

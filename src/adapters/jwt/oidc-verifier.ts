@@ -23,8 +23,11 @@ export class OidcTokenVerifier implements TokenVerifier {
       const { payload } = await jwtVerify(token, this.jwks, { issuer: this.options.issuer });
       // Cognito access tokens carry client_id instead of aud; ID tokens carry aud.
       if (this.options.audience) {
-        const audiences = [payload.aud, payload.client_id].flat().filter((a): a is string => typeof a === 'string');
-        if (!audiences.includes(this.options.audience)) throw new InvalidTokenError('token audience is not accepted');
+        const audiences = [payload.aud, payload.client_id]
+          .flat()
+          .filter((a): a is string => typeof a === 'string');
+        if (!audiences.includes(this.options.audience))
+          throw new InvalidTokenError('token audience is not accepted');
       }
       if (!payload.sub) throw new InvalidTokenError('token has no subject');
       return { userId: payload.sub };

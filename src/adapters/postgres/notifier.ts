@@ -22,7 +22,9 @@ export class PostgresNotifier implements Notifier {
 
   /** Publishes in call order: pooled connections could otherwise reorder progress and completion. */
   publish(notification: UserNotification): Promise<void> {
-    const sent = this.tail.then(() => this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notification)]));
+    const sent = this.tail.then(() =>
+      this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notification)]),
+    );
     this.tail = sent.catch(() => undefined);
     return sent.then(() => undefined);
   }

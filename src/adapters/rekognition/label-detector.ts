@@ -3,7 +3,11 @@
  * `S3Object` (Rekognition reads it in-region: nothing is downloaded or re-uploaded); otherwise its
  * bytes are sent, downscaled under the 5 MB limit of the `Bytes` field.
  */
-import { DetectLabelsCommand, type DetectLabelsCommandInput, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import {
+  DetectLabelsCommand,
+  type DetectLabelsCommandInput,
+  type RekognitionClient,
+} from '@aws-sdk/client-rekognition';
 import type { DetectedLabels, Label } from '../../core/domain.js';
 import { malformedOutputError } from '../../core/errors.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports.js';
@@ -50,7 +54,9 @@ export class RekognitionLabelDetector implements LabelDetector {
     for (const l of output.Labels) {
       if (typeof l.Name !== 'string' || typeof l.Confidence !== 'number') continue;
       const parents = (l.Parents ?? []).map((p) => p.Name).filter((n): n is string => typeof n === 'string');
-      const categories = (l.Categories ?? []).map((c) => c.Name).filter((n): n is string => typeof n === 'string');
+      const categories = (l.Categories ?? [])
+        .map((c) => c.Name)
+        .filter((n): n is string => typeof n === 'string');
       labels.push({
         name: l.Name,
         confidence: l.Confidence,
@@ -60,7 +66,11 @@ export class RekognitionLabelDetector implements LabelDetector {
     }
     return {
       labels,
-      provenance: { provider: 'rekognition', model: 'DetectLabels', version: output.LabelModelVersion ?? 'unknown' },
+      provenance: {
+        provider: 'rekognition',
+        model: 'DetectLabels',
+        version: output.LabelModelVersion ?? 'unknown',
+      },
     };
   }
 

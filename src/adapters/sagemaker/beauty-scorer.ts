@@ -32,7 +32,10 @@ export class SageMakerBeautyScorer implements BeautyScorer {
   }
 
   async score(image: ImageInput, { signal }: CallOptions): Promise<BeautyScore> {
-    const prepared = await prepareForModel(await image.bytes(), { ...BEAUTY_IMAGE, keepFormats: ['image/jpeg'] });
+    const prepared = await prepareForModel(await image.bytes(), {
+      ...BEAUTY_IMAGE,
+      keepFormats: ['image/jpeg'],
+    });
     const what = `sagemaker InvokeEndpoint ${this.options.endpointName}`;
     const deadline = callDeadline(what, signal, this.options.timeoutMs ?? 30_000);
     let output;

@@ -24,7 +24,19 @@ export interface ScriptedScript {
   beauty?: ScriptedBehaviour;
 }
 
-const VOCABULARY = ['Lighthouse', 'Ocean', 'Sunset', 'Waves', 'Rock', 'Sky', 'Tower', 'Coast', 'Cloud', 'Beach', 'Boat'];
+const VOCABULARY = [
+  'Lighthouse',
+  'Ocean',
+  'Sunset',
+  'Waves',
+  'Rock',
+  'Sky',
+  'Tower',
+  'Coast',
+  'Cloud',
+  'Beach',
+  'Boat',
+];
 const PROVENANCE = { provider: 'scripted', model: 'scripted', version: '1' };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -55,7 +67,9 @@ class Script {
 }
 
 async function digest(image: ImageInput): Promise<Buffer> {
-  return createHash('sha256').update(await image.bytes()).digest();
+  return createHash('sha256')
+    .update(await image.bytes())
+    .digest();
 }
 
 export class ScriptedLabelDetector implements LabelDetector {
@@ -81,11 +95,16 @@ export class ScriptedDescriber implements Describer {
   constructor(behaviour?: ScriptedBehaviour) {
     this.script = new Script(behaviour);
   }
-  async describe({ labels, image }: { labels: Label[]; image: ImageInput }, { signal }: CallOptions): Promise<Caption> {
+  async describe(
+    { labels, image }: { labels: Label[]; image: ImageInput },
+    { signal }: CallOptions,
+  ): Promise<Caption> {
     await this.script.perform(image, signal);
     const names = labels.map((l) => l.name.toLowerCase());
     return {
-      description: names.length ? `A photo showing ${names.slice(0, 3).join(', ')}.` : 'A photo with no clear subject.',
+      description: names.length
+        ? `A photo showing ${names.slice(0, 3).join(', ')}.`
+        : 'A photo with no clear subject.',
       tags: names,
       provenance: PROVENANCE,
     };

@@ -19,13 +19,18 @@ export interface BeautyContract {
 const classification = z.array(z.object({ label: z.string(), score: z.number() }).loose()).min(1);
 const scored = z.object({ beauty_score: z.number() }).loose();
 
-export function parseBeautyOutput(body: Uint8Array | string, contract: BeautyContract): { score: number; raw: unknown } {
+export function parseBeautyOutput(
+  body: Uint8Array | string,
+  contract: BeautyContract,
+): { score: number; raw: unknown } {
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw malformedOutputError(`beauty model answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    throw malformedOutputError(
+      `beauty model answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
   // A batch of one (`[[...]]`) is the same answer.
   const flat = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
@@ -38,7 +43,9 @@ export function parseBeautyOutput(body: Uint8Array | string, contract: BeautyCon
     const match = asClasses.data.find((c) => c.label.toLowerCase() === wanted);
     if (!match) {
       const seen = asClasses.data.map((c) => c.label).join(', ');
-      throw malformedOutputError(`beauty model answered without the label "${contract.label}" (labels: ${seen})`);
+      throw malformedOutputError(
+        `beauty model answered without the label "${contract.label}" (labels: ${seen})`,
+      );
     }
     return { score: normaliseBeauty(match.score, '0-1'), raw };
   }

@@ -17,7 +17,8 @@ export function callDeadline(what: string, outer: AbortSignal, timeoutMs: number
     signal: AbortSignal.any([outer, deadline]),
     failure(error, map) {
       // The caller's abort (state timeout, shutdown) wins: its reason goes back untouched.
-      if (outer.aborted) return outer.reason instanceof Error ? outer.reason : new Error(String(outer.reason));
+      if (outer.aborted)
+        return outer.reason instanceof Error ? outer.reason : new Error(String(outer.reason));
       if (deadline.aborted) return transientError(`${what}: no answer within ${timeoutMs} ms`, error);
       return map(error);
     },
@@ -27,7 +28,10 @@ export function callDeadline(what: string, outer: AbortSignal, timeoutMs: number
 /**
  * `Retry-After` (seconds or an HTTP date) or OpenAI's `retry-after-ms`, in milliseconds; null when absent.
  */
-export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | null {
+export function retryAfterMs(
+  headers: { get(name: string): string | null } | undefined,
+  now = Date.now(),
+): number | null {
   if (!headers) return null;
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms;
@@ -44,7 +48,11 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
  * then never comes sooner than the server asked. Waits longer than `capMs` are not waited out here
  * (they would eat the state's timeout); the policy's own backoff applies and the message says so.
  */
-export async function waitOutRetryAfter(delayMs: number | null, capMs: number, signal: AbortSignal): Promise<string> {
+export async function waitOutRetryAfter(
+  delayMs: number | null,
+  capMs: number,
+  signal: AbortSignal,
+): Promise<string> {
   if (delayMs === null) return '';
   if (delayMs > capMs) return ` (retry-after ${Math.round(delayMs)} ms exceeds the ${capMs} ms wait cap)`;
   await new Promise<void>((resolve) => {

@@ -35,11 +35,19 @@ export class SharpImageCodec implements ImageCodec {
     try {
       metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
     } catch {
-      throw new AppError(415, 'unsupported_media_type', 'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF)');
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF)',
+      );
     }
     const contentType = metadata.format ? ACCEPTED[metadata.format] : undefined;
     if (!contentType) {
-      throw new AppError(415, 'unsupported_media_type', `image format ${metadata.format ?? 'unknown'} is not accepted`);
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        `image format ${metadata.format ?? 'unknown'} is not accepted`,
+      );
     }
     const width = metadata.autoOrient?.width ?? metadata.width;
     const height = metadata.autoOrient?.height ?? metadata.height;
@@ -49,20 +57,28 @@ export class SharpImageCodec implements ImageCodec {
       throw new AppError(
         413,
         'too_many_pixels',
-        `the image is ${width}x${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(this.options.maxPixels / 1e6).toFixed(1)} MP`,
+        `the image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${(this.options.maxPixels / 1e6).toFixed(1)} MP`,
       );
     }
     const size = this.options.thumbnailSize ?? 320;
     let thumbnail: Buffer;
     try {
-      thumbnail = await sharp(bytes, { limitInputPixels: this.options.maxPixels, failOn: 'truncated', animated: false })
+      thumbnail = await sharp(bytes, {
+        limitInputPixels: this.options.maxPixels,
+        failOn: 'truncated',
+        animated: false,
+      })
         .rotate()
         .resize(size, size, { fit: 'inside', withoutEnlargement: true })
         .flatten({ background: '#ffffff' })
         .jpeg({ quality: 80 })
         .toBuffer();
     } catch (error) {
-      throw new AppError(400, 'invalid_image', `the image could not be decoded: ${(error as Error).message.split('\n')[0]}`);
+      throw new AppError(
+        400,
+        'invalid_image',
+        `the image could not be decoded: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     return {
       probe: { format: metadata.format!, contentType, width, height },

@@ -46,7 +46,12 @@ export async function prepareForModel(
       .jpeg({ quality })
       .toBuffer({ resolveWithObject: true });
     if (data.byteLength <= options.maxBytes) {
-      return { bytes: new Uint8Array(data), contentType: 'image/jpeg', width: info.width, height: info.height };
+      return {
+        bytes: new Uint8Array(data),
+        contentType: 'image/jpeg',
+        width: info.width,
+        height: info.height,
+      };
     }
     if (quality <= 45) {
       if (edge <= 64) throw new Error(`image does not fit in ${options.maxBytes} bytes`);

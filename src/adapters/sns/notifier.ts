@@ -57,13 +57,20 @@ export class SnsNotifier implements Notifier {
   async subscribe(listener: (notification: UserNotification) => void): Promise<() => Promise<void>> {
     const { logger } = this.options;
     const QueueName = `${this.options.queueNamePrefix ?? 'pharos-'}notify-${randomUUID().slice(0, 18)}`;
-    const created = await this.sqs.send(new CreateQueueCommand({ QueueName, Attributes: { MessageRetentionPeriod: '300' } }));
+    const created = await this.sqs.send(
+      new CreateQueueCommand({ QueueName, Attributes: { MessageRetentionPeriod: '300' } }),
+    );
     const queueUrl = created.QueueUrl!;
-    const attributes = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    const attributes = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const queueArn = attributes.Attributes!.QueueArn!;
     // The policy names the queue's own ARN, which exists only once the queue does.
     await this.sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: topicMayWrite(queueArn, this.options.topicArn) } }),
+      new SetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        Attributes: { Policy: topicMayWrite(queueArn, this.options.topicArn) },
+      }),
     );
     const subscription = await this.sns.send(
       new SubscribeCommand({
@@ -81,7 +88,11 @@ export class SnsNotifier implements Notifier {
       while (!stopping.signal.aborted) {
         try {
           const { Messages = [] } = await this.sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.options.waitTimeSeconds ?? 20 }),
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
+            }),
             { abortSignal: stopping.signal },
           );
           failures = 0;
@@ -110,9 +121,11 @@ export class SnsNotifier implements Notifier {
     return async () => {
       stopping.abort();
       await loop;
-      await this.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn! })).catch((error: unknown) => {
-        logger.warn({ err: error }, 'unsubscribe failed');
-      });
+      await this.sns
+        .send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn! }))
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, 'unsubscribe failed');
+        });
       await this.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch((error: unknown) => {
         logger.warn({ err: error }, 'deleting the notification queue failed');
       });
@@ -139,7 +152,8 @@ function topicMayWrite(queueArn: string, topicArn: string): string {
 function parseNotification(body: string | undefined): UserNotification | null {
   try {
     let value = JSON.parse(body ?? '') as Record<string, unknown>;
-    if (value.Type === 'Notification' && typeof value.Message === 'string') value = JSON.parse(value.Message) as Record<string, unknown>;
+    if (value.Type === 'Notification' && typeof value.Message === 'string')
+      value = JSON.parse(value.Message) as Record<string, unknown>;
     const message = value.message as Record<string, unknown> | undefined;
     if (typeof value.user_id !== 'string' || !message || typeof message.type !== 'string') return null;
     return value as unknown as UserNotification;

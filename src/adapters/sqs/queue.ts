@@ -55,16 +55,25 @@ export class SqsQueue implements JobQueue {
   }
 
   async send<T extends object>(queue: string, data: T): Promise<string> {
-    const output = await this.client.send(new SendMessageCommand({ QueueUrl: await this.urlOf(queue), MessageBody: JSON.stringify(data) }));
+    const output = await this.client.send(
+      new SendMessageCommand({ QueueUrl: await this.urlOf(queue), MessageBody: JSON.stringify(data) }),
+    );
     return output.MessageId!;
   }
 
-  async work<T extends object>(queue: string, handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>): Promise<void> {
+  async work<T extends object>(
+    queue: string,
+    handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
     const url = await this.urlOf(queue); // fails here, at start, when the queue does not exist
     this.loops.push(this.poll(queue, url, handler));
   }
 
-  private async poll<T extends object>(queue: string, url: string, handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>) {
+  private async poll<T extends object>(
+    queue: string,
+    url: string,
+    handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
+  ) {
     const capacity = Math.min(10, this.options.batchSize ?? 4);
     const inFlight = new Set<Promise<void>>();
     let failures = 0;
@@ -113,11 +122,25 @@ export class SqsQueue implements JobQueue {
     handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
   ): Promise<void> {
     const receipt = message.ReceiptHandle!;
-    const heartbeat = setInterval(() => {
-      this.client
-        .send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receipt, VisibilityTimeout: this.visibility }))
-        .catch((error: unknown) => this.options.logger.warn({ err: error, queue, job_id: message.MessageId }, 'visibility extension failed'));
-    }, (this.visibility * 1000) / 3);
+    const heartbeat = setInterval(
+      () => {
+        this.client
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: url,
+              ReceiptHandle: receipt,
+              VisibilityTimeout: this.visibility,
+            }),
+          )
+          .catch((error: unknown) =>
+            this.options.logger.warn(
+              { err: error, queue, job_id: message.MessageId },
+              'visibility extension failed',
+            ),
+          );
+      },
+      (this.visibility * 1000) / 3,
+    );
     try {
       let data: T;
       try {
@@ -134,9 +157,18 @@ export class SqsQueue implements JobQueue {
       const receives = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
       // Back off before the redelivery (1 s, 2 s, 4 s … 30 s), like the local queue's retryBackoff.
       const backoff = Math.min(30, 2 ** (receives - 1));
-      this.options.logger.warn({ err: error, queue, job_id: message.MessageId, receives }, 'job failed; it will be redelivered');
+      this.options.logger.warn(
+        { err: error, queue, job_id: message.MessageId, receives },
+        'job failed; it will be redelivered',
+      );
       await this.client
-        .send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receipt, VisibilityTimeout: backoff }))
+        .send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: receipt,
+            VisibilityTimeout: backoff,
+          }),
+        )
         .catch(() => undefined); // the visibility timeout brings it back anyway
     }
   }

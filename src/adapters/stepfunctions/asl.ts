@@ -135,12 +135,16 @@ export function toStatesLanguage(definition: PipelineDefinition, options: AslOpt
     Comment: definition.comment,
     StartAt: definition.startAt,
     ...(options.timeoutSeconds ? { TimeoutSeconds: options.timeoutSeconds } : {}),
-    States: Object.fromEntries(Object.entries(definition.states).map(([name, state]) => [name, toAsl(name, state, options)])),
+    States: Object.fromEntries(
+      Object.entries(definition.states).map(([name, state]) => [name, toAsl(name, state, options)]),
+    ),
   };
 }
 
 /** The task states of a definition and the step each runs (one Lambda each in the stack). */
-export function taskStates(definition: PipelineDefinition): { state: string; step: StepName; timeoutSeconds: number }[] {
+export function taskStates(
+  definition: PipelineDefinition,
+): { state: string; step: StepName; timeoutSeconds: number }[] {
   return Object.entries(definition.states).flatMap(([state, s]) =>
     s.type === 'Task' ? [{ state, step: s.step, timeoutSeconds: s.timeoutSeconds }] : [],
   );

@@ -12,7 +12,8 @@ import { PipelineError } from '../../core/errors.js';
 /** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */
 export function executionNameFor(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9_-]/g, '_');
-  if (!safe || safe.length > 80) throw new PipelineError('Execution.BadName', `cannot name an execution ${JSON.stringify(name)}`);
+  if (!safe || safe.length > 80)
+    throw new PipelineError('Execution.BadName', `cannot name an execution ${JSON.stringify(name)}`);
   return safe;
 }
 
@@ -45,7 +46,10 @@ export class StepFunctionsExecutionEngine implements ExecutionEngine {
       );
       log.info({ execution_arn: output.executionArn, name }, 'state machine execution started');
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists || (error as { name?: string }).name === 'ExecutionAlreadyExists') {
+      if (
+        error instanceof ExecutionAlreadyExists ||
+        (error as { name?: string }).name === 'ExecutionAlreadyExists'
+      ) {
         log.info({ name }, 'state machine execution already exists: duplicate ticket dropped');
         return;
       }

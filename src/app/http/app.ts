@@ -12,7 +12,16 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerOpsRoutes } from './routes/ops.js';
 
-const PUBLIC_PATHS = ['/healthz', '/readyz', '/metrics', '/auth/', '/.well-known/', '/openapi.json', '/docs', '/docs/'];
+const PUBLIC_PATHS = [
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/auth/',
+  '/.well-known/',
+  '/openapi.json',
+  '/docs',
+  '/docs/',
+];
 
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -40,7 +49,12 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
     const started = performance.now();
     await next();
     deps.logger.debug(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     );
   });
@@ -56,10 +70,18 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
   registerAuthRoutes(app, deps);
   registerImageRoutes(app, deps);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Pharos API', version: '0.1.0', description: 'Photo understanding: labels, caption, tags, beauty score.' },
+    info: {
+      title: 'Pharos API',
+      version: '0.1.0',
+      description: 'Photo understanding: labels, caption, tags, beauty score.',
+    },
   });
   return app;
 }

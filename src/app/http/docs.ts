@@ -52,7 +52,11 @@ const INIT = `window.ui = SwaggerUIBundle({
 export function mountApiDocs(app: App): void {
   const dir = assetDir();
   const cache = new Map<string, Uint8Array<ArrayBuffer>>();
-  app.get('/docs', (c) => (dir ? c.html(PAGE) : errorResponse(c, 404, 'not_found', 'API docs are not bundled here; see /openapi.json')));
+  app.get('/docs', (c) =>
+    dir
+      ? c.html(PAGE)
+      : errorResponse(c, 404, 'not_found', 'API docs are not bundled here; see /openapi.json'),
+  );
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     if (file === 'init.js') return c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });

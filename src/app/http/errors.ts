@@ -13,11 +13,17 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: st
 }
 
 export function handleError(error: unknown, c: Context, logger: Logger) {
-  if (error instanceof AppError) return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message);
+  if (error instanceof AppError)
+    return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message);
   if (error instanceof InvalidTokenError) return errorResponse(c, 401, 'unauthorized', error.message);
   if (error instanceof InvalidCursorError) return errorResponse(c, 400, 'invalid_cursor', error.message);
   logger.error({ err: error, path: c.req.path, method: c.req.method }, 'request failed');
-  return errorResponse(c, 500, 'internal_error', 'something went wrong on our side; the error has been logged');
+  return errorResponse(
+    c,
+    500,
+    'internal_error',
+    'something went wrong on our side; the error has been logged',
+  );
 }
 
 /** zod-openapi's validation hook: turn schema failures into a precise 400. */

@@ -25,7 +25,10 @@ export const Registered = z.object({ user_id: z.string(), token: z.string() }).o
 export const LoggedIn = z.object({ user_id: z.string(), token: z.string() }).openapi('LoggedIn');
 
 export const ImageIdParam = z.object({
-  id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' }, example: '7b0c5c1e-6a59-4b6f-9a0e-2f0c1d7f9b11' }),
+  id: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'id', in: 'path' }, example: '7b0c5c1e-6a59-4b6f-9a0e-2f0c1d7f9b11' }),
 });
 
 export const Status = z.enum(IMAGE_STATUSES).openapi('Status');

@@ -30,7 +30,11 @@ export function apiHandlerFor(runtime: LambdaRuntime): Handler {
         autoProcess: config.PHAROS_AUTO_PROCESS,
       }),
       processing: runtime.processing,
-      verifier: new OidcTokenVerifier({ issuer: config.OIDC_ISSUER!, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL }),
+      verifier: new OidcTokenVerifier({
+        issuer: config.OIDC_ISSUER!,
+        audience: config.OIDC_AUDIENCE,
+        jwksUrl: config.OIDC_JWKS_URL,
+      }),
       localAuth: null,
       jwks: null,
       maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
@@ -49,6 +53,8 @@ export function apiHandlerFor(runtime: LambdaRuntime): Handler {
 }
 
 export const createApiHandler = (getRuntime: RuntimeProvider) =>
-  withRuntime('api', getRuntime, (runtime, event: LambdaEvent, context: Context) => apiHandlerFor(runtime)(event, context));
+  withRuntime('api', getRuntime, (runtime, event: LambdaEvent, context: Context) =>
+    apiHandlerFor(runtime)(event, context),
+  );
 
 export const handler = createApiHandler(lambdaRuntime);

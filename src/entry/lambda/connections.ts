@@ -35,7 +35,9 @@ export class ConnectionsTable {
   }
 
   async remove(connectionId: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { connection_id: { S: connectionId } } }));
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { connection_id: { S: connectionId } } }),
+    );
   }
 
   async ofUser(userId: string): Promise<string[]> {

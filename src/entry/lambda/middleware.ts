@@ -16,10 +16,18 @@ let coldStart = true;
  * duration, outcome). Only the error's name and message are logged — never the event, which may hold
  * tokens or connection details.
  */
-export function withRuntime<E, R>(name: string, getRuntime: RuntimeProvider, handler: RuntimeHandler<E, R>): LambdaHandler<E, R> {
+export function withRuntime<E, R>(
+  name: string,
+  getRuntime: RuntimeProvider,
+  handler: RuntimeHandler<E, R>,
+): LambdaHandler<E, R> {
   return async (event, context) => {
     const runtime = await getRuntime();
-    const log = runtime.logger.child({ handler: name, aws_request_id: context?.awsRequestId, cold_start: coldStart });
+    const log = runtime.logger.child({
+      handler: name,
+      aws_request_id: context?.awsRequestId,
+      cold_start: coldStart,
+    });
     coldStart = false;
     const started = Date.now();
     try {

@@ -14,7 +14,8 @@ export async function applyMigrations(
   runtime: LambdaRuntime,
   event: Pick<CloudFormationCustomResourceEvent, 'RequestType'>,
 ): Promise<{ PhysicalResourceId: string; Data: { Applied: string } }> {
-  if (event.RequestType === 'Delete') return { PhysicalResourceId: SCHEMA_RESOURCE_ID, Data: { Applied: '' } };
+  if (event.RequestType === 'Delete')
+    return { PhysicalResourceId: SCHEMA_RESOURCE_ID, Data: { Applied: '' } };
   const applied = await migrate(runtime.db);
   runtime.logger.info({ applied }, 'migrations applied');
   return { PhysicalResourceId: SCHEMA_RESOURCE_ID, Data: { Applied: applied.join(',') } };

@@ -35,7 +35,10 @@ export interface ExecutionStatusChange {
   error?: string | null;
   cause?: string | null;
 }
-export type ExecutionStatusChangeEvent = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
+export type ExecutionStatusChangeEvent = EventBridgeEvent<
+  'Step Functions Execution Status Change',
+  ExecutionStatusChange
+>;
 
 export type Reconciliation = 'reconciled' | 'already finished' | 'unknown execution' | 'ignored';
 
@@ -71,11 +74,16 @@ async function findExecution(runtime: LambdaRuntime, detail: ExecutionStatusChan
     id = undefined;
   }
   if (typeof id === 'string' && UUID.test(id) && (await runtime.executions.load(id))) return id;
-  const { rows } = await runtime.db.query<{ id: string }>('SELECT id::text FROM executions WHERE name = $1', [detail.name]);
+  const { rows } = await runtime.db.query<{ id: string }>('SELECT id::text FROM executions WHERE name = $1', [
+    detail.name,
+  ]);
   return rows[0]?.id ?? null;
 }
 
-export async function reconcile(runtime: LambdaRuntime, event: ExecutionStatusChangeEvent): Promise<Reconciliation> {
+export async function reconcile(
+  runtime: LambdaRuntime,
+  event: ExecutionStatusChangeEvent,
+): Promise<Reconciliation> {
   const detail = event?.detail;
   const ours = runtime.env.PHAROS_STATE_MACHINE_ARN;
   if (!detail || !RECONCILED_STATUSES.includes(detail.status as ExecutionEndStatus)) return 'ignored';
@@ -99,12 +107,22 @@ export async function reconcile(runtime: LambdaRuntime, event: ExecutionStatusCh
     }
     const error = stateErrorOf(detail);
     // MarkFailed's write: only while this execution is still the photo's current one.
-    const marked = await runtime.images.markFailed({ image_id: execution.image_id, execution_id: executionId, error: error.Error, cause: error.Cause });
+    const marked = await runtime.images.markFailed({
+      image_id: execution.image_id,
+      execution_id: executionId,
+      error: error.Error,
+      cause: error.Cause,
+    });
     if (marked) {
       // Notify's writes: the status scoreboard, then the completion message.
       await announceOutcome(
         runtime,
-        { image_id: execution.image_id, user_id: execution.user_id, execution_seq: execution.seq, execution_id: executionId },
+        {
+          image_id: execution.image_id,
+          user_id: execution.user_id,
+          execution_seq: execution.seq,
+          execution_id: executionId,
+        },
         'FAILED',
       );
     }
@@ -113,12 +131,17 @@ export async function reconcile(runtime: LambdaRuntime, event: ExecutionStatusCh
       await runtime.executions.abandonRunningAttempts(executionId);
       await runtime.executions.finish(executionId, 'FAILED', error);
     }
-    log.info({ image_id: execution.image_id, error: error.Error, image_marked: marked }, 'execution reconciled');
+    log.info(
+      { image_id: execution.image_id, error: error.Error, image_marked: marked },
+      'execution reconciled',
+    );
     return 'reconciled';
   });
 }
 
 export const createReconcilerHandler = (getRuntime: RuntimeProvider) =>
-  withRuntime('reconciler', getRuntime, (runtime, event: ExecutionStatusChangeEvent, _context: Context) => reconcile(runtime, event));
+  withRuntime('reconciler', getRuntime, (runtime, event: ExecutionStatusChangeEvent, _context: Context) =>
+    reconcile(runtime, event),
+  );
 
 export const handler = createReconcilerHandler(lambdaRuntime);

@@ -53,7 +53,10 @@ async function secretString(client: SecretsManagerClient, secretId: string): Pro
 }
 
 /** DATABASE_URL as given (tests), or built from the RDS secret and the RDS Proxy endpoint, TLS verified. */
-export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv, secrets: () => SecretsManagerClient): Promise<string> {
+export async function resolveDatabaseUrl(
+  env: NodeJS.ProcessEnv,
+  secrets: () => SecretsManagerClient,
+): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   const secretArn = env.PHAROS_DB_SECRET_ARN;
   if (!secretArn) throw new Error('DATABASE_URL or PHAROS_DB_SECRET_ARN is required');
@@ -72,7 +75,10 @@ export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv, secrets: () => 
 }
 
 /** The OpenAI key: the secret's plain string, or its `api_key` field when the secret is JSON. */
-export async function resolveOpenAiKey(env: NodeJS.ProcessEnv, secrets: () => SecretsManagerClient): Promise<string | undefined> {
+export async function resolveOpenAiKey(
+  env: NodeJS.ProcessEnv,
+  secrets: () => SecretsManagerClient,
+): Promise<string | undefined> {
   if (env.OPENAI_API_KEY) return env.OPENAI_API_KEY;
   if (!env.PHAROS_OPENAI_SECRET_ARN) return undefined;
   const value = (await secretString(secrets(), env.PHAROS_OPENAI_SECRET_ARN)).trim();
@@ -88,7 +94,10 @@ export interface RuntimeDecorators {
   notifier?: (notifier: Notifier) => Notifier;
 }
 
-export async function buildLambdaRuntime(env: NodeJS.ProcessEnv = process.env, decorate: RuntimeDecorators = {}): Promise<LambdaRuntime> {
+export async function buildLambdaRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  decorate: RuntimeDecorators = {},
+): Promise<LambdaRuntime> {
   let secretsClient: SecretsManagerClient | undefined;
   const secrets = () => (secretsClient ??= new SecretsManagerClient({}));
   const databaseUrl = await resolveDatabaseUrl(env, secrets);
@@ -135,7 +144,9 @@ export async function buildLambdaRuntime(env: NodeJS.ProcessEnv = process.env, d
     processing,
     definition,
     steps: () =>
-      (steps ??= createConfiguredSteps(config, { storage, results: images, status, notifier }).then((built) => built.steps)),
+      (steps ??= createConfiguredSteps(config, { storage, results: images, status, notifier }).then(
+        (built) => built.steps,
+      )),
     close: async () => {
       await db.end();
     },

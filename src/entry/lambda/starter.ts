@@ -17,7 +17,11 @@ export function ticketFromBody(body: string): JobTicket | null {
   if (parsed.source === 'aws.s3' && parsed['detail-type'] === 'Object Created' && parsed.detail) {
     return ticketFromObjectCreated(parsed as ObjectCreatedEvent);
   }
-  if (typeof parsed.image_id === 'string' && typeof parsed.key === 'string' && typeof parsed.user_id === 'string') {
+  if (
+    typeof parsed.image_id === 'string' &&
+    typeof parsed.key === 'string' &&
+    typeof parsed.user_id === 'string'
+  ) {
     return {
       bucket: String(parsed.bucket ?? ''),
       key: parsed.key,
@@ -29,14 +33,21 @@ export function ticketFromBody(body: string): JobTicket | null {
   return null;
 }
 
-export async function startBatch(runtime: LambdaRuntime, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+export async function startBatch(
+  runtime: LambdaRuntime,
+  event: SQSEvent,
+  context: Context,
+): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const signal = AbortSignal.timeout(Math.min(remainingMs(context), 2_147_483_647));
   const record = async (item: SQSRecord) => {
     const ticket = ticketFromBody(item.body);
     if (!ticket) {
       // Not ours (another key layout, a test event): nothing to retry.
-      runtime.logger.info({ message_id: item.messageId }, 'message is neither an upload event nor a ticket: dropped');
+      runtime.logger.info(
+        { message_id: item.messageId },
+        'message is neither an upload event nor a ticket: dropped',
+      );
       return;
     }
     await runtime.processing.handleTicket(ticket, signal);
@@ -45,6 +56,7 @@ export async function startBatch(runtime: LambdaRuntime, event: SQSEvent, contex
   return processPartialResponse(event, record, processor, { context, throwOnFullBatchFailure: false });
 }
 
-export const createStarterHandler = (getRuntime: RuntimeProvider) => withRuntime('starter', getRuntime, startBatch);
+export const createStarterHandler = (getRuntime: RuntimeProvider) =>
+  withRuntime('starter', getRuntime, startBatch);
 
 export const handler = createStarterHandler(lambdaRuntime);

@@ -21,10 +21,15 @@ export interface StepEvent {
   document: PipelineDocument;
 }
 
-export async function runStep(runtime: LambdaRuntime, event: StepEvent, context: Context | undefined): Promise<Record<string, unknown>> {
+export async function runStep(
+  runtime: LambdaRuntime,
+  event: StepEvent,
+  context: Context | undefined,
+): Promise<Record<string, unknown>> {
   const stateName = event?.state;
   const state = runtime.definition.states[stateName];
-  if (!state || state.type !== 'Task') throw new PipelineError('States.Runtime', `no task state named ${JSON.stringify(stateName)}`);
+  if (!state || state.type !== 'Task')
+    throw new PipelineError('States.Runtime', `no task state named ${JSON.stringify(stateName)}`);
   const accepted = runtime.env.PHAROS_STATES?.split(',').map((s) => s.trim());
   if (accepted && !accepted.includes(stateName)) {
     throw new PipelineError('States.Runtime', `this function runs ${accepted.join(', ')}, not ${stateName}`);
@@ -36,7 +41,13 @@ export async function runStep(runtime: LambdaRuntime, event: StepEvent, context:
   const stateMs = task.timeoutSeconds * 1000 * runtime.config.PHAROS_STATE_TIMEOUT_SCALE;
   const ms = Math.min(Math.max(stateMs - 1_000, stateMs * 0.9), remainingMs(context));
   return recordAttempt(
-    { definition: runtime.definition, store: runtime.executions, db: runtime.db, notifier: runtime.notifier, logger: runtime.logger },
+    {
+      definition: runtime.definition,
+      store: runtime.executions,
+      db: runtime.db,
+      notifier: runtime.notifier,
+      logger: runtime.logger,
+    },
     { stateName, state: task, document },
     async (attempt) => {
       const output = await withTimeout(Math.max(ms, 1), new AbortController().signal, (signal) =>

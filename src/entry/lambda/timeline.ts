@@ -34,9 +34,14 @@ const isDeepEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.strin
  * A Lambda error caught by Step Functions arrives as `{Error: errorType, Cause: "{\"errorType\":…,
  * \"errorMessage\":…,\"trace\":[…]}"}`; the core (and the local runner) keep the message as the cause.
  */
-export function normaliseCaughtErrors(definition: PipelineDefinition, document: PipelineDocument): PipelineDocument {
+export function normaliseCaughtErrors(
+  definition: PipelineDefinition,
+  document: PipelineDocument,
+): PipelineDocument {
   const paths = new Set(
-    Object.values(definition.states).flatMap((s) => (s.type === 'Task' ? s.catch.map((c) => c.resultPath) : [])),
+    Object.values(definition.states).flatMap((s) =>
+      s.type === 'Task' ? s.catch.map((c) => c.resultPath) : [],
+    ),
   );
   let result = document;
   for (const path of paths) {
@@ -44,7 +49,8 @@ export function normaliseCaughtErrors(definition: PipelineDefinition, document: 
     if (!value || typeof value.Cause !== 'string' || !value.Cause.startsWith('{')) continue;
     try {
       const cause = JSON.parse(value.Cause) as { errorMessage?: unknown };
-      if (typeof cause.errorMessage === 'string') result = writePath(result, path, { ...value, Cause: cause.errorMessage });
+      if (typeof cause.errorMessage === 'string')
+        result = writePath(result, path, { ...value, Cause: cause.errorMessage });
     } catch {
       // Not a Lambda error envelope: keep the cause as Step Functions gave it.
     }
@@ -63,7 +69,8 @@ export function settle(
     const state = definition.states[name];
     if (!state) return null;
     if (state.type === 'Succeed') return { status: 'SUCCEEDED' };
-    if (state.type === 'Fail') return { status: 'FAILED', error: { Error: state.error, Cause: document.error?.Cause ?? state.cause } };
+    if (state.type === 'Fail')
+      return { status: 'FAILED', error: { Error: state.error, Cause: document.error?.Cause ?? state.cause } };
     if (state.type !== 'Choice') return null;
     const match = state.choices.find((c) => readPath(document, c.variable) === c.stringEquals);
     name = match ? match.next : state.default;
@@ -98,13 +105,23 @@ export function willRetry(state: TaskState, error: string, previousErrors: strin
 }
 
 /** Pass states that led into `stateName` (their result is in the document): recorded once, like the runner does. */
-async function recordPassedStates(deps: TimelineDependencies, executionId: string, stateName: string, document: PipelineDocument) {
+async function recordPassedStates(
+  deps: TimelineDependencies,
+  executionId: string,
+  stateName: string,
+  document: PipelineDocument,
+) {
   for (const [name, state] of Object.entries(deps.definition.states)) {
     if (state.type !== 'Pass' || state.next !== stateName) continue;
     if (!isDeepEqual(readPath(document, state.resultPath), state.result)) continue;
     if ((await attemptCount(deps.db, executionId, name)) > 0) continue;
     const { attemptId } = await deps.store.beginAttempt(executionId, name);
-    await deps.store.checkpoint(executionId, { attemptId, output: state.result, nextState: state.next, document });
+    await deps.store.checkpoint(executionId, {
+      attemptId,
+      output: state.result,
+      nextState: state.next,
+      document,
+    });
   }
 }
 
@@ -128,7 +145,11 @@ export async function recordAttempt<T>(
     output = await run(attempt);
   } catch (thrown) {
     const error: StateError = { Error: errorName(thrown), Cause: errorMessage(thrown) };
-    const retry = willRetry(state, error.Error, await failedErrors(deps.db, executionId, stateName, attemptId));
+    const retry = willRetry(
+      state,
+      error.Error,
+      await failedErrors(deps.db, executionId, stateName, attemptId),
+    );
     await store.failAttempt(attemptId, error, retry);
     log.warn({ attempt, error: error.Error, cause: error.Cause, will_retry: retry }, 'state failed');
     await progress(retry ? 'RETRYING' : 'FAILED');

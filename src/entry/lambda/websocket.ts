@@ -42,7 +42,11 @@ let cached: WebSocketDependencies | undefined;
 export function webSocketDependencies(env: NodeJS.ProcessEnv = process.env): WebSocketDependencies {
   cached ??= {
     connections: new ConnectionsTable(new DynamoDBClient({}), required(env, 'PHAROS_CONNECTIONS_TABLE')),
-    verifier: new OidcTokenVerifier({ issuer: required(env, 'OIDC_ISSUER'), audience: env.OIDC_AUDIENCE, jwksUrl: env.OIDC_JWKS_URL }),
+    verifier: new OidcTokenVerifier({
+      issuer: required(env, 'OIDC_ISSUER'),
+      audience: env.OIDC_AUDIENCE,
+      jwksUrl: env.OIDC_JWKS_URL,
+    }),
     management: new ApiGatewayManagementApiClient({ endpoint: required(env, 'PHAROS_WS_ENDPOINT') }),
     logger: createLogger(env.LOG_LEVEL ?? 'info'),
   };
@@ -60,7 +64,10 @@ export function createConnectHandler(deps: () => WebSocketDependencies) {
     try {
       userId = (await verifier.verify(token)).userId;
     } catch (error) {
-      logger.info({ connection_id: connectionId, reason: (error as Error).message }, 'WebSocket connection refused');
+      logger.info(
+        { connection_id: connectionId, reason: (error as Error).message },
+        'WebSocket connection refused',
+      );
       return { statusCode: 401, body: 'invalid token' };
     }
     await connections.add(connectionId, userId);
@@ -70,7 +77,10 @@ export function createConnectHandler(deps: () => WebSocketDependencies) {
 }
 
 export function createDisconnectHandler(deps: () => WebSocketDependencies) {
-  return async (event: APIGatewayProxyWebsocketEventV2, _context?: Context): Promise<APIGatewayProxyResult> => {
+  return async (
+    event: APIGatewayProxyWebsocketEventV2,
+    _context?: Context,
+  ): Promise<APIGatewayProxyResult> => {
     await deps().connections.remove(event.requestContext.connectionId);
     return { statusCode: 200, body: 'disconnected' };
   };

@@ -1,6 +1,14 @@
 /** A small client for the public HTTP API, bound to one session's token. */
 import { ApiError, parseError } from './errors';
-import type { AiResults, Execution, ImageList, ImageListItem, ImageMetadata, ListFilters, Session } from './types';
+import type {
+  AiResults,
+  Execution,
+  ImageList,
+  ImageListItem,
+  ImageMetadata,
+  ListFilters,
+  Session,
+} from './types';
 
 export const API_BASE = '';
 
@@ -99,7 +107,14 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export async function signIn(mode: 'login' | 'register', username: string, password: string): Promise<Session> {
-  const { user_id, token } = await post<{ user_id: string; token: string }>(`/auth/${mode}`, { username, password });
+export async function signIn(
+  mode: 'login' | 'register',
+  username: string,
+  password: string,
+): Promise<Session> {
+  const { user_id, token } = await post<{ user_id: string; token: string }>(`/auth/${mode}`, {
+    username,
+    password,
+  });
   return { user_id, token, username: username.trim() };
 }

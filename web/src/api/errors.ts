@@ -15,7 +15,8 @@ export function parseError(status: number, body: string): ApiError {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
     const { code, message } = parsed.error ?? {};
-    if (typeof message === 'string') return new ApiError(status, typeof code === 'string' ? code : 'error', message);
+    if (typeof message === 'string')
+      return new ApiError(status, typeof code === 'string' ? code : 'error', message);
   } catch {
     // not JSON: a proxy or the network answered
   }

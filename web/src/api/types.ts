@@ -3,7 +3,12 @@
 import type { ImageStatus } from '../../../src/app/http/api-types.js';
 
 export type { ImageStatus };
-export const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const satisfies readonly ImageStatus[];
+export const STATUSES = [
+  'UPLOADED',
+  'PROCESSING',
+  'READY',
+  'FAILED',
+] as const satisfies readonly ImageStatus[];
 
 // The server's shapes, inferred from the zod schemas that validate and document them (type-only:
 // nothing from the server is bundled).

@@ -8,7 +8,11 @@ export interface UploadHandle {
   abort(): void;
 }
 
-export function uploadFile(file: File, authHeader: string, onProgress: (fraction: number) => void): UploadHandle {
+export function uploadFile(
+  file: File,
+  authHeader: string,
+  onProgress: (fraction: number) => void,
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<ImageMetadata>((resolve, reject) => {
     xhr.open('POST', `${API_BASE}/images`);
@@ -24,7 +28,8 @@ export function uploadFile(file: File, authHeader: string, onProgress: (fraction
         reject(parseError(xhr.status, xhr.responseText));
       }
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload was interrupted: the server could not be reached'));
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network', 'the upload was interrupted: the server could not be reached'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'the upload was cancelled'));
     const form = new FormData();
     form.append('file', file, file.name);

@@ -4,7 +4,13 @@ import type { Session } from '../api/types';
 
 type Mode = 'login' | 'register';
 
-export function AuthScreen({ onSignedIn, notice }: { onSignedIn(session: Session): void; notice?: string | null }) {
+export function AuthScreen({
+  onSignedIn,
+  notice,
+}: {
+  onSignedIn(session: Session): void;
+  notice?: string | null;
+}) {
   const [mode, setMode] = useState<Mode>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

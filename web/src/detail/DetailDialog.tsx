@@ -28,7 +28,11 @@ interface Props {
 export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, onDelete, onTag }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   // Every status change or pipeline step refreshes the results and the timeline.
-  const { ai, executions, error } = useImageDetails(api, item.image_id, `${item.status}|${item.processed_at}|${step ?? ''}`);
+  const { ai, executions, error } = useImageDetails(
+    api,
+    item.image_id,
+    `${item.status}|${item.processed_at}|${step ?? ''}`,
+  );
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -42,7 +46,12 @@ export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, 
       <header className="detail__head">
         <h2 id={titleId}>{item.filename}</h2>
         <StatusBadge status={item.status} step={step} />
-        <button type="button" className="button detail__close" onClick={() => dialog.current?.close()} aria-label="Close details">
+        <button
+          type="button"
+          className="button detail__close"
+          onClick={() => dialog.current?.close()}
+          aria-label="Close details"
+        >
           ✕
         </button>
       </header>
@@ -50,7 +59,8 @@ export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, 
         <div className="detail__media">
           <Thumbnail cache={thumbnails} id={item.image_id} alt={item.description ?? item.filename} />
           <p className="hint">
-            {item.width}×{item.height} · {formatBytes(item.bytes)} · uploaded {formatDateTime(item.created_at)}
+            {item.width}×{item.height} · {formatBytes(item.bytes)} · uploaded{' '}
+            {formatDateTime(item.created_at)}
           </p>
           <CardActions
             filename={item.filename}
@@ -68,7 +78,9 @@ export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, 
               {error}
             </p>
           )}
-          {item.status === 'FAILED' && <p className="failure">{item.error ?? ai?.error ?? 'Processing failed.'}</p>}
+          {item.status === 'FAILED' && (
+            <p className="failure">{item.error ?? ai?.error ?? 'Processing failed.'}</p>
+          )}
           {item.status === 'READY' && (
             <>
               <p className="caption caption--large">{item.description}</p>

@@ -1,5 +1,9 @@
 /** Which provider and model produced each output (the `provenance` of /images/{id}/ai). */
-const STEP_NAMES: Record<string, string> = { labels: 'Labels', caption: 'Caption and tags', beauty: 'Beauty score' };
+const STEP_NAMES: Record<string, string> = {
+  labels: 'Labels',
+  caption: 'Caption and tags',
+  beauty: 'Beauty score',
+};
 
 interface Entry {
   provider?: unknown;
@@ -8,7 +12,8 @@ interface Entry {
   fallbackFrom?: unknown;
 }
 
-const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
+const text = (value: unknown) =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 
 export function ProvenanceList({ provenance }: { provenance: Record<string, unknown> | null }) {
   // The three steps in pipeline order, then any other record that names a provider.

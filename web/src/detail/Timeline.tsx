@@ -21,7 +21,8 @@ export function Timeline({ executions }: { executions: Execution[] }) {
             <strong title={execution.name}>Run {execution.seq}</strong> <RunBadge status={execution.status} />
             <span className="hint">
               {' '}
-              {execution.trigger} · started {formatDateTime(execution.started_at)} · {formatDuration(executionDuration(execution))}
+              {execution.trigger} · started {formatDateTime(execution.started_at)} ·{' '}
+              {formatDuration(executionDuration(execution))}
             </span>
           </div>
           {execution.error && (
@@ -45,7 +46,10 @@ export function Timeline({ executions }: { executions: Execution[] }) {
               </thead>
               <tbody>
                 {execution.states.map((state) => (
-                  <tr key={`${state.state}-${state.attempt}-${state.started_at}`} className={`states__row states__row--${state.status.toLowerCase()}`}>
+                  <tr
+                    key={`${state.state}-${state.attempt}-${state.started_at}`}
+                    className={`states__row states__row--${state.status.toLowerCase()}`}
+                  >
                     <th scope="row">{state.state}</th>
                     <td>{state.attempt}</td>
                     <td>

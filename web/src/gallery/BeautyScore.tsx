@@ -9,7 +9,16 @@ export function BeautyScore({ score }: { score: number | null }) {
   return (
     <p className="beauty" data-testid="beauty">
       <span>Beauty: {score}/100</span>
-      <meter className="beauty__meter" min={0} max={100} low={40} high={70} optimum={100} value={score} aria-hidden="true" />
+      <meter
+        className="beauty__meter"
+        min={0}
+        max={100}
+        low={40}
+        high={70}
+        optimum={100}
+        value={score}
+        aria-hidden="true"
+      />
     </p>
   );
 }

@@ -37,7 +37,12 @@ export function CardActions({ filename, status, onDetails, onProcess, onDelete }
   return (
     <div className="card__actions">
       {onDetails && (
-        <button type="button" className="button" onClick={onDetails} aria-label={`Details and timeline of ${filename}`}>
+        <button
+          type="button"
+          className="button"
+          onClick={onDetails}
+          aria-label={`Details and timeline of ${filename}`}
+        >
           Details
         </button>
       )}
@@ -62,7 +67,13 @@ export function CardActions({ filename, status, onDetails, onProcess, onDelete }
           Confirm delete
         </button>
       ) : (
-        <button type="button" className="button" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Delete ${filename}`}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete ${filename}`}
+        >
           Delete
         </button>
       )}

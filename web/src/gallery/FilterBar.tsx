@@ -1,10 +1,21 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { type ListFilters, type SortOrder, STATUSES } from '../api/types';
 
-const STATUS_TEXT = { UPLOADED: 'Uploaded', PROCESSING: 'Processing', READY: 'Ready', FAILED: 'Failed' } as const;
+const STATUS_TEXT = {
+  UPLOADED: 'Uploaded',
+  PROCESSING: 'Processing',
+  READY: 'Ready',
+  FAILED: 'Failed',
+} as const;
 
 /** Status filter, tag search and sort order; the tag is applied on submit (Enter) or on clear. */
-export function FilterBar({ filters, onChange }: { filters: ListFilters; onChange(next: ListFilters): void }) {
+export function FilterBar({
+  filters,
+  onChange,
+}: {
+  filters: ListFilters;
+  onChange(next: ListFilters): void;
+}) {
   const id = useId();
   const [tag, setTag] = useState(filters.tag);
   useEffect(() => setTag(filters.tag), [filters.tag]);
@@ -52,7 +63,11 @@ export function FilterBar({ filters, onChange }: { filters: ListFilters; onChang
       </div>
       <div className="field">
         <label htmlFor={`${id}-sort`}>Sort by</label>
-        <select id={`${id}-sort`} value={filters.sort} onChange={(e) => onChange({ ...filters, sort: e.target.value as SortOrder })}>
+        <select
+          id={`${id}-sort`}
+          value={filters.sort}
+          onChange={(e) => onChange({ ...filters, sort: e.target.value as SortOrder })}
+        >
           <option value="created_at">Newest first</option>
           <option value="beauty">Most beautiful</option>
         </select>

@@ -14,7 +14,17 @@ interface Props {
   onRetryLoad(): void;
 }
 
-export function Gallery({ state, filtered, thumbnails, onDetails, onProcess, onDelete, onTag, onLoadMore, onRetryLoad }: Props) {
+export function Gallery({
+  state,
+  filtered,
+  thumbnails,
+  onDetails,
+  onProcess,
+  onDelete,
+  onTag,
+  onLoadMore,
+  onRetryLoad,
+}: Props) {
   return (
     <section className="gallery" aria-labelledby="gallery-title" aria-busy={state.loading}>
       <h2 id="gallery-title" className="visually-hidden">

@@ -37,16 +37,31 @@ function useStatusAnnouncement(filename: string, status: ImageStatus) {
 }
 
 /** The seed's card: the photo, its status, and once finished its caption, tags and beauty score. */
-export const ImageCard = memo(function ImageCard({ item, step, thumbnails, onDetails, onProcess, onDelete, onTag }: Props) {
+export const ImageCard = memo(function ImageCard({
+  item,
+  step,
+  thumbnails,
+  onDetails,
+  onProcess,
+  onDelete,
+  onTag,
+}: Props) {
   useStatusAnnouncement(item.filename, item.status);
-  const finished = (item.status === 'READY' && item.processed_at !== null) || (item.status === 'FAILED' && item.error !== null);
+  const finished =
+    (item.status === 'READY' && item.processed_at !== null) ||
+    (item.status === 'FAILED' && item.error !== null);
   useLayoutEffect(() => {
     if (finished) cardRendered(item.image_id);
   }, [finished, item.image_id, item.processed_at, item.error]);
 
   const headingId = `card-${item.image_id}`;
   return (
-    <article className={`card card--${item.status.toLowerCase()}`} aria-labelledby={headingId} data-testid="image-card" data-image-id={item.image_id}>
+    <article
+      className={`card card--${item.status.toLowerCase()}`}
+      aria-labelledby={headingId}
+      data-testid="image-card"
+      data-image-id={item.image_id}
+    >
       <div className="card__media">
         <Thumbnail cache={thumbnails} id={item.image_id} alt={item.description ?? item.filename} />
         <StatusBadge status={item.status} step={step} />
@@ -70,7 +85,11 @@ export const ImageCard = memo(function ImageCard({ item, step, thumbnails, onDet
           </p>
         )}
         {(item.status === 'PROCESSING' || item.status === 'UPLOADED') && (
-          <p className="hint">{item.status === 'PROCESSING' ? 'Working on it — the card fills in by itself.' : 'Not processed yet.'}</p>
+          <p className="hint">
+            {item.status === 'PROCESSING'
+              ? 'Working on it — the card fills in by itself.'
+              : 'Not processed yet.'}
+          </p>
         )}
         <CardActions
           filename={item.filename}

@@ -5,7 +5,12 @@ export function TagList({ tags, onPick }: { tags: string[]; onPick(tag: string):
     <ul className="tags" aria-label="Tags" data-testid="tags">
       {tags.map((tag) => (
         <li key={tag}>
-          <button type="button" className="tag" onClick={() => onPick(tag)} aria-label={`Show photos tagged ${tag}`}>
+          <button
+            type="button"
+            className="tag"
+            onClick={() => onPick(tag)}
+            aria-label={`Show photos tagged ${tag}`}
+          >
             #{tag}
           </button>
         </li>

@@ -28,6 +28,10 @@ export function Thumbnail({ cache, id, alt }: { cache: ThumbnailCache; id: strin
 
   if (src) return <img className="thumb" src={src} alt={alt} loading="lazy" decoding="async" />;
   return (
-    <div className="thumb thumb--placeholder" role="img" aria-label={failed ? `${alt} (thumbnail unavailable)` : `${alt} (loading)`} />
+    <div
+      className="thumb thumb--placeholder"
+      role="img"
+      aria-label={failed ? `${alt} (thumbnail unavailable)` : `${alt} (loading)`}
+    />
   );
 }

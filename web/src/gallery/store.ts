@@ -80,10 +80,20 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
       } else {
         // Photos added live after the request started, which the answer could not include yet.
         const inAnswer = new Set(answer.map((i) => i.image_id));
-        const newer = state.items.filter((i) => !inAnswer.has(i.image_id) && (state.addedLive[i.image_id] ?? -1) > action.since);
+        const newer = state.items.filter(
+          (i) => !inAnswer.has(i.image_id) && (state.addedLive[i.image_id] ?? -1) > action.since,
+        );
         items = [...newer, ...answer];
       }
-      return { ...state, items, fresh, nextCursor: action.nextCursor, loading: false, loaded: true, error: null };
+      return {
+        ...state,
+        items,
+        fresh,
+        nextCursor: action.nextCursor,
+        loading: false,
+        loaded: true,
+        error: null,
+      };
     }
     case 'upserted': {
       const id = action.item.image_id;
@@ -91,7 +101,12 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
       const fresh = { ...state.fresh, [id]: action.since };
       const index = state.items.findIndex((i) => i.image_id === id);
       if (index === -1) {
-        return { ...state, fresh, items: [action.item, ...state.items], addedLive: { ...state.addedLive, [id]: action.stamp } };
+        return {
+          ...state,
+          fresh,
+          items: [action.item, ...state.items],
+          addedLive: { ...state.addedLive, [id]: action.stamp },
+        };
       }
       const items = state.items.slice();
       items[index] = action.item;
@@ -115,7 +130,10 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
     case 'progress':
       return {
         ...state,
-        progress: action.text === null ? withoutKey(state.progress, action.id) : { ...state.progress, [action.id]: action.text },
+        progress:
+          action.text === null
+            ? withoutKey(state.progress, action.id)
+            : { ...state.progress, [action.id]: action.text },
       };
     case 'removed':
       return {

@@ -5,7 +5,13 @@ import type { AiResults, ImageListItem, ImageMetadata, ListFilters, ServerMessag
 import { resultsArrived } from '../metrics';
 import { galleryReducer, initialGallery, type ItemPatch } from './store';
 
-const CLEARED: ItemPatch = { description: null, tags: [], beauty_score: null, processed_at: null, error: null };
+const CLEARED: ItemPatch = {
+  description: null,
+  tags: [],
+  beauty_score: null,
+  processed_at: null,
+  error: null,
+};
 
 export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -47,7 +53,8 @@ export function useGallery(api: Api, filters: ListFilters) {
     dispatch({ type: 'loading' });
     try {
       const page = await api.list(filtersRef.current);
-      if (mine === request.current) dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: false, since });
+      if (mine === request.current)
+        dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: false, since });
     } catch (error) {
       if (mine === request.current) dispatch({ type: 'failed', error: errorText(error) });
     }
@@ -61,7 +68,8 @@ export function useGallery(api: Api, filters: ListFilters) {
     dispatch({ type: 'loading' });
     try {
       const page = await api.list(filtersRef.current, cursor);
-      if (mine === request.current) dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: true, since });
+      if (mine === request.current)
+        dispatch({ type: 'loaded', items: page.items, nextCursor: page.next_cursor, append: true, since });
     } catch (error) {
       if (mine === request.current) dispatch({ type: 'failed', error: errorText(error) });
     }
@@ -135,7 +143,11 @@ export function useGallery(api: Api, filters: ListFilters) {
           if (!known(id)) void fetchUnknown(id);
         } else {
           dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
-          if (message.status === 'SUCCEEDED' && (message.state === 'SaveResults' || message.state === 'MarkFailed')) prefetch(id);
+          if (
+            message.status === 'SUCCEEDED' &&
+            (message.state === 'SaveResults' || message.state === 'MarkFailed')
+          )
+            prefetch(id);
         }
       } else if (message.type === 'image_processing_complete') {
         const id = message.image_id;

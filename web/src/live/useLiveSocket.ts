@@ -3,7 +3,11 @@ import type { ServerMessage } from '../api/types';
 import { type ConnectionState, LiveSocket, socketUrl } from './LiveSocket';
 
 /** Keeps one LiveSocket open while signed in; the latest callbacks are used without reconnecting. */
-export function useLiveSocket(token: string, onMessage: (m: ServerMessage) => void, onConnected: () => void): ConnectionState {
+export function useLiveSocket(
+  token: string,
+  onMessage: (m: ServerMessage) => void,
+  onConnected: () => void,
+): ConnectionState {
   const [state, setState] = useState<ConnectionState>('connecting');
   const handlers = useRef({ onMessage, onConnected });
   useEffect(() => {

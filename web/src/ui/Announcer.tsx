@@ -15,7 +15,13 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
   return (
     <AnnounceContext.Provider value={announce}>
       {children}
-      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+      <div
+        className="visually-hidden"
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        data-testid="announcer"
+      >
         {text}
       </div>
     </AnnounceContext.Provider>

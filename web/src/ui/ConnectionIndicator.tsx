@@ -10,7 +10,12 @@ const TEXT: Record<ConnectionState, string> = {
 /** Whether live updates are flowing; a change is announced politely. */
 export function ConnectionIndicator({ state }: { state: ConnectionState }) {
   return (
-    <span className={`connection connection--${state}`} role="status" data-testid="connection" data-state={state}>
+    <span
+      className={`connection connection--${state}`}
+      role="status"
+      data-testid="connection"
+      data-state={state}
+    >
       <span className="connection__dot" aria-hidden="true" />
       {TEXT[state]}
     </span>

@@ -1,7 +1,15 @@
 import type { ConnectionState } from '../live/LiveSocket';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
-export function Header({ username, connection, onSignOut }: { username: string; connection: ConnectionState; onSignOut(): void }) {
+export function Header({
+  username,
+  connection,
+  onSignOut,
+}: {
+  username: string;
+  connection: ConnectionState;
+  onSignOut(): void;
+}) {
   return (
     <header className="topbar">
       <h1 className="brand">

@@ -1,7 +1,12 @@
 import { formatBytes } from '../format';
 import type { UploadEntry } from './useUploads';
 
-const STATE_TEXT = { queued: 'Waiting', uploading: 'Uploading', done: 'Uploaded', rejected: 'Rejected' } as const;
+const STATE_TEXT = {
+  queued: 'Waiting',
+  uploading: 'Uploading',
+  done: 'Uploaded',
+  rejected: 'Rejected',
+} as const;
 
 export function UploadList({ entries, onClear }: { entries: UploadEntry[]; onClear(): void }) {
   if (entries.length === 0) return null;

@@ -16,7 +16,11 @@ export interface UploadEntry {
 
 const CONCURRENCY = 3;
 
-export function useUploads(authHeader: string, onUploaded: (meta: ImageMetadata, startedAt: number) => void, startedAt: () => number) {
+export function useUploads(
+  authHeader: string,
+  onUploaded: (meta: ImageMetadata, startedAt: number) => void,
+  startedAt: () => number,
+) {
   const [entries, setEntries] = useState<UploadEntry[]>([]);
   const files = useRef(new Map<number, File>());
   const nextKey = useRef(1);
@@ -44,7 +48,11 @@ export function useUploads(authHeader: string, onUploaded: (meta: ImageMetadata,
             update(key, { state: 'done', progress: 1 });
             handlers.current.onUploaded(meta, since);
           },
-          (error: unknown) => update(key, { state: 'rejected', message: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) =>
+            update(key, {
+              state: 'rejected',
+              message: error instanceof Error ? error.message : String(error),
+            }),
         )
         .finally(() => {
           running.current -= 1;
@@ -68,7 +76,10 @@ export function useUploads(authHeader: string, onUploaded: (meta: ImageMetadata,
     [pump],
   );
 
-  const clearFinished = useCallback(() => setEntries((list) => list.filter((e) => e.state === 'queued' || e.state === 'uploading')), []);
+  const clearFinished = useCallback(
+    () => setEntries((list) => list.filter((e) => e.state === 'queued' || e.state === 'uploading')),
+    [],
+  );
 
   return { entries, add, clearFinished };
 }

@@ -73,7 +73,9 @@ function subjectSentence(subjects: Subject[], present: ReadonlySet<string>, seed
   if (!primary) return sceneSentence(present, seed);
   const subject = withArticle(primary.entry);
   const be = toBe(primary.entry);
-  const company = others.length ? ` ${CONNECTOR[primary.kind]} ${joinList(others.map((o) => withArticle(o.entry)))}` : '';
+  const company = others.length
+    ? ` ${CONNECTOR[primary.kind]} ${joinList(others.map((o) => withArticle(o.entry)))}`
+    : '';
   const where = settingPhrase(present);
   switch (primary.kind) {
     case 'person':
@@ -81,29 +83,56 @@ function subjectSentence(subjects: Subject[], present: ReadonlySet<string>, seed
         const smiling = present.has('smile') ? 'smiling ' : '';
         return `This close-up portrait shows a ${smiling}${primary.entry.noun}${company}${where}`;
       }
-      return stableChoice([`${subject} ${be} pictured${company}${where}`, `${subject} appears${company}${where}`], seed);
+      return stableChoice(
+        [`${subject} ${be} pictured${company}${where}`, `${subject} appears${company}${where}`],
+        seed,
+      );
     case 'animal':
-      return stableChoice([`${subject} ${be} seen${company}${where}`, `${subject} ${be} captured${company}${where}`], seed);
+      return stableChoice(
+        [`${subject} ${be} seen${company}${where}`, `${subject} ${be} captured${company}${where}`],
+        seed,
+      );
     case 'vehicle':
-      return stableChoice([`${subject} takes centre stage${company}${where}`, `${subject} ${be} shown${company}${where}`], seed);
+      return stableChoice(
+        [`${subject} takes centre stage${company}${where}`, `${subject} ${be} shown${company}${where}`],
+        seed,
+      );
     case 'building': {
-      if (present.has('sky')) return `${subject} rises against an open sky${company}${settingPhrase(present, { skipSky: true })}`;
+      if (present.has('sky'))
+        return `${subject} rises against an open sky${company}${settingPhrase(present, { skipSky: true })}`;
       return `${subject} stands${company}${where}`;
     }
     case 'food':
-      return stableChoice([`${subject} ${be} shown up close${company}${where}`, `A close-up shows ${subject}${company}${where}`], seed);
+      return stableChoice(
+        [
+          `${subject} ${be} shown up close${company}${where}`,
+          `A close-up shows ${subject}${company}${where}`,
+        ],
+        seed,
+      );
     case 'plant':
       return `${subject} ${be} the focus of this photo${company}${where}`;
     case 'object':
-      return stableChoice([`${subject} ${be} the main subject of this photo${company}${where}`, `${subject} ${be} shown${company}${where}`], seed);
+      return stableChoice(
+        [
+          `${subject} ${be} the main subject of this photo${company}${where}`,
+          `${subject} ${be} shown${company}${where}`,
+        ],
+        seed,
+      );
   }
 }
 
 /** No subject: describe the scene itself from setting labels. */
 function sceneSentence(present: ReadonlySet<string>, seed: string): string {
   if (present.has('vegetation') && present.has('sky')) return 'Green vegetation grows under an open sky';
-  if (present.has('vegetation')) return stableChoice(['Dense green vegetation fills the frame', 'Green vegetation fills the whole frame'], seed);
-  if (present.has('landscape')) return `A landscape stretches${settingPhrase(present) || ' across the frame'}`;
+  if (present.has('vegetation'))
+    return stableChoice(
+      ['Dense green vegetation fills the frame', 'Green vegetation fills the whole frame'],
+      seed,
+    );
+  if (present.has('landscape'))
+    return `A landscape stretches${settingPhrase(present) || ' across the frame'}`;
   if (present.has('sky')) {
     const where = settingPhrase(new Set([...present].filter((l) => l !== 'outdoors')), { skipSky: true });
     return `An open sky fills the upper part of this${present.has('outdoors') ? ' outdoor' : ''} scene${where}`;
@@ -113,7 +142,8 @@ function sceneSentence(present: ReadonlySet<string>, seed: string): string {
   if (present.has('dark')) return 'This dark photo shows little visible detail';
   if (present.has('noise')) return 'A grainy, noisy photo with no clearly recognisable subject';
   if (present.has('bokeh')) return 'A sharply focused centre stands out against a blurred background';
-  if (present.has('black and white') || present.has('monochrome')) return 'A black-and-white photo with no clearly recognisable subject';
+  if (present.has('black and white') || present.has('monochrome'))
+    return 'A black-and-white photo with no clearly recognisable subject';
   return EMPTY_CAPTION.slice(0, -1);
 }
 

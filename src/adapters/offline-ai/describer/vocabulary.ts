@@ -18,7 +18,12 @@ const entries: Record<string, WordEntry> = {};
 function add(kind: LabelKind, names: string[], extra: Omit<WordEntry, 'noun' | 'kind'> = {}): void {
   for (const name of names) entries[name.toLowerCase()] = { noun: name.toLowerCase(), kind, ...extra };
 }
-function addOne(name: string, kind: LabelKind, extra: Omit<WordEntry, 'noun' | 'kind'> = {}, noun = name.toLowerCase()): void {
+function addOne(
+  name: string,
+  kind: LabelKind,
+  extra: Omit<WordEntry, 'noun' | 'kind'> = {},
+  noun = name.toLowerCase(),
+): void {
   entries[name.toLowerCase()] = { noun, kind, ...extra };
 }
 
@@ -28,23 +33,79 @@ addOne('Human', 'person', { synonyms: ['person'] }, 'person');
 add('person', ['Man', 'Woman', 'Child', 'Boy', 'Girl', 'Astronaut', 'Photographer']);
 
 // Animals.
-add('animal', ['Dog', 'Cat', 'Horse', 'Cow', 'Elephant', 'Bear', 'Zebra', 'Giraffe', 'Bird', 'Jellyfish', 'Fish', 'Duck', 'Goat']);
+add('animal', [
+  'Dog',
+  'Cat',
+  'Horse',
+  'Cow',
+  'Elephant',
+  'Bear',
+  'Zebra',
+  'Giraffe',
+  'Bird',
+  'Jellyfish',
+  'Fish',
+  'Duck',
+  'Goat',
+]);
 addOne('Sheep', 'animal', { uncountable: true });
 addOne('Cattle', 'animal', { uncountable: true });
 
 // Vehicles.
-add('vehicle', ['Bicycle', 'Car', 'Bus', 'Train', 'Truck', 'Boat', 'Airplane', 'Rocket', 'Ship', 'Sailboat', 'Van']);
+add('vehicle', [
+  'Bicycle',
+  'Car',
+  'Bus',
+  'Train',
+  'Truck',
+  'Boat',
+  'Airplane',
+  'Rocket',
+  'Ship',
+  'Sailboat',
+  'Van',
+]);
 addOne('Motorcycle', 'vehicle', { synonyms: ['motorbike'] });
 addOne('Bicycle', 'vehicle', { synonyms: ['bike'] });
 addOne('Car', 'vehicle', { synonyms: ['automobile'] });
 addOne('Airplane', 'vehicle', { synonyms: ['aeroplane', 'aircraft'] });
 
 // Buildings and structures.
-add('building', ['Lighthouse', 'Tower', 'Castle', 'House', 'Church', 'Bridge', 'Skyscraper', 'Building', 'Monument', 'Temple', 'Barn']);
+add('building', [
+  'Lighthouse',
+  'Tower',
+  'Castle',
+  'House',
+  'Church',
+  'Bridge',
+  'Skyscraper',
+  'Building',
+  'Monument',
+  'Temple',
+  'Barn',
+]);
 addOne('Architecture', 'generic');
 
 // Food and drink.
-add('food', ['Cup', 'Bowl', 'Bottle', 'Banana', 'Apple', 'Orange', 'Sandwich', 'Broccoli', 'Carrot', 'Pizza', 'Donut', 'Cake', 'Wine Glass', 'Coffee', 'Fruit', 'Bread', 'Lemon']);
+add('food', [
+  'Cup',
+  'Bowl',
+  'Bottle',
+  'Banana',
+  'Apple',
+  'Orange',
+  'Sandwich',
+  'Broccoli',
+  'Carrot',
+  'Pizza',
+  'Donut',
+  'Cake',
+  'Wine Glass',
+  'Coffee',
+  'Fruit',
+  'Bread',
+  'Lemon',
+]);
 addOne('Coffee Cup', 'food', { synonyms: ['cup'] });
 addOne('Espresso', 'food', { synonyms: ['coffee'] });
 addOne('Hot Dog', 'food');
@@ -55,11 +116,53 @@ add('plant', ['Flower', 'Tree', 'Potted Plant', 'Rose', 'Sunflower']);
 
 // Everyday objects (COCO and common Rekognition names).
 add('object', [
-  'Traffic Light', 'Fire Hydrant', 'Stop Sign', 'Parking Meter', 'Bench', 'Backpack', 'Umbrella', 'Handbag', 'Tie',
-  'Suitcase', 'Frisbee', 'Skis', 'Snowboard', 'Ball', 'Kite', 'Baseball Bat', 'Baseball Glove', 'Skateboard',
-  'Surfboard', 'Tennis Racket', 'Fork', 'Knife', 'Spoon', 'Chair', 'Couch', 'Bed', 'Toilet', 'Laptop',
-  'Computer Mouse', 'Remote Control', 'Computer Keyboard', 'Microwave', 'Oven', 'Toaster', 'Sink', 'Refrigerator',
-  'Book', 'Clock', 'Vase', 'Scissors', 'Teddy Bear', 'Hair Dryer', 'Toothbrush', 'Sign', 'Camera', 'Flag', 'Document',
+  'Traffic Light',
+  'Fire Hydrant',
+  'Stop Sign',
+  'Parking Meter',
+  'Bench',
+  'Backpack',
+  'Umbrella',
+  'Handbag',
+  'Tie',
+  'Suitcase',
+  'Frisbee',
+  'Skis',
+  'Snowboard',
+  'Ball',
+  'Kite',
+  'Baseball Bat',
+  'Baseball Glove',
+  'Skateboard',
+  'Surfboard',
+  'Tennis Racket',
+  'Fork',
+  'Knife',
+  'Spoon',
+  'Chair',
+  'Couch',
+  'Bed',
+  'Toilet',
+  'Laptop',
+  'Computer Mouse',
+  'Remote Control',
+  'Computer Keyboard',
+  'Microwave',
+  'Oven',
+  'Toaster',
+  'Sink',
+  'Refrigerator',
+  'Book',
+  'Clock',
+  'Vase',
+  'Scissors',
+  'Teddy Bear',
+  'Hair Dryer',
+  'Toothbrush',
+  'Sign',
+  'Camera',
+  'Flag',
+  'Document',
 ]);
 addOne('Television', 'object', { synonyms: ['tv'] });
 addOne('Mobile Phone', 'object', { synonyms: ['phone', 'cell phone'] });
@@ -68,7 +171,26 @@ addOne('Portrait', 'style');
 addOne('Smile', 'style', { synonyms: ['smiling'] });
 
 // Settings: where the subject is, spoken of in the caption's closing phrase.
-add('setting', ['Sky', 'Water', 'Beach', 'Coast', 'Mountain', 'Lake', 'River', 'Forest', 'Field', 'Snow', 'Sunset', 'Night', 'Street', 'City', 'Road', 'Garden', 'Cloud', 'Dusk']);
+add('setting', [
+  'Sky',
+  'Water',
+  'Beach',
+  'Coast',
+  'Mountain',
+  'Lake',
+  'River',
+  'Forest',
+  'Field',
+  'Snow',
+  'Sunset',
+  'Night',
+  'Street',
+  'City',
+  'Road',
+  'Garden',
+  'Cloud',
+  'Dusk',
+]);
 addOne('Sea', 'setting', { synonyms: ['ocean'] });
 addOne('Ocean', 'setting', { synonyms: ['sea'] });
 addOne('Grass', 'setting', { uncountable: true });
@@ -88,19 +210,72 @@ addOne('Bokeh', 'style');
 
 // Categories: true, but too general to be the subject while anything more specific is present.
 add('generic', [
-  'Animal', 'Mammal', 'Pet', 'Canine', 'Livestock', 'Wildlife', 'Vehicle', 'Transportation', 'Watercraft', 'Aircraft',
-  'Furniture', 'Electronics', 'Appliance', 'Accessories', 'Clothing', 'Bag', 'Luggage', 'Sport', 'Sports Equipment',
-  'Food', 'Plant', 'Citrus Fruit', 'Vegetable', 'Dessert', 'Pastry', 'Cutlery', 'Head', 'Photography', 'Publication',
-  'Toy', 'Pottery', 'Glass', 'Table', 'Screen', 'Computer', 'Phone', 'Light', 'Hydrant', 'Road Sign', 'Symbol', 'Text',
+  'Animal',
+  'Mammal',
+  'Pet',
+  'Canine',
+  'Livestock',
+  'Wildlife',
+  'Vehicle',
+  'Transportation',
+  'Watercraft',
+  'Aircraft',
+  'Furniture',
+  'Electronics',
+  'Appliance',
+  'Accessories',
+  'Clothing',
+  'Bag',
+  'Luggage',
+  'Sport',
+  'Sports Equipment',
+  'Food',
+  'Plant',
+  'Citrus Fruit',
+  'Vegetable',
+  'Dessert',
+  'Pastry',
+  'Cutlery',
+  'Head',
+  'Photography',
+  'Publication',
+  'Toy',
+  'Pottery',
+  'Glass',
+  'Table',
+  'Screen',
+  'Computer',
+  'Phone',
+  'Light',
+  'Hydrant',
+  'Road Sign',
+  'Symbol',
+  'Text',
 ]);
 addOne('Pet', 'generic');
 
 /** What a generic category is called when it has to serve as the subject, and its template. */
 export const GENERIC_SUBJECT_KIND: Record<string, SubjectKind> = {
-  animal: 'animal', mammal: 'animal', pet: 'animal', livestock: 'animal', wildlife: 'animal', canine: 'animal',
-  vehicle: 'vehicle', transportation: 'vehicle', watercraft: 'vehicle', aircraft: 'vehicle',
-  food: 'food', dessert: 'food', vegetable: 'food', 'citrus fruit': 'food', pastry: 'food',
-  plant: 'plant', furniture: 'object', electronics: 'object', appliance: 'object', toy: 'object',
+  animal: 'animal',
+  mammal: 'animal',
+  pet: 'animal',
+  livestock: 'animal',
+  wildlife: 'animal',
+  canine: 'animal',
+  vehicle: 'vehicle',
+  transportation: 'vehicle',
+  watercraft: 'vehicle',
+  aircraft: 'vehicle',
+  food: 'food',
+  dessert: 'food',
+  vegetable: 'food',
+  'citrus fruit': 'food',
+  pastry: 'food',
+  plant: 'plant',
+  furniture: 'object',
+  electronics: 'object',
+  appliance: 'object',
+  toy: 'object',
 };
 
 export function lookUp(labelName: string): WordEntry {

@@ -25,8 +25,15 @@ export async function decodeRgb(bytes: Uint8Array, maxSide = MODEL_INPUT_SIDE): 
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
   } catch (error) {
-    throw permanentError(`image could not be decoded: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw permanentError(
+      `image could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
 }

@@ -30,11 +30,19 @@ export function labelsFromFaces(faces: readonly HumanFace[]): Label[] {
   ];
   const largest = Math.max(...faces.map((face) => face.boxRaw[2] * face.boxRaw[3]));
   if (largest >= PORTRAIT_MIN_FACE_AREA) {
-    labels.push({ name: 'Portrait', confidence: round1(confidence - 4), parents: ['Face', 'Head', 'Person', 'Photography'] });
+    labels.push({
+      name: 'Portrait',
+      confidence: round1(confidence - 4),
+      parents: ['Face', 'Head', 'Person', 'Photography'],
+    });
   }
   const happy = best.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0;
   if (happy >= SMILE_MIN_HAPPY) {
-    labels.push({ name: 'Smile', confidence: round1(Math.min(SMILE_MAX_CONFIDENCE, 60 + 15 * happy)), parents: ['Face', 'Head', 'Person'] });
+    labels.push({
+      name: 'Smile',
+      confidence: round1(Math.min(SMILE_MAX_CONFIDENCE, 60 + 15 * happy)),
+      parents: ['Face', 'Head', 'Person'],
+    });
   }
   return labels;
 }

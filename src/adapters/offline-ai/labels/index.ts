@@ -36,7 +36,8 @@ export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}
       const objects = labelsFromObjects(found.object);
       const faces = labelsFromFaces(found.face);
       const scene = labelsFromPixels(measurePixels(rgb), measureTexture(rgb));
-      const hasPerson = faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
+      const hasPerson =
+        faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
       const labels: Label[] = mergeLabels(
         objects.map((o) => o.label),
         faces,

@@ -59,9 +59,15 @@ function familyLabels(objects: readonly HumanObject[]): DetectedObject[] {
     if (distinct.length < FAMILY_MIN_COUNT) continue;
     // The family's parents are those its members share (Fruit → Food, Plant).
     const memberParents = distinct.map((hit) => COCO_TAXONOMY[hit.label]?.parents ?? []);
-    const parents = (memberParents[0] ?? []).filter((p) => p !== family && memberParents.every((list) => list.includes(p)));
+    const parents = (memberParents[0] ?? []).filter(
+      (p) => p !== family && memberParents.every((list) => list.includes(p)),
+    );
     result.push({
-      label: { name: family, confidence: round1(interpolate(FAMILY_ANCHORS, distinct.length)), ...(parents.length ? { parents } : {}) },
+      label: {
+        name: family,
+        confidence: round1(interpolate(FAMILY_ANCHORS, distinct.length)),
+        ...(parents.length ? { parents } : {}),
+      },
       largestArea: Math.max(...distinct.map((hit) => hit.boxRaw[2] * hit.boxRaw[3])),
       outdoor: false,
     });

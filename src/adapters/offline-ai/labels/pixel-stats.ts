@@ -47,7 +47,17 @@ export function measurePixels(image: RgbImage): PixelStats {
   const at = (x: number, y: number) => (y * width + x) * 3;
   let samples = 0;
   let topSamples = 0;
-  const sum = { blueTop: 0, smoothTop: 0, green: 0, brightness: 0, saturation: 0, colourless: 0, dark: 0, blueCast: 0, bright: 0 };
+  const sum = {
+    blueTop: 0,
+    smoothTop: 0,
+    green: 0,
+    brightness: 0,
+    saturation: 0,
+    colourless: 0,
+    dark: 0,
+    blueCast: 0,
+    bright: 0,
+  };
   const topValues: number[] = [];
   const lumas: number[] = [];
   for (let y = 0; y < height; y += step) {
@@ -75,7 +85,9 @@ export function measurePixels(image: RgbImage): PixelStats {
         const below = at(x, Math.min(height - 1, y + step));
         let gradient = 0;
         for (let c = 0; c < 3; c++) {
-          gradient += Math.abs((data[i + c] ?? 0) - (data[right + c] ?? 0)) + Math.abs((data[i + c] ?? 0) - (data[below + c] ?? 0));
+          gradient +=
+            Math.abs((data[i + c] ?? 0) - (data[right + c] ?? 0)) +
+            Math.abs((data[i + c] ?? 0) - (data[below + c] ?? 0));
         }
         if (gradient / 6 / 255 < 0.03) sum.smoothTop++;
       }

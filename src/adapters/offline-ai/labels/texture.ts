@@ -19,7 +19,8 @@ export function measureTexture(image: RgbImage): TextureStats {
   if (width < 3 || height < 3) return { noise: 0, centreSharpness: 1, horizontality: 1 };
   const luma = new Float32Array(width * height);
   for (let i = 0; i < luma.length; i++) {
-    luma[i] = (0.2126 * (data[3 * i] ?? 0) + 0.7152 * (data[3 * i + 1] ?? 0) + 0.0722 * (data[3 * i + 2] ?? 0)) / 255;
+    luma[i] =
+      (0.2126 * (data[3 * i] ?? 0) + 0.7152 * (data[3 * i + 1] ?? 0) + 0.0722 * (data[3 * i + 2] ?? 0)) / 255;
   }
   // Median by histogram: values are in [0, 4]; 0.0005 bins are far finer than the thresholds used.
   const BINS = 8000;
@@ -36,7 +37,9 @@ export function measureTexture(image: RgbImage): TextureStats {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       const v = luma[i] ?? 0;
-      const lap = Math.abs((luma[i - 1] ?? 0) + (luma[i + 1] ?? 0) + (luma[i - width] ?? 0) + (luma[i + width] ?? 0) - 4 * v);
+      const lap = Math.abs(
+        (luma[i - 1] ?? 0) + (luma[i + 1] ?? 0) + (luma[i - width] ?? 0) + (luma[i + width] ?? 0) - 4 * v,
+      );
       stepX += Math.abs((luma[i + 1] ?? 0) - v);
       stepY += Math.abs((luma[i + width] ?? 0) - v);
       const bin = Math.min(BINS - 1, Math.floor(lap * 2000));
@@ -53,7 +56,8 @@ export function measureTexture(image: RgbImage): TextureStats {
   }
   let seen = 0;
   let medianBin = 0;
-  while (medianBin < BINS && seen + (histogram[medianBin] ?? 0) < count / 2) seen += histogram[medianBin++] ?? 0;
+  while (medianBin < BINS && seen + (histogram[medianBin] ?? 0) < count / 2)
+    seen += histogram[medianBin++] ?? 0;
   const centreMean = centreCount ? centre / centreCount : 0;
   const outsideMean = outsideCount ? outside / outsideCount : 0;
   return {

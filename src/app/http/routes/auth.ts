@@ -11,7 +11,11 @@ const errors = {
 export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
   const localAuth = () => {
     if (!deps.localAuth) {
-      throw new AppError(404, 'local_auth_disabled', 'local accounts are disabled (PHAROS_AUTH=oidc): sign in with your identity provider');
+      throw new AppError(
+        404,
+        'local_auth_disabled',
+        'local accounts are disabled (PHAROS_AUTH=oidc): sign in with your identity provider',
+      );
     }
     return deps.localAuth;
   };
@@ -39,7 +43,12 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
       method: 'post',
       path: '/auth/login',
       tags: ['auth'],
-      request: { body: { required: true, ...json(Credentials.pick({ username: true }).extend({ password: Credentials.shape.password })) } },
+      request: {
+        body: {
+          required: true,
+          ...json(Credentials.pick({ username: true }).extend({ password: Credentials.shape.password })),
+        },
+      },
       responses: {
         200: { description: 'Signed in', ...json(LoggedIn) },
         401: { description: 'Wrong username or password', ...json(ErrorSchema) },

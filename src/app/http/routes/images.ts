@@ -51,7 +51,12 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       onError: async (c) => {
         // Read (and discard) a moderately oversize body so the client sees the 413 rather than a reset.
         await discardBody(c.req.raw.body, deps.maxUploadBytes * 4);
-        return errorResponse(c, 413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
+        return errorResponse(
+          c,
+          413,
+          'payload_too_large',
+          `the file is larger than ${deps.maxUploadBytes} bytes`,
+        );
       },
     }),
   );
@@ -63,7 +68,10 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       tags: ['images'],
       security,
       summary: 'Upload a photo (multipart field "file"); it is processed automatically unless ?process=false',
-      request: { query: UploadQuery, body: { required: true, content: { 'multipart/form-data': { schema: UploadBody } } } },
+      request: {
+        query: UploadQuery,
+        body: { required: true, content: { 'multipart/form-data': { schema: UploadBody } } },
+      },
       responses: {
         201: { description: 'Stored', ...json(ImageMetadata) },
         400: { description: 'Empty, corrupt or truncated image', ...json(ErrorSchema) },
@@ -74,7 +82,8 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     }),
     async (c) => {
       const { file } = c.req.valid('form');
-      if (!(file instanceof File)) throw new AppError(400, 'missing_file', 'send the photo as multipart field "file"');
+      if (!(file instanceof File))
+        throw new AppError(400, 'missing_file', 'send the photo as multipart field "file"');
       const { process } = c.req.valid('query');
       const image = await images.upload(c.get('userId'), {
         filename: file.name,
@@ -92,7 +101,10 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       tags: ['images'],
       security,
       request: { query: ListQuery },
-      responses: { 200: { description: 'A page of photos, newest first', ...json(ImageList) }, 401: common[401] },
+      responses: {
+        200: { description: 'A page of photos, newest first', ...json(ImageList) },
+        401: common[401],
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -113,7 +125,10 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     }),
     async (c) => {
       const execution = await processing.requestProcessing(c.get('userId'), c.req.valid('param').id);
-      return c.json({ image_id: execution.image_id, status: 'PROCESSING' as const, execution_id: execution.id }, 202);
+      return c.json(
+        { image_id: execution.image_id, status: 'PROCESSING' as const, execution_id: execution.id },
+        202,
+      );
     },
   );
 
@@ -140,7 +155,10 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       security,
       summary: "The seed's GetAIResults: caption, tags, beauty score and labels",
       request: { params: ImageIdParam },
-      responses: { 200: { description: 'AI results (null fields until READY)', ...json(AiResults) }, ...common },
+      responses: {
+        200: { description: 'AI results (null fields until READY)', ...json(AiResults) },
+        ...common,
+      },
     }),
     async (c) => c.json(toAiResults(await images.get(c.get('userId'), c.req.valid('param').id)), 200),
   );
@@ -178,7 +196,11 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
         },
       }),
       async (c) => {
-        const object = await images.content(c.get('userId'), c.req.valid('param').id, which === 'content' ? 'original' : 'thumbnail');
+        const object = await images.content(
+          c.get('userId'),
+          c.req.valid('param').id,
+          which === 'content' ? 'original' : 'thumbnail',
+        );
         return c.body(new Uint8Array(object.bytes), 200, {
           'Content-Type': object.contentType,
           'Cache-Control': 'private, max-age=3600',

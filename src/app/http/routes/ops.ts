@@ -16,7 +16,9 @@ export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 export const Readiness = z
   .object({
     status: z.enum(['ready', 'not_ready']),
-    checks: z.record(z.string(), z.boolean()).openapi({ example: { database: true, queue: true, storage: true } }),
+    checks: z
+      .record(z.string(), z.boolean())
+      .openapi({ example: { database: true, queue: true, storage: true } }),
   })
   .openapi('Readiness');
 const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi('Jwks');
@@ -55,7 +57,9 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
     async (c) => {
       const checks = await deps.ready();
       const ok = Object.values(checks).every(Boolean);
-      return ok ? c.json({ status: 'ready' as const, checks }, 200) : c.json({ status: 'not_ready' as const, checks }, 503);
+      return ok
+        ? c.json({ status: 'ready' as const, checks }, 200)
+        : c.json({ status: 'not_ready' as const, checks }, 503);
     },
   );
 
@@ -82,18 +86,36 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
         tags: ['operations'],
         summary: 'Prometheus metrics (PHAROS_METRICS=localhost|public, optional PHAROS_METRICS_TOKEN)',
         responses: {
-          200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } },
-          401: { description: 'PHAROS_METRICS_TOKEN is set and the bearer token is missing or wrong', ...json(ErrorSchema) },
-          403: { description: 'PHAROS_METRICS=localhost and the request is not from this machine', ...json(ErrorSchema) },
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+          401: {
+            description: 'PHAROS_METRICS_TOKEN is set and the bearer token is missing or wrong',
+            ...json(ErrorSchema),
+          },
+          403: {
+            description: 'PHAROS_METRICS=localhost and the request is not from this machine',
+            ...json(ErrorSchema),
+          },
         },
       }),
       async (c) => {
         const access = metricsAccess(
           { mode: metrics.mode, token: metrics.token },
-          { remoteAddress: remoteAddress(c), authorization: c.req.header('authorization'), forwardedFor: c.req.header('x-forwarded-for') },
+          {
+            remoteAddress: remoteAddress(c),
+            authorization: c.req.header('authorization'),
+            forwardedFor: c.req.header('x-forwarded-for'),
+          },
         );
-        if (access === 'unauthorized') return c.json(errorBody('unauthorized', 'send Authorization: Bearer <PHAROS_METRICS_TOKEN>'), 401);
-        if (access === 'forbidden') return c.json(errorBody('forbidden', 'metrics are served to this machine only (PHAROS_METRICS=localhost)'), 403);
+        if (access === 'unauthorized')
+          return c.json(errorBody('unauthorized', 'send Authorization: Bearer <PHAROS_METRICS_TOKEN>'), 401);
+        if (access === 'forbidden')
+          return c.json(
+            errorBody('forbidden', 'metrics are served to this machine only (PHAROS_METRICS=localhost)'),
+            403,
+          );
         const { body, contentType } = await metrics.instance.render();
         return c.text(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
       },
