@@ -10,7 +10,7 @@ import { SageMakerBeautyScorer } from '../src/adapters/sagemaker/beauty-scorer.j
 import { OpenAiDescriber } from '../src/adapters/openai/describer.js';
 import { errorName } from '../src/core/errors.js';
 import { buildPipeline, errorMatches, type TaskState } from '../src/core/pipeline.js';
-import type { ImageInput } from '../src/core/ports.js';
+import type { ImageInput } from '../src/core/ports/index.js';
 import { FAKE_AWS_ENV, type FakeServer, type FaultKind, useEnv } from '../test/wire/fake-server.js';
 import { OPENAI_TEST_KEY, startOpenAiServer } from '../test/wire/openai-server.js';
 import { startRekognitionServer } from '../test/wire/rekognition-server.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createLocalBeautyScorer } from '../src/adapters/offline-ai/beauty/index.js';
 import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/offline-ai/labels/index.js';
-import type { ImageInput } from '../src/core/ports.js';
+import type { ImageInput } from '../src/core/ports/index.js';
 
 const PHOTOS = fileURLToPath(new URL('../test/fixtures/photos/', import.meta.url));
 const BIG_PHOTO = 'mountain-lake-reflection.jpg';

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { createLocalDescriber } from '../src/adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../src/adapters/offline-ai/labels/index.js';
 import { filterLabels } from '../src/core/policies.js';
-import type { BeautyScorer } from '../src/core/ports.js';
+import type { BeautyScorer } from '../src/core/ports/index.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';
 import { callOptions, contentTypeOf, imageInput } from './eval/image-input.js';
 import { readManifest } from './eval/manifest.js';

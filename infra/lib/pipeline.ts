@@ -20,7 +20,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { UPLOAD_PREFIX, uploadEventPattern } from '../../src/core/events.js';
 import { type PipelineDefinition, type StepName, buildPipeline } from '../../src/core/pipeline.js';
-import { PROCESSING_QUEUE } from '../../src/core/processing.js';
+import { PROCESSING_QUEUE } from '../../src/core/processing-service.js';
 import { taskStates, toStatesLanguage } from '../../src/adapters/stepfunctions/asl.js';
 import type { BeautyEndpoint } from './beauty.js';
 import type { PharosData } from './data.js';

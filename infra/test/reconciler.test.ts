@@ -12,7 +12,7 @@ import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.
 import { executionNameFor } from '../../src/adapters/stepfunctions/engine.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import type { UserNotification } from '../../src/core/domain.js';
-import type { ExecutionRecord } from '../../src/core/runner.js';
+import type { ExecutionRecord } from '../../src/core/ports/index.js';
 import {
   type ExecutionStatusChangeEvent,
   RECONCILED_STATUSES,

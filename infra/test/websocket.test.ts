@@ -3,7 +3,7 @@ import { ApiGatewayManagementApiClient, GoneException } from '@aws-sdk/client-ap
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../../src/adapters/jwt/tokens.js';
+import { InvalidTokenError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { ConnectionsTable } from '../../src/entry/lambda/connections.js';
 import {

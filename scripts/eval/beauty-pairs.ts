@@ -3,7 +3,7 @@
  * Imported lazily by eval.ts, so the label and caption evaluation still runs without a scorer.
  */
 import { createLocalBeautyScorer } from '../../src/adapters/offline-ai/beauty/index.js';
-import type { BeautyScorer } from '../../src/core/ports.js';
+import type { BeautyScorer } from '../../src/core/ports/index.js';
 import { DEGRADATIONS, prepareOriginal } from './degrade.js';
 import { callOptions, imageInput } from './image-input.js';
 

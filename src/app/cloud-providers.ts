@@ -3,7 +3,7 @@
  * selection module so that adding a provider there is one spread per step.
  */
 import type { Config } from './config.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../core/ports.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../core/ports/index.js';
 import { RekognitionLabelDetector } from '../adapters/rekognition/label-detector.js';
 import { SageMakerBeautyScorer } from '../adapters/sagemaker/beauty-scorer.js';
 import { HttpBeautyScorer } from '../adapters/http/beauty-scorer.js';

@@ -4,8 +4,9 @@
  */
 import { createProviders } from './providers.js';
 import { parseScript } from '../adapters/scripted/providers.js';
-import type { Notifier, ObjectStorage, StatusStore } from '../core/ports.js';
-import { type ResultsRepository, createSteps } from '../core/steps.js';
+import type { Notifier, ObjectStorage, StatusStore } from '../core/ports/index.js';
+import { type ResultsRepository } from '../core/ports/index.js';
+import { createSteps } from '../core/steps.js';
 import type { Config } from './config.js';
 
 export async function createConfiguredSteps(

@@ -1,6 +1,6 @@
 /** Structured logs with pino; anything that could hold a secret is redacted before it is written. */
 import { pino } from 'pino';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/ports/index.js';
 
 export function createLogger(level: string): Logger {
   return pino({

@@ -9,9 +9,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { IMAGE_STATUSES } from '../core/domain.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/ports/index.js';
 import type { StateError } from '../core/pipeline.js';
-import type { ExecutionRecord, RunnerObserver } from '../core/runner.js';
+import type { ExecutionRecord } from '../core/ports/index.js';
+import type { RunnerObserver } from '../core/runner.js';
 
 export type MetricsMode = 'public' | 'localhost' | 'off';
 

@@ -3,7 +3,7 @@
  * (`PHAROS_DESCRIBER=openai,local`), built once per process and wrapped in a fallback chain.
  */
 import { beautyScorerChain, describerChain, labelDetectorChain } from '../core/fallback.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../core/ports.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../core/ports/index.js';
 import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js';
 import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';

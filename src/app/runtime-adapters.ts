@@ -12,8 +12,8 @@ import { PostgresNotifier } from '../adapters/postgres/notifier.js';
 import { PostgresStatusStore } from '../adapters/postgres/status-store.js';
 import { PgBossQueue } from '../adapters/pgboss/queue.js';
 import { FileSystemStorage } from '../adapters/filesystem/storage.js';
-import type { Logger } from '../core/logger.js';
-import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../core/ports.js';
+import type { Logger } from '../core/ports/index.js';
+import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../core/ports/index.js';
 import type { Config } from './config.js';
 
 export interface RuntimeAdapters {

@@ -8,9 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { UserNotification } from '../core/domain.js';
-import type { Logger } from '../core/logger.js';
-import type { Notifier } from '../core/ports.js';
-import type { TokenVerifier } from '../adapters/jwt/tokens.js';
+import type { Logger } from '../core/ports/index.js';
+import type { Notifier } from '../core/ports/index.js';
+import type { TokenVerifier } from '../core/ports/index.js';
 
 export const WS_SUBPROTOCOL = 'pharos.v1';
 

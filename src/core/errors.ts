@@ -50,3 +50,17 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+export class ExecutionBusyError extends PipelineError {
+  constructor(executionId: string) {
+    super('Execution.Busy', `execution ${executionId} is being run by another worker`);
+  }
+}
+
+/** A bearer token that is missing, malformed, expired or not ours: the API answers 401. */
+export class InvalidTokenError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InvalidTokenError';
+  }
+}

@@ -3,7 +3,7 @@
  * upload rule below is the one the AWS stack installs too.
  */
 import type { JobTicket } from './domain.js';
-import type { ObjectCreatedEvent } from './ports.js';
+import type { ObjectCreatedEvent } from './ports/index.js';
 
 export type PatternMatcher =
   string | number | { prefix: string } | { suffix: string } | { 'anything-but': string[] };

@@ -5,7 +5,7 @@
  */
 import type { BeautyScore, Caption, DetectedLabels, Provenance } from './domain.js';
 import { ErrorNames, errorName } from './errors.js';
-import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from './ports.js';
+import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from './ports/index.js';
 
 const RETRYABLE: readonly string[] = [ErrorNames.Transient, ErrorNames.Timeout];
 

@@ -5,9 +5,9 @@
  */
 import { uploadKey } from './events.js';
 import { AppError } from './errors.js';
-import type { ImageQuery, ImageRecord, ImageRepository } from './images.js';
-import type { Logger } from './logger.js';
-import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports.js';
+import type { ImageQuery, ImageRecord, ImageRepository } from './ports/index.js';
+import type { Logger } from './ports/index.js';
+import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports/index.js';
 
 export interface ImageServiceDependencies {
   images: ImageRepository;

@@ -1,11 +1,5 @@
-/** The logging shape the core needs; pino satisfies it, so the core never imports pino. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child(bindings: object): Logger;
-}
+/** A logger that drops everything (tests, tools); pino satisfies the `Logger` port in the apps. */
+import type { Logger } from './ports/logger.js';
 
 export const silentLogger: Logger = {
   debug() {},

@@ -2,7 +2,7 @@
  * Bucket notifications for storage that has none of its own (the local disk): after each put, an
  * "Object Created" event in EventBridge's shape goes to the listener (the event router).
  */
-import type { ObjectCreatedEvent, ObjectStorage, StoredObject } from './ports.js';
+import type { ObjectCreatedEvent, ObjectStorage, StoredObject } from './ports/index.js';
 
 export function withObjectCreatedEvents(
   storage: ObjectStorage,

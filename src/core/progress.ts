@@ -2,9 +2,9 @@
  * Progress messages for the browser, one per state outcome, and one log line per state transition.
  * Shared by the local runner and the Lambda step wrapper, so both runtimes say exactly the same.
  */
-import type { Logger } from './logger.js';
+import type { Logger } from './ports/index.js';
 import { NOTIFY_STATE, type StateError } from './pipeline.js';
-import type { Notifier } from './ports.js';
+import type { Notifier } from './ports/index.js';
 import type { RunnerObserver } from './runner.js';
 
 export type StateOutcome = 'SUCCEEDED' | 'RETRYING' | 'FAILED';

@@ -6,54 +6,13 @@
 import { ErrorNames, PipelineError, errorMessage, errorName } from './errors.js';
 import type { PipelineDefinition, PipelineDocument, StateError, StepName, TaskState } from './pipeline.js';
 import { STEP_NAMES, errorMatches, readPath, retryDelayMs, writePath } from './pipeline.js';
-import type { Clock } from './ports.js';
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-
-export interface ExecutionRecord {
-  id: string;
-  name: string;
-  image_id: string;
-  user_id: string;
-  seq: number;
-  status: ExecutionStatus;
-  current_state: string | null;
-  document: PipelineDocument;
-  started_at: string;
-  ended_at: string | null;
-  error: string | null;
-  cause: string | null;
-}
-
-/** The runner's memory: executions and their state attempts (the photo's timeline). */
-export interface ExecutionStore {
-  load(executionId: string): Promise<ExecutionRecord | null>;
-  /** Marks attempts left RUNNING by a dead worker as failed with Worker.Lost; returns how many. */
-  abandonRunningAttempts(executionId: string): Promise<number>;
-  /** Records a new attempt of `state`, numbered after any earlier ones (a resumed run continues the count). */
-  beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }>;
-  failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void>;
-  /**
-   * Atomically: close the attempt (if any) as SUCCEEDED with its output, move the execution on, and,
-   * when `beginNext` is set, record the first attempt of that next state (one round trip per state).
-   */
-  checkpoint(
-    executionId: string,
-    step: {
-      attemptId: string | null;
-      output: unknown;
-      nextState: string;
-      document: PipelineDocument;
-      beginNext?: boolean;
-    },
-  ): Promise<PreparedAttempt | null>;
-  finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
-}
-
-export interface PreparedAttempt {
-  attemptId: string;
-  attempt: number;
-}
+import type {
+  Clock,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionStore,
+  PreparedAttempt,
+} from './ports/index.js';
 
 export interface StepContext {
   signal: AbortSignal;

@@ -14,28 +14,10 @@ import type {
   LabelDetector,
   Notifier,
   ObjectStorage,
+  ResultsRepository,
   StatusStore,
-} from './ports.js';
+} from './ports/index.js';
 import type { StepContext, StepRegistry } from './runner.js';
-
-/** PostgreSQL's role in the pipeline: the system of record for results. */
-export interface ResultsRepository {
-  /** One transaction: outputs, status READY, processed_at. False when a newer execution owns the image. */
-  saveResults(input: {
-    image_id: string;
-    execution_id: string;
-    labels: Label[];
-    caption: Caption;
-    beauty: BeautyScore;
-    provenance: Record<string, unknown>;
-  }): Promise<{ processed_at: string } | null>;
-  markFailed(input: {
-    image_id: string;
-    execution_id: string;
-    error: string;
-    cause: string;
-  }): Promise<boolean>;
-}
 
 export interface StepDependencies {
   labels: LabelDetector;

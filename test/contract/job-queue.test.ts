@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsQueue } from '../../src/adapters/sqs/queue.js';
 import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { JobQueue } from '../../src/core/ports.js';
+import type { JobQueue } from '../../src/core/ports/index.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { FAKE_AWS_ENV, parseSigV4, useEnv } from '../wire/fake-server.js';
 import { type MessagingFake, startMessagingServer } from '../wire/messaging-server.js';

@@ -5,7 +5,7 @@ import { createPool, type Db } from '../../src/adapters/postgres/db.js';
 import { PostgresNotifier } from '../../src/adapters/postgres/notifier.js';
 import type { UserNotification } from '../../src/core/domain.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { Notifier } from '../../src/core/ports.js';
+import type { Notifier } from '../../src/core/ports/index.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { FAKE_AWS_ENV, parseSigV4, useEnv } from '../wire/fake-server.js';
 import { type MessagingFake, startMessagingServer } from '../wire/messaging-server.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage } from '../../src/adapters/s3/storage.js';
 import { FileSystemStorage } from '../../src/adapters/filesystem/storage.js';
-import type { ObjectStorage } from '../../src/core/ports.js';
+import type { ObjectStorage } from '../../src/core/ports/index.js';
 import { FAKE_AWS_ENV, parseSigV4, useEnv } from '../wire/fake-server.js';
 import { type S3Fake, startS3Server } from '../wire/s3-server.js';
 

@@ -15,7 +15,7 @@ import {
   ScriptedLabelDetector,
   type ScriptedFailure,
 } from '../../src/adapters/scripted/providers.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../../src/core/ports.js';
+import type { BeautyScorer, Describer, LabelDetector } from '../../src/core/ports/index.js';
 import { photo } from '../support/server.js';
 import {
   FAKE_AWS_ENV,

@@ -6,7 +6,7 @@ import { DynamoDbStatusStore, statusTableDefinition } from '../../src/adapters/d
 import { createPool, type Db } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { PostgresStatusStore } from '../../src/adapters/postgres/status-store.js';
-import type { StatusStore } from '../../src/core/ports.js';
+import type { StatusStore } from '../../src/core/ports/index.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { startDynamoDbServer } from '../wire/dynamodb-server.js';
 import { FAKE_AWS_ENV, type FakeServer, parseSigV4, useEnv } from '../wire/fake-server.js';

@@ -10,7 +10,7 @@ import {
 import type { DetectedLabels, Label } from '../../src/core/domain.js';
 import { ErrorNames } from '../../src/core/errors.js';
 import { filterLabels } from '../../src/core/policies.js';
-import type { ImageInput } from '../../src/core/ports.js';
+import type { ImageInput } from '../../src/core/ports/index.js';
 
 const PHOTOS = join(import.meta.dirname, '../fixtures/photos');
 const detector = createLocalLabelDetector();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorNames, PipelineError } from '../../src/core/errors.js';
-import type { ImageInput } from '../../src/core/ports.js';
+import type { ImageInput } from '../../src/core/ports/index.js';
 import {
   createLocalBeautyScorer,
   scoreBeautyFromPixels,

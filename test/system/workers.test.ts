@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESSING_QUEUE } from '../../src/core/processing.js';
+import { PROCESSING_QUEUE } from '../../src/core/processing-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';

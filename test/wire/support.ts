@@ -1,5 +1,5 @@
 /** Helpers for driving provider adapters outside the pipeline: an image input and a call signal. */
-import type { ImageInput } from '../../src/core/ports.js';
+import type { ImageInput } from '../../src/core/ports/index.js';
 
 export function imageFrom(
   bytes: Uint8Array,

@@ -14,7 +14,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { IMAGE_STATUSES, type ImageStatus } from '../../core/domain.js';
-import type { StatusRecord, StatusStore } from '../../core/ports.js';
+import type { StatusRecord, StatusStore } from '../../core/ports/index.js';
 import { createDynamoDbClient } from '../aws-sdk/clients.js';
 
 export interface DynamoDbStatusStoreOptions {

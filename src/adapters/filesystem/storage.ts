@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../core/errors.js';
-import type { ObjectStorage, StoredObject } from '../../core/ports.js';
+import type { ObjectStorage, StoredObject } from '../../core/ports/index.js';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 

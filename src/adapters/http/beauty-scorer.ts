@@ -4,7 +4,7 @@
  */
 import type { BeautyScore } from '../../core/domain.js';
 import { permanentError, transientError } from '../../core/errors.js';
-import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports.js';
+import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports/index.js';
 import { BEAUTY_IMAGE } from '../sagemaker/beauty-scorer.js';
 import { prepareForModel } from '../sharp/downscale.js';
 import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';

@@ -7,8 +7,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, errors, type JWK } from 'jose';
-import type { AuthenticatedUser, TokenVerifier } from './tokens.js';
-import { InvalidTokenError } from './tokens.js';
+import type { AuthenticatedUser, TokenVerifier } from '../../core/ports/index.js';
+import { InvalidTokenError } from '../../core/errors.js';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,

@@ -1,8 +1,8 @@
 /** PHAROS_AUTH=oidc: verify tokens from Cognito or any OIDC issuer against its published JWKS. */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { describeJoseError } from './local-issuer.js';
-import type { AuthenticatedUser, TokenVerifier } from './tokens.js';
-import { InvalidTokenError } from './tokens.js';
+import type { AuthenticatedUser, TokenVerifier } from '../../core/ports/index.js';
+import { InvalidTokenError } from '../../core/errors.js';
 
 export interface OidcOptions {
   issuer: string;

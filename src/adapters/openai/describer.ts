@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Caption, Label } from '../../core/domain.js';
 import { malformedOutputError, permanentError, transientError } from '../../core/errors.js';
 import { MAX_DESCRIPTION_LENGTH, TAG_RULES, normaliseCaption } from '../../core/policies.js';
-import type { CallOptions, Describer, ImageInput } from '../../core/ports.js';
+import type { CallOptions, Describer, ImageInput } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
 import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../shared/call-deadline.js';
 import { type TokenPrice, estimateCostUsd, priceOf } from './pricing.js';

@@ -3,8 +3,8 @@
  * stops sending heartbeats, the supervisor fails it, and it is retried by another worker.
  */
 import { PgBoss } from 'pg-boss';
-import type { Logger } from '../../core/logger.js';
-import type { JobQueue, QueuedJob } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { JobQueue, QueuedJob } from '../../core/ports/index.js';
 
 export interface PgBossQueueOptions {
   url: string;

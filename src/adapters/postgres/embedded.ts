@@ -8,7 +8,7 @@ import { access, mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises'
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/ports/index.js';
 
 export interface EmbeddedDatabase {
   url: string;

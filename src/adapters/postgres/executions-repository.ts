@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { JobTicket } from '../../core/domain.js';
 import { PipelineError } from '../../core/errors.js';
-import type { ImageRecord } from '../../core/images.js';
+import type { ImageRecord } from '../../core/ports/index.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
-import type { ExecutionRepository, StartResult, TimelineExecution } from '../../core/processing.js';
-import type { ExecutionRecord, PreparedAttempt } from '../../core/runner.js';
+import type { ExecutionRepository, StartResult } from '../../core/ports/index.js';
+import type { TimelineExecution } from '../../core/timeline.js';
+import type { ExecutionRecord, PreparedAttempt } from '../../core/ports/index.js';
 import { type Db, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & {

@@ -1,6 +1,6 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
-import type { ImageQuery, ImageRecord, ImageRepository, NewImage } from '../../core/images.js';
-import type { ResultsRepository } from '../../core/steps.js';
+import type { ImageQuery, ImageRecord, ImageRepository, NewImage } from '../../core/ports/index.js';
+import type { ResultsRepository } from '../../core/ports/index.js';
 import { type Db, iso } from './db.js';
 
 type Row = Omit<ImageRecord, 'created_at' | 'updated_at' | 'processing_started_at' | 'processed_at'> & {

@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 import type { UserNotification } from '../../core/domain.js';
-import type { Logger } from '../../core/logger.js';
-import type { Notifier } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { Notifier } from '../../core/ports/index.js';
 import type { Db } from './db.js';
 
 const CHANNEL = 'pharos_notifications';

@@ -1,5 +1,5 @@
 /** The status store on PostgreSQL (DynamoDB's role): one row per photo, newer executions win. */
-import type { StatusRecord, StatusStore } from '../../core/ports.js';
+import type { StatusRecord, StatusStore } from '../../core/ports/index.js';
 import { type Db, iso } from './db.js';
 
 export class PostgresStatusStore implements StatusStore {

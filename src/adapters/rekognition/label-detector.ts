@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { DetectedLabels, Label } from '../../core/domain.js';
 import { malformedOutputError } from '../../core/errors.js';
-import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports.js';
+import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
 import { callDeadline } from '../shared/call-deadline.js';
 import { createRekognitionClient } from '../aws-sdk/clients.js';

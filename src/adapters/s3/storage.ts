@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { AppError } from '../../core/errors.js';
-import type { ObjectStorage, StoredObject } from '../../core/ports.js';
+import type { ObjectStorage, StoredObject } from '../../core/ports/index.js';
 import { createS3Client } from '../aws-sdk/clients.js';
 
 export interface S3StorageOptions {

@@ -5,7 +5,7 @@
  */
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { BeautyScore } from '../../core/domain.js';
-import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports.js';
+import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
 import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';
 import { callDeadline } from '../shared/call-deadline.js';

@@ -6,7 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { BeautyScore, Caption, DetectedLabels, Label } from '../../core/domain.js';
 import { malformedOutputError, permanentError, transientError } from '../../core/errors.js';
-import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from '../../core/ports.js';
+import type {
+  BeautyScorer,
+  CallOptions,
+  Describer,
+  ImageInput,
+  LabelDetector,
+} from '../../core/ports/index.js';
 
 export type ScriptedFailure = 'transient' | 'permanent' | 'malformed' | 'hang';
 

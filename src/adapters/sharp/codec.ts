@@ -5,7 +5,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../core/errors.js';
-import type { ImageCodec, ImageProbe, StoredObject } from '../../core/ports.js';
+import type { ImageCodec, ImageProbe, StoredObject } from '../../core/ports/index.js';
 
 const ACCEPTED: Record<string, string> = {
   jpeg: 'image/jpeg',

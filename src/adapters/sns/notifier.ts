@@ -20,8 +20,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { UserNotification } from '../../core/domain.js';
-import type { Logger } from '../../core/logger.js';
-import type { Notifier } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { Notifier } from '../../core/ports/index.js';
 import { createSnsClient, createSqsClient } from '../aws-sdk/clients.js';
 
 export interface SnsNotifierOptions {

@@ -13,8 +13,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Logger } from '../../core/logger.js';
-import type { JobQueue, QueuedJob } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { JobQueue, QueuedJob } from '../../core/ports/index.js';
 import { createSqsClient } from '../aws-sdk/clients.js';
 
 export interface SqsQueueOptions {

@@ -5,8 +5,8 @@
  * execution, or with `ExecutionAlreadyExists` once it has finished — both mean "already started".
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Logger } from '../../core/logger.js';
-import type { ExecutionEngine, ExecutionRepository } from '../../core/processing.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { ExecutionEngine, ExecutionRepository } from '../../core/ports/index.js';
 import { PipelineError } from '../../core/errors.js';
 
 /** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */

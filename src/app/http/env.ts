@@ -1,9 +1,9 @@
 /** What every handler can rely on: the dependencies, and the caller once authenticated. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ImageService } from '../../core/image-service.js';
-import type { Logger } from '../../core/logger.js';
-import type { ProcessingService } from '../../core/processing.js';
-import type { TokenVerifier } from '../../adapters/jwt/tokens.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { ProcessingService } from '../../core/processing-service.js';
+import type { TokenVerifier } from '../../core/ports/index.js';
 import type { LocalAuthService } from '../auth-service.js';
 import type { Metrics, MetricsMode } from '../metrics.js';
 

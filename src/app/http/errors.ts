@@ -2,8 +2,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
-import { InvalidTokenError } from '../../adapters/jwt/tokens.js';
+import type { Logger } from '../../core/ports/index.js';
+import { InvalidTokenError } from '../../core/errors.js';
 import { InvalidCursorError } from '../../adapters/postgres/images-repository.js';
 
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });

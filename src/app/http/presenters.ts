@@ -1,6 +1,6 @@
 /** Records → the API's JSON shapes (snake_case, the seed's field names). */
 import type { ImageStatus } from '../../core/domain.js';
-import type { ImageRecord } from '../../core/images.js';
+import type { ImageRecord } from '../../core/ports/index.js';
 
 export function toMetadata(image: ImageRecord, status: { status: ImageStatus; updated_at: string } = image) {
   return {

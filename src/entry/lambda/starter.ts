@@ -7,7 +7,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ticketFromObjectCreated } from '../../core/events.js';
-import type { JobTicket, ObjectCreatedEvent } from '../../core/ports.js';
+import type { JobTicket } from '../../core/domain.js';
+import type { ObjectCreatedEvent } from '../../core/ports/index.js';
 import { type RuntimeProvider, remainingMs, withRuntime } from './middleware.js';
 import { type LambdaRuntime, lambdaRuntime } from './runtime.js';
 

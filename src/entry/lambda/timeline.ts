@@ -5,7 +5,7 @@
  * state machine is about to end — so `GET /images/{id}/executions` reads the same in both runtimes.
  */
 import { errorMessage, errorName } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/ports/index.js';
 import {
   type PipelineDefinition,
   type PipelineDocument,
@@ -15,9 +15,9 @@ import {
   readPath,
   writePath,
 } from '../../core/pipeline.js';
-import type { Notifier } from '../../core/ports.js';
+import type { Notifier } from '../../core/ports/index.js';
 import { type StateOutcome, publishProgress } from '../../core/progress.js';
-import type { ExecutionStore } from '../../core/runner.js';
+import type { ExecutionStore } from '../../core/ports/index.js';
 import type { Db } from '../../adapters/postgres/db.js';
 
 export interface TimelineDependencies {

@@ -13,10 +13,10 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2, Context, SNSEvent } from 'aws-lambda';
 import { OidcTokenVerifier } from '../../adapters/jwt/oidc-verifier.js';
-import type { TokenVerifier } from '../../adapters/jwt/tokens.js';
+import type { TokenVerifier } from '../../core/ports/index.js';
 import { createLogger } from '../../app/logger.js';
 import type { UserNotification } from '../../core/domain.js';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/ports/index.js';
 import { ConnectionsTable } from './connections.js';
 
 export interface WebSocketDependencies {

@@ -4,7 +4,7 @@
  */
 import type { BeautyScore } from '../../../core/domain.js';
 import { permanentError } from '../../../core/errors.js';
-import type { BeautyScorer, CallOptions, ImageInput } from '../../../core/ports.js';
+import type { BeautyScorer, CallOptions, ImageInput } from '../../../core/ports/index.js';
 import { decodeForScoring, WORKING_MAX_SIDE } from './decode.js';
 import { scoreBeautyFromPixels } from './score.js';
 import { loadBrisqueModel } from './yaml-model.js';

@@ -5,7 +5,7 @@
  * (nothing was recognised, so any tag would be invented).
  */
 import type { Caption, Label } from '../../../core/domain.js';
-import type { CallOptions, Describer, ImageInput } from '../../../core/ports.js';
+import type { CallOptions, Describer, ImageInput } from '../../../core/ports/index.js';
 import { normaliseCaption } from '../../../core/policies.js';
 import { composeCaption } from './caption.js';
 import { composeTags } from './tags.js';

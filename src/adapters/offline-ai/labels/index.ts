@@ -3,7 +3,7 @@
  * tfjs-wasm, plus scene attributes measured from the pixels, in Rekognition's label style.
  */
 import type { DetectedLabels, Label } from '../../../core/domain.js';
-import type { CallOptions, ImageInput, LabelDetector } from '../../../core/ports.js';
+import type { CallOptions, ImageInput, LabelDetector } from '../../../core/ports/index.js';
 import { contextLabels } from './context.js';
 import { decodeRgb, MODEL_INPUT_SIDE } from './decode.js';
 import { labelsFromFaces } from './faces.js';

@@ -14,7 +14,7 @@ import {
 } from '../../src/core/policies.js';
 import { buildPipeline, retryDelayMs } from '../../src/core/pipeline.js';
 import { assertDefinitionIsRunnable } from '../../src/core/runner.js';
-import type { ObjectCreatedEvent } from '../../src/core/ports.js';
+import type { ObjectCreatedEvent } from '../../src/core/ports/index.js';
 
 describe('FilterLabels', () => {
   const labels = [

@@ -1,5 +1,6 @@
-/** The photo as the system of record keeps it, and the repository port that is its only door. */
-import type { ImageStatus, Label } from './domain.js';
+/** The photo as the system of record keeps it, and the repository ports that are its only doors. */
+
+import type { BeautyScore, Caption, ImageStatus, Label } from '../domain.js';
 
 export interface ImageRecord {
   id: string;
@@ -59,4 +60,23 @@ export interface ImageRepository {
   getById(id: string): Promise<ImageRecord | null>;
   list(userId: string, query: ImageQuery): Promise<{ items: ImageRecord[]; next_cursor: string | null }>;
   delete(id: string, userId: string): Promise<ImageRecord | null>;
+}
+
+/** PostgreSQL's role in the pipeline: the system of record for results. */
+export interface ResultsRepository {
+  /** One transaction: outputs, status READY, processed_at. False when a newer execution owns the image. */
+  saveResults(input: {
+    image_id: string;
+    execution_id: string;
+    labels: Label[];
+    caption: Caption;
+    beauty: BeautyScore;
+    provenance: Record<string, unknown>;
+  }): Promise<{ processed_at: string } | null>;
+  markFailed(input: {
+    image_id: string;
+    execution_id: string;
+    error: string;
+    cause: string;
+  }): Promise<boolean>;
 }

@@ -6,10 +6,3 @@ export interface AuthenticatedUser {
 export interface TokenVerifier {
   verify(token: string): Promise<AuthenticatedUser>;
 }
-
-export class InvalidTokenError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'InvalidTokenError';
-  }
-}

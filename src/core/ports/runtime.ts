@@ -1,49 +1,6 @@
-/**
- * Ports: the small interfaces behind which every external service sits. Each has a local adapter
- * (the default) and a cloud adapter; which one runs is configuration, never a code change.
- */
-import type {
-  BeautyScore,
-  Caption,
-  DetectedLabels,
-  ImageStatus,
-  JobTicket,
-  Label,
-  ObjectRef,
-  UserNotification,
-} from './domain.js';
+/** The runtime services of the seed: S3, EventBridge's event shape, SQS, DynamoDB, SNS, and time. */
 
-export interface CallOptions {
-  /** Aborted when the state's timeout fires or the worker shuts down. */
-  signal: AbortSignal;
-}
-
-/** The photo a provider works on: its location, and its bytes on demand (Rekognition can skip them). */
-export interface ImageInput extends ObjectRef {
-  contentType: string;
-  bytes(): Promise<Uint8Array>;
-}
-
-// ---- AI providers (the pipeline's external calls) ----
-
-export interface LabelDetector {
-  readonly name: string;
-  detect(image: ImageInput, options: CallOptions): Promise<DetectedLabels>;
-}
-
-export interface Describer {
-  readonly name: string;
-  /** Turns filtered labels (and, only in an opt-in vision mode, the image) into a caption and tags. */
-  describe(input: { labels: Label[]; image: ImageInput }, options: CallOptions): Promise<Caption>;
-}
-
-/** A scorer answers on its own scale; the core normalises to an integer 0–100 (`normaliseBeauty`). */
-export interface BeautyScorer {
-  readonly name: string;
-  score(image: ImageInput, options: CallOptions): Promise<BeautyScore>;
-}
-
-// ---- Runtime ports (the seed's S3, EventBridge, SQS, DynamoDB, SNS roles) ----
+import type { ImageStatus, UserNotification } from '../domain.js';
 
 export interface StoredObject {
   bytes: Uint8Array;
@@ -109,21 +66,4 @@ export interface Notifier {
 export interface Clock {
   now(): Date;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export type { JobTicket };
-
-/** What an upload turned out to be, read from its bytes (never from the client's claims). */
-export interface ImageProbe {
-  format: string;
-  contentType: string;
-  /** Displayed size: EXIF orientation already applied. */
-  width: number;
-  height: number;
-}
-
-/** Decoding and thumbnails (sharp locally; the same code runs in Lambda). */
-export interface ImageCodec {
-  /** Fully decodes the image (so truncation is caught) and returns its probe and a thumbnail. */
-  inspect(bytes: Uint8Array): Promise<{ probe: ImageProbe; thumbnail: StoredObject }>;
 }

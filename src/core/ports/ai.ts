@@ -1,0 +1,31 @@
+/** The AI providers: the pipeline's external calls (Rekognition's, OpenAI's and SageMaker's roles). */
+
+import type { BeautyScore, Caption, DetectedLabels, Label, ObjectRef } from '../domain.js';
+
+export interface CallOptions {
+  /** Aborted when the state's timeout fires or the worker shuts down. */
+  signal: AbortSignal;
+}
+
+/** The photo a provider works on: its location, and its bytes on demand (Rekognition can skip them). */
+export interface ImageInput extends ObjectRef {
+  contentType: string;
+  bytes(): Promise<Uint8Array>;
+}
+
+export interface LabelDetector {
+  readonly name: string;
+  detect(image: ImageInput, options: CallOptions): Promise<DetectedLabels>;
+}
+
+export interface Describer {
+  readonly name: string;
+  /** Turns filtered labels (and, only in an opt-in vision mode, the image) into a caption and tags. */
+  describe(input: { labels: Label[]; image: ImageInput }, options: CallOptions): Promise<Caption>;
+}
+
+/** A scorer answers on its own scale; the core normalises to an integer 0–100 (`normaliseBeauty`). */
+export interface BeautyScorer {
+  readonly name: string;
+  score(image: ImageInput, options: CallOptions): Promise<BeautyScore>;
+}
