@@ -47,6 +47,17 @@ const schema = z
     OIDC_ISSUER: z.string().url().optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: z.string().url().optional(),
+    // The browser's and the CLI's sign-in (GET /config.json): the provider's client and scopes.
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_SCOPE: z.string().min(1).default('openid profile email'),
+    OIDC_LOGOUT_URL: z.string().url().optional(),
+    // Where the web UI finds the API and the WebSocket when they are not on the page's origin.
+    PHAROS_WEB_API_URL: z.string().url().optional(),
+    PHAROS_WEB_SOCKET_URL: z
+      .string()
+      .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+      .optional(),
+    PHAROS_UPLOAD_MODE: z.enum(['multipart', 'direct']).default('multipart'),
     PHAROS_STORAGE: z.enum(['fs', 's3']).default('fs'),
     PHAROS_BUCKET: z
       .string()
@@ -157,6 +168,12 @@ const schema = z
         message:
           'is required when PHAROS_AUTH=oidc (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>)',
       });
+    }
+    if (env.PHAROS_AUTH === 'oidc' && !env.OIDC_CLIENT_ID && !env.OIDC_AUDIENCE) {
+      need(
+        'OIDC_CLIENT_ID',
+        'is required when PHAROS_AUTH=oidc (the client id registered at your provider for Pharos; OIDC_AUDIENCE also works)',
+      );
     }
   });
 

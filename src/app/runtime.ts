@@ -34,6 +34,7 @@ import { Metrics, type QueueStats } from './metrics.js';
 import { readinessChecks } from './readiness.js';
 import { createHttpApp } from './http/app.js';
 import { selectRuntimeAdapters } from './runtime-adapters.js';
+import { webConfigFrom } from './http/web-config.js';
 import { mountWebUi } from './http/web-ui.js';
 import { WebSocketHub } from './ws-hub.js';
 
@@ -168,7 +169,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       } else {
         verifier = new OidcTokenVerifier({
           issuer: config.OIDC_ISSUER!,
-          audience: config.OIDC_AUDIENCE,
+          // The browser's client id is the audience unless told otherwise.
+          audience: config.OIDC_AUDIENCE ?? config.OIDC_CLIENT_ID,
           jwksUrl: config.OIDC_JWKS_URL,
         });
       }
@@ -188,6 +190,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
         localAuth,
         jwks,
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+        webConfig: webConfigFrom(config),
         logger,
         ready: readinessChecks({ database: () => db.query('SELECT 1'), queue, storage: rawStorage }),
         metrics:

@@ -47,6 +47,12 @@ describe('OpenAPI document', () => {
       jwks: () => ({ keys: [] }),
       metrics: { instance: new Metrics({}, silentLogger), mode: 'localhost' },
       maxUploadBytes: 1024,
+      webConfig: {
+        apiBaseUrl: '',
+        webSocketUrl: '',
+        auth: { mode: 'local' },
+        upload: { mode: 'multipart', maxBytes: 1 },
+      },
       logger: silentLogger,
     } as unknown as HttpDependencies;
     const app = createHttpApp(deps);
@@ -129,6 +135,7 @@ describe('OpenAPI document', () => {
     await check('get', '/readyz', await fetch(`${url}/readyz`));
     await check('get', '/.well-known/jwks.json', await fetch(`${url}/.well-known/jwks.json`));
     await check('get', '/metrics', await fetch(`${url}/metrics`));
+    await check('get', '/config.json', await fetch(`${url}/config.json`));
 
     const client = new ApiClient(url, token);
     const socket = await client.socket();

@@ -3,6 +3,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LocalTokenIssuer } from '../../src/adapters/jwt/local-issuer.js';
+import { WebConfigSchema } from '../../src/app/http/web-config.js';
 import { ApiClient, SocketProbe, photo, startTestServer, type TestServer } from '../support/server.js';
 
 describe('authentication and isolation between users', () => {
@@ -20,6 +21,17 @@ describe('authentication and isolation between users', () => {
   afterAll(() => server?.stop());
 
   const asToken = (token: string) => new ApiClient(server.url, token);
+
+  it('tells the web UI to use local accounts, same-origin API and socket (GET /config.json)', async () => {
+    const response = await fetch(`${server.url}/config.json`);
+    expect(response.status).toBe(200);
+    expect(WebConfigSchema.parse(await response.json())).toEqual({
+      apiBaseUrl: '',
+      webSocketUrl: '',
+      auth: { mode: 'local' },
+      upload: { mode: 'multipart', maxBytes: 25 * 1024 * 1024 },
+    });
+  });
 
   it('answers 401 to a missing, malformed, forged or expired token', async () => {
     const { privateKey } = await generateKeyPair('ES256');

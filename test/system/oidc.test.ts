@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebConfigSchema } from '../../src/app/http/web-config.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 /** An OIDC issuer as Cognito publishes one: a JWKS over HTTP, tokens signed with RS256. */
@@ -81,5 +82,19 @@ describe('PHAROS_AUTH=oidc (Cognito or any OIDC issuer)', () => {
     });
     expect(register.status).toBe(404);
     expect(((await register.json()) as { error: { code: string } }).error.code).toBe('local_auth_disabled');
+  });
+
+  it('tells the web UI to sign in with the provider (GET /config.json), the client id defaulting to the audience', async () => {
+    const response = await fetch(`${server.url}/config.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const config = WebConfigSchema.parse(await response.json());
+    expect(config.auth).toEqual({
+      mode: 'oidc',
+      authority: issuer,
+      clientId: 'pharos-web-client',
+      scope: 'openid profile email',
+    });
+    expect(config).toMatchObject({ apiBaseUrl: '', webSocketUrl: '', upload: { mode: 'multipart' } });
   });
 });

@@ -15,3 +15,4 @@ export type TimelineState = z.infer<typeof schemas.TimelineStateSchema>;
 export type Execution = z.infer<typeof schemas.Executions>['items'][number];
 export type RunStatus = Execution['status'];
 export type ProcessAccepted = z.infer<typeof schemas.ProcessAccepted>;
+export type { WebConfig } from './web-config.js';

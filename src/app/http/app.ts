@@ -11,6 +11,7 @@ import { mountApiDocs } from './docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerOpsRoutes } from './routes/ops.js';
+import { registerWebConfigRoute } from './web-config.js';
 
 const PUBLIC_PATHS = [
   '/healthz',
@@ -64,6 +65,7 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
   // /healthz, /readyz, /.well-known/jwks.json and /metrics: documented like every other route.
   registerOpsRoutes(app, deps);
   mountApiDocs(app);
+  if (deps.webConfig) registerWebConfigRoute(app, deps.webConfig);
 
   app.use('/images', requireAuth(deps));
   app.use('/images/*', requireAuth(deps));

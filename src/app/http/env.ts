@@ -6,6 +6,7 @@ import type { ProcessingService } from '../../core/processing-service.js';
 import type { TokenVerifier } from '../../core/ports/index.js';
 import type { LocalAuthService } from '../auth-service.js';
 import type { Metrics, MetricsMode } from '../metrics.js';
+import type { WebConfig } from './web-config.js';
 
 export interface HttpDependencies {
   images: ImageService;
@@ -15,6 +16,8 @@ export interface HttpDependencies {
   localAuth: LocalAuthService | null;
   jwks: (() => object) | null;
   maxUploadBytes: number;
+  /** Served as GET /config.json (absent on AWS, where the stack writes the file next to the web bundle). */
+  webConfig?: WebConfig | null;
   logger: Logger;
   ready: () => Promise<Record<string, boolean>>;
   /** Prometheus metrics: request timing middleware and the /metrics route (absent: neither). */
