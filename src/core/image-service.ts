@@ -5,9 +5,10 @@
  */
 import { uploadKey } from './events.js';
 import { AppError } from './errors.js';
-import type { ImageQuery, ImageRecord, ImageRepository } from './ports/index.js';
+import type { ImageRecord, ImageRepository } from './ports/index.js';
 import type { Logger } from './ports/index.js';
 import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports/index.js';
+import { type ListRequest, toImageQuery } from './search.js';
 
 export interface ImageServiceDependencies {
   images: ImageRepository;
@@ -96,8 +97,9 @@ export class ImageService {
     return fast ?? { status: image.status, updated_at: image.updated_at };
   }
 
-  list(userId: string, query: ImageQuery) {
-    return this.deps.images.list(userId, query);
+  /** A page of the owner's photos, filtered, searched and sorted by the rule in search.ts. */
+  list(userId: string, request: ListRequest) {
+    return this.deps.images.list(userId, toImageQuery(request));
   }
 
   async content(userId: string, imageId: string, which: 'original' | 'thumbnail'): Promise<StoredObject> {

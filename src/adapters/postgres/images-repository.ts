@@ -1,7 +1,12 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
 import type { ImageQuery, ImageRecord, ImageRepository, NewImage } from '../../core/ports/index.js';
 import type { ResultsRepository } from '../../core/ports/index.js';
-import { type Db, iso } from './db.js';
+import { type Db, inTransaction, iso } from './db.js';
+
+interface SearchColumns {
+  search_vector?: unknown;
+  search_text?: unknown;
+}
 
 type Row = Omit<ImageRecord, 'created_at' | 'updated_at' | 'processing_started_at' | 'processed_at'> & {
   created_at: Date;
@@ -10,7 +15,8 @@ type Row = Omit<ImageRecord, 'created_at' | 'updated_at' | 'processing_started_a
   processed_at: Date | null;
 };
 
-const toRecord = (row: Row): ImageRecord => ({
+/** The search columns are the database's own index material, not part of the record. */
+const toRecord = ({ search_vector: _v, search_text: _t, ...row }: Row & SearchColumns): ImageRecord => ({
   ...row,
   created_at: iso(row.created_at)!,
   updated_at: iso(row.updated_at)!,
@@ -37,6 +43,60 @@ function decodeCursor(value: string): Cursor | null {
 }
 
 export class InvalidCursorError extends Error {}
+
+type ListRow = Row & SearchColumns & { sort_key: number | string | Date };
+
+/** Words of 4+ letters match with a small typo: pg_trgm word similarity above this (0.5 lets "tower" match "flower"). */
+const TYPO_SIMILARITY = 0.51;
+/** Field weights for ts_rank, in its order {D, C, B, A}: text in the photo, label names, caption, tags. */
+const WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
+const KEY_TYPES: Record<ImageQuery['sort'], string> = {
+  created_at: 'timestamptz',
+  beauty: 'int',
+  relevance: 'numeric',
+};
+
+/** A cursor made for another sort (or edited by hand) is refused before it reaches a cast. */
+const KEY_CHECKS: Record<ImageQuery['sort'], (k: string | number) => boolean> = {
+  created_at: (k) => typeof k === 'string' && !Number.isNaN(Date.parse(k)),
+  beauty: (k) => Number.isInteger(k),
+  relevance: (k) => typeof k === 'string' && /^-?\d+(\.\d+)?$/.test(k),
+};
+
+/** A term as a prefix tsquery: only its letters and digits reach to_tsquery, so no input is syntax. */
+const prefixQuery = (term: string) =>
+  term
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((token) => `${token}:*`)
+    .join(' & ');
+
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** One search word matches a photo as a word prefix (stop words are ignored), as a substring (3+ characters) or, 4+, with a typo. */
+function termMatches(term: string, params: unknown[]): string {
+  // A stop word ("a", "the") has no lexeme: it is ignored rather than matching nothing.
+  const q = `to_tsquery('english', $${params.push(prefixQuery(term))})`;
+  const fts = `numnode(${q}) = 0 OR search_vector @@ ${q}`;
+  if (term.length < 3) return `(${fts})`;
+  const like = `search_text LIKE $${params.push(likePattern(term))}`;
+  if (term.length < 4) return `(${fts} OR ${like})`;
+  return `(${fts} OR ${like} OR $${params.push(term)}::text <% search_text)`;
+}
+
+/**
+ * The ORDER BY key. Relevance: the weighted full-text rank of any word plus a little for trigram
+ * closeness (so typo and substring matches still order sensibly), rounded to a numeric so the cursor
+ * compares exactly what was returned.
+ */
+function sortKey(query: ImageQuery, params: unknown[]): string {
+  if (query.sort === 'beauty') return 'COALESCE(beauty_score, -1)';
+  if (query.sort === 'created_at') return 'created_at';
+  const terms = query.terms ?? [];
+  const any = `to_tsquery('english', $${params.push(terms.map((term) => `(${prefixQuery(term)})`).join(' | '))})`;
+  const closeness = terms.map((term) => `word_similarity($${params.push(term)}::text, search_text)`);
+  return `round((ts_rank('${WEIGHTS}', search_vector, ${any}) + 0.01 * (${closeness.join(' + ')}))::numeric, 6)`;
+}
 
 export class PostgresImageRepository implements ImageRepository, ResultsRepository {
   constructor(private readonly db: Db) {}
@@ -82,22 +142,28 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
-    if (query.tag) where.push(`tags @> ARRAY[$${params.push(query.tag.toLowerCase())}]::text[]`);
-    const key = query.sort === 'beauty' ? 'COALESCE(beauty_score, -1)' : 'created_at';
+    if (query.tag) where.push(`tags @> ARRAY[$${params.push(query.tag)}]::text[]`);
+    const terms = query.terms ?? [];
+    for (const term of terms) where.push(termMatches(term, params));
+    const key = sortKey(query, params);
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
-      if (!cursor) throw new InvalidCursorError('cursor is not valid');
-      const keyParam =
-        query.sort === 'beauty'
-          ? `$${params.push(Number(cursor.k))}::int`
-          : `$${params.push(String(cursor.k))}::timestamptz`;
+      if (!cursor || !KEY_CHECKS[query.sort](cursor.k)) throw new InvalidCursorError('cursor is not valid');
+      const keyParam = `$${params.push(String(cursor.k))}::${KEY_TYPES[query.sort]}`;
       where.push(`(${key}, id) < (${keyParam}, $${params.push(cursor.i)}::uuid)`);
     }
-    const { rows } = await this.db.query<Row & { sort_key: number | Date }>(
-      `SELECT *, ${key} AS sort_key FROM images WHERE ${where.join(' AND ')}
-       ORDER BY ${key} DESC, id DESC LIMIT $${params.push(query.limit + 1)}`,
-      params,
-    );
+    const sql = `SELECT *, ${key} AS sort_key FROM images WHERE ${where.join(' AND ')}
+       ORDER BY sort_key DESC, id DESC LIMIT $${params.push(query.limit + 1)}`;
+    // The typo threshold is set for this statement's transaction only (pg_trgm's `<%` operator reads it).
+    const rows =
+      terms.length === 0
+        ? (await this.db.query<ListRow>(sql, params)).rows
+        : await inTransaction(this.db, async (tx) => {
+            await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+              String(TYPO_SIMILARITY),
+            ]);
+            return (await tx.query<ListRow>(sql, params)).rows;
+          });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const next_cursor =
@@ -107,7 +173,10 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
             i: last.id,
           })
         : null;
-    return { items: page.map(({ sort_key: _sortKey, ...row }) => toRecord(row)), next_cursor };
+    return {
+      items: page.map(({ sort_key: _sortKey, ...row }) => toRecord(row)),
+      next_cursor,
+    };
   }
 
   async delete(id: string, userId: string): Promise<ImageRecord | null> {

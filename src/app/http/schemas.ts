@@ -3,7 +3,18 @@
  * document, so the two cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
-import { IMAGE_STATUSES } from '../../core/domain.js';
+import { IMAGE_SORTS, IMAGE_STATUSES } from '../../core/domain.js';
+import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from '../../core/search.js';
+
+const SEARCH_SYNTAX = [
+  'Search words (at most ' +
+    MAX_QUERY_TERMS +
+    '), matched against the caption, tags, label names and the text read from the photo.',
+  'Every word must match. Case and a leading `#` never matter. A word matches as a whole word, a word prefix',
+  '(`light` finds lighthouse) or a substring (`ghth`, part of a plate number), and words of 4+ letters',
+  'tolerate a small typo (`lighthuose`). Results are ranked: tags weigh most, then caption, label names and',
+  'text in the photo.',
+].join(' ');
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -78,8 +89,19 @@ export const ImageList = z
 
 export const ListQuery = z.object({
   status: Status.optional(),
-  tag: z.string().trim().min(1).max(32).optional(),
-  sort: z.enum(['created_at', 'beauty']).default('created_at'),
+  tag: z.string().trim().min(1).max(33).optional().openapi({
+    description: 'Only photos with this tag; case and a leading `#` are ignored',
+    example: '#sky',
+  }),
+  q: z
+    .string()
+    .max(MAX_QUERY_LENGTH)
+    .optional()
+    .openapi({ description: SEARCH_SYNTAX, example: 'lighthouse sunse' }),
+  sort: z.enum(IMAGE_SORTS).optional().openapi({
+    description:
+      'relevance (the default with q; only with q), created_at (newest uploaded; the default without q) or beauty (most beautiful first)',
+  }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -1,6 +1,6 @@
 /** The photo as the system of record keeps it, and the repository ports that are its only doors. */
 
-import type { BeautyScore, Caption, ImageStatus, Label } from '../domain.js';
+import type { BeautyScore, Caption, ImageSort, ImageStatus, Label } from '../domain.js';
 
 export interface ImageRecord {
   id: string;
@@ -47,8 +47,11 @@ export type NewImage = Pick<
 
 export interface ImageQuery {
   status?: ImageStatus;
+  /** Normalised: lowercase, no leading `#` (see search.ts). */
   tag?: string;
-  sort: 'created_at' | 'beauty';
+  /** Normalised search words (see search.ts); every one must match. */
+  terms?: string[];
+  sort: ImageSort;
   limit: number;
   cursor?: string;
 }

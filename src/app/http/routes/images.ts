@@ -100,9 +100,14 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       path: '/images',
       tags: ['images'],
       security,
+      summary: 'List or search the owner’s photos (q=), filtered by status and tag, paged by cursor',
       request: { query: ListQuery },
       responses: {
-        200: { description: 'A page of photos, newest first', ...json(ImageList) },
+        200: {
+          description: 'A page of photos: by relevance with q, otherwise newest first',
+          ...json(ImageList),
+        },
+        400: { description: 'Bad query, sort or cursor', ...json(ErrorSchema) },
         401: common[401],
       },
     }),
