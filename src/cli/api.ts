@@ -115,7 +115,7 @@ export class PharosApi {
     return this.json<{ items: Execution[] }>('GET', `/images/${encodeURIComponent(id)}/executions`);
   }
 
-  list(query: { status?: string; tag?: string; limit?: number; cursor?: string }) {
+  list(query: { q?: string; status?: string; tag?: string; sort?: string; limit?: number; cursor?: string }) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
     const qs = params.toString();

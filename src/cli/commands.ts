@@ -279,22 +279,35 @@ export async function reprocess(
   return summarise(items, Boolean(options.json));
 }
 
-export async function list(
-  options: ServerOptions & { status?: string; tag?: string; limit: number; all?: boolean; json?: boolean },
-): Promise<ExitCode> {
+type ListOptions = ServerOptions & {
+  status?: string;
+  tag?: string;
+  sort?: string;
+  limit: number;
+  all?: boolean;
+  json?: boolean;
+};
+
+export async function list(options: ListOptions, q?: string): Promise<ExitCode> {
   const api = await openSession(options);
   const items = [];
   let cursor: string | undefined;
+  const { status, tag, sort } = options;
   do {
     const page = await single(
-      api.list({ status: options.status, tag: options.tag, limit: Math.min(options.limit, 100), cursor }),
+      api.list({ q, status, tag, sort, limit: Math.min(options.limit, 100), cursor }),
     );
     items.push(...page.items);
     cursor = page.next_cursor ?? undefined;
   } while (options.all && cursor);
   if (options.json) printJson(items);
-  else out(renderList(items));
+  else out(q === undefined ? renderList(items) : renderList(items, `No photos match "${q}".`));
   return EXIT.ok;
+}
+
+/** `pharos search <words…>`: the list, by relevance, of photos matching every word (see docs/search.md). */
+export function search(words: string[], options: ListOptions): Promise<ExitCode> {
+  return list(options, words.join(' '));
 }
 
 export async function timeline(id: string, options: ServerOptions & { json?: boolean }): Promise<ExitCode> {

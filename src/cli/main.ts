@@ -96,11 +96,31 @@ export function buildProgram(done: (code: number) => void): Command {
     .description('list your photos, newest first')
     .addOption(url())
     .addOption(new Option('--status <status>', 'only photos with this status').choices(STATUSES))
-    .option('--tag <tag>', 'only photos with this tag')
+    .option('--tag <tag>', 'only photos with this tag (case and a leading # are ignored)')
+    .addOption(new Option('--sort <order>', 'order').choices(['created_at', 'beauty']).default('created_at'))
     .option('-n, --limit <n>', 'how many', positiveInt(100), 50)
     .option('--all', 'every page, not just the first')
     .option('--json', 'print JSON')
     .action((options) => report(commands.list(options)));
+
+  program
+    .command('search')
+    .description(
+      'find photos by caption, tags, labels and text in them; every word must match (prefixes, substrings and small typos do), best match first',
+    )
+    .argument('<words...>', 'search words; case and a leading # are ignored')
+    .addOption(url())
+    .addOption(new Option('--status <status>', 'only photos with this status').choices(STATUSES))
+    .option('--tag <tag>', 'only photos with this tag')
+    .addOption(
+      new Option('--sort <order>', 'order')
+        .choices(['relevance', 'created_at', 'beauty'])
+        .default('relevance'),
+    )
+    .option('-n, --limit <n>', 'how many', positiveInt(100), 50)
+    .option('--all', 'every page, not just the first')
+    .option('--json', 'print JSON')
+    .action((words: string[], options) => report(commands.search(words, options)));
 
   program
     .command('timeline')

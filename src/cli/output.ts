@@ -75,8 +75,8 @@ function table(rows: string[][], header: string[]): string {
   ].join('\n');
 }
 
-export function renderList(items: ImageListItem[]): string {
-  if (!items.length) return dim('No photos.');
+export function renderList(items: ImageListItem[], empty = 'No photos.'): string {
+  if (!items.length) return dim(empty);
   return table(
     items.map((i) => [
       i.image_id,

@@ -222,6 +222,23 @@ describe('pharos CLI against a real server', () => {
       ),
     ).toBe(true);
     expect((JSON.parse(byTag.stdout) as { image_id: string }[]).map((i) => i.image_id)).toContain(id);
+    // The tag as `results` prints it (#sky, any case) filters the same.
+    const hashTag = await runCli(['ls', '--tag', `#${ai.tags[0]!.toUpperCase()}`, '--json'], { env });
+    expect((JSON.parse(hashTag.stdout) as { image_id: string }[]).map((i) => i.image_id)).toContain(id);
+
+    const found = await runCli(['search', `#${ai.tags[0]!}`, ai.description.split(' ').pop()!, '--json'], {
+      env,
+    });
+    expect(found.code, found.stderr).toBe(0);
+    expect((JSON.parse(found.stdout) as { image_id: string }[]).map((i) => i.image_id)).toContain(id);
+    const foundTable = await runCli(['search', ai.tags[0]!], { env });
+    expect(foundTable.stdout).toMatch(/ID\s+STATUS\s+BEAUTY\s+FILE\s+CAPTION/);
+    expect(foundTable.stdout).toContain(id);
+    const nothing = await runCli(['search', 'zzqqxx'], { env });
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('No photos match "zzqqxx".');
+    expect((await runCli(['search'], { env })).code).toBe(2);
+
     const none = await runCli(['ls', '--status', 'FAILED'], { env });
     expect(none.stdout).toContain('No photos.');
     const table = await runCli(['ls'], { env });
