@@ -2,6 +2,7 @@
  * Configuration from the environment (and `.env`), validated once at start. Every error names the
  * variable and what would fix it.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -109,7 +110,11 @@ const schema = z
     PHAROS_BEAUTY_MODEL_ID: z.string().min(1).optional(),
     PHAROS_BEAUTY_LABEL: z.string().min(1).optional(),
     PHAROS_BEAUTY_SCALE: z.enum(['0-1', '0-10', '0-100']).optional(),
-    PHAROS_WORKER_BATCH: int(1, 64).default(4),
+    // Unset: one more than the AI threads when the offline AI runs on them (the pool stays busy and a
+    // burst waits in the queue), else 4.
+    PHAROS_WORKER_BATCH: int(1, 64).optional(),
+    // Worker threads for the offline AI; 0 runs it on the main thread. Unset: one per core.
+    PHAROS_AI_THREADS: int(0, 256).optional(),
     PHAROS_QUEUE_SUPERVISE_SECONDS: int(1, 3600).default(10),
     // The safety net for work a crash left without a queued ticket (see ProcessingService.recoverStalled).
     PHAROS_SWEEP_SECONDS: int(1, 3600).default(60),
@@ -177,7 +182,19 @@ const schema = z
     }
   });
 
-export type Config = z.infer<typeof schema> & { dataDir: string };
+export type Config = z.infer<typeof schema> & {
+  dataDir: string;
+  /** Threads of the offline AI pool; 0 when it runs on the main thread or no offline provider is chosen. */
+  aiThreads: number;
+  /** Photos a worker process runs at once (PHAROS_WORKER_BATCH, or derived from the AI threads). */
+  workerConcurrency: number;
+};
+
+function derived(env: z.infer<typeof schema>) {
+  const offlineAi = env.PHAROS_LABELS.includes('local') || env.PHAROS_BEAUTY.includes('local');
+  const aiThreads = offlineAi ? (env.PHAROS_AI_THREADS ?? availableParallelism()) : 0;
+  return { aiThreads, workerConcurrency: env.PHAROS_WORKER_BATCH ?? (aiThreads > 0 ? aiThreads + 1 : 4) };
+}
 
 export class ConfigError extends Error {}
 
@@ -197,5 +214,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`Invalid configuration (see docs/configuration.md):\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.PHAROS_DATA_DIR) };
+  return { ...parsed.data, ...derived(parsed.data), dataDir: path.resolve(parsed.data.PHAROS_DATA_DIR) };
 }

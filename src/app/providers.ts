@@ -7,6 +7,7 @@ import type { BeautyScorer, Describer, LabelDetector } from '../core/ports/index
 import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js';
 import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';
+import { AiWorkerPool } from '../adapters/piscina/ai-pool.js';
 import type { Config } from './config.js';
 import {
   ScriptedBeautyScorer,
@@ -20,12 +21,14 @@ export interface ProviderContext {
   script: ScriptedScript;
   /** The validated configuration: cloud providers read their settings from it. */
   config?: Config;
+  /** The worker threads the offline AI runs on; absent: it runs on the calling thread. */
+  aiPool?: AiWorkerPool | null;
 }
 
 type Factory<P> = (context: ProviderContext) => P | Promise<P>;
 
 const labelFactories: Record<string, Factory<LabelDetector>> = {
-  local: () => createLocalLabelDetector(),
+  local: (ctx) => ctx.aiPool?.labelDetector() ?? createLocalLabelDetector(),
   scripted: (ctx) => new ScriptedLabelDetector(ctx.script.labels),
   ...cloudLabelFactories,
 };
@@ -35,7 +38,7 @@ const describerFactories: Record<string, Factory<Describer>> = {
   ...cloudDescriberFactories,
 };
 const beautyFactories: Record<string, Factory<BeautyScorer>> = {
-  local: () => createLocalBeautyScorer(),
+  local: (ctx) => ctx.aiPool?.beautyScorer() ?? createLocalBeautyScorer(),
   scripted: (ctx) => new ScriptedBeautyScorer(ctx.script.beauty),
   ...cloudBeautyFactories,
 };
@@ -65,9 +68,26 @@ export interface ProviderSelection {
 }
 
 export async function createProviders(selection: ProviderSelection, ctx: ProviderContext) {
-  return {
-    labels: labelDetectorChain(await build(selection.labels, labelFactories, 'PHAROS_LABELS', ctx)),
-    describer: describerChain(await build(selection.describer, describerFactories, 'PHAROS_DESCRIBER', ctx)),
-    beauty: beautyScorerChain(await build(selection.beauty, beautyFactories, 'PHAROS_BEAUTY', ctx)),
-  };
+  // The offline AI is CPU-bound: on worker threads (config.aiThreads, 0 when unused or disabled) it
+  // uses every core and never holds up the event loop that serves HTTP and the WebSocket.
+  const threads = ctx.config?.aiThreads ?? 0;
+  const aiPool = ctx.aiPool ?? (threads > 0 ? new AiWorkerPool({ threads }) : null);
+  const context = { ...ctx, aiPool };
+  try {
+    return {
+      labels: labelDetectorChain(await build(selection.labels, labelFactories, 'PHAROS_LABELS', context)),
+      describer: describerChain(
+        await build(selection.describer, describerFactories, 'PHAROS_DESCRIBER', context),
+      ),
+      beauty: beautyScorerChain(await build(selection.beauty, beautyFactories, 'PHAROS_BEAUTY', context)),
+      aiPool,
+      /** Stops the AI threads (after the queue has stopped handing out work). */
+      close: async () => {
+        if (!ctx.aiPool) await aiPool?.close();
+      },
+    };
+  } catch (error) {
+    if (!ctx.aiPool) await aiPool?.close();
+    throw error;
+  }
 }

@@ -38,14 +38,14 @@ export function selectRuntimeAdapters(
         ? new SqsQueue({
             logger,
             queueNamePrefix: config.PHAROS_SQS_QUEUE_PREFIX,
-            batchSize: config.PHAROS_WORKER_BATCH,
+            batchSize: config.workerConcurrency,
             waitTimeSeconds: config.PHAROS_SQS_WAIT_SECONDS,
             visibilityTimeoutSeconds: config.PHAROS_SQS_VISIBILITY_SECONDS,
           })
         : new PgBossQueue({
             url: databaseUrl,
             logger,
-            batchSize: config.PHAROS_WORKER_BATCH,
+            concurrency: config.workerConcurrency,
             superviseIntervalSeconds: config.PHAROS_QUEUE_SUPERVISE_SECONDS,
           }),
     status:

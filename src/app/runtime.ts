@@ -27,6 +27,7 @@ import { PostgresExecutionRepository } from '../adapters/postgres/executions-rep
 import { PostgresImageRepository } from '../adapters/postgres/images-repository.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
+import type { AiWorkerPool } from '../adapters/piscina/ai-pool.js';
 import { LocalAuthService } from './auth-service.js';
 import { createConfiguredSteps } from './configured-steps.js';
 import type { Config } from './config.js';
@@ -54,6 +55,8 @@ export interface Runtime {
   url: string | null;
   databaseUrl: string;
   logger: Logger;
+  /** The offline AI's worker threads, when it runs on them (diagnostics and tests). */
+  aiPool: AiWorkerPool | null;
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,9 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       status,
       notifier,
     } = selectRuntimeAdapters(config, { db, databaseUrl, logger });
+    // The AI threads stop after the queue (cleanups run in reverse): in-flight photos finish first.
+    let closeProviders = async () => undefined as void;
+    cleanups.push(() => closeProviders());
     cleanups.push(() => queue.stop());
 
     // S3 → EventBridge → SQS, locally: the upload's put emits Object Created, the router enqueues.
@@ -107,6 +113,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       status,
       notifier,
     });
+    closeProviders = providers.close;
     // Prometheus metrics: state transitions via the runner's observer, gauges read at scrape time.
     const metrics = new Metrics(
       {
@@ -226,7 +233,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
       url = config.PHAROS_PUBLIC_URL ?? `http://${host}:${port}`;
     }
-    return { url, databaseUrl, logger, stop };
+    return { url, databaseUrl, logger, aiPool: providers.aiPool, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -9,8 +9,11 @@ import type { JobQueue, QueuedJob } from '../../core/ports/index.js';
 export interface PgBossQueueOptions {
   url: string;
   logger: Logger;
-  /** Jobs fetched per poll; > 1 so a busy worker does not wait a polling interval between jobs. */
-  batchSize?: number;
+  /**
+   * Jobs this process runs at once (default 4). Each slot fetches its next job as soon as it is free,
+   * so a burst waits in PostgreSQL, never in memory, and no slot waits a polling interval for work.
+   */
+  concurrency?: number;
   retryLimit?: number;
   heartbeatSeconds?: number;
   superviseIntervalSeconds?: number;
@@ -81,40 +84,35 @@ export class PgBossQueue implements JobQueue {
     handler: (job: QueuedJob<T>, signal: AbortSignal) => Promise<void>,
   ): Promise<void> {
     await this.ensureQueues(queue);
-    await this.boss.work<T>(
-      queue,
-      {
-        batchSize: this.options.batchSize ?? 4,
-        pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
-        // NOTIFY wakes us for new jobs only; retries of a crashed worker's job are found by polling.
-        notifyPollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
-        // While batches come back full there is more work: fetch again without waiting.
-        burstWhenBatchFull: true,
-        perJobResults: true,
-      },
-      async (jobs) => {
-        const settled = await Promise.allSettled(
-          jobs.map((job) =>
-            handler({ id: job.id, data: job.data }, AbortSignal.any([job.signal, this.shutdown.signal])),
-          ),
-        );
-        return settled.map((result, index) => {
-          const job = jobs[index]!;
-          if (result.status === 'rejected') {
-            this.options.logger.warn(
-              { err: result.reason, job_id: job.id, queue },
-              'job failed; it will be retried',
-            );
-            return {
-              id: job.id,
-              status: 'failed' as const,
-              output: { message: String(result.reason?.message ?? result.reason) },
-            };
-          }
-          return { id: job.id, status: 'completed' as const };
-        });
-      },
-    );
+    const polling = this.options.pollingIntervalSeconds ?? 2;
+    const options = {
+      batchSize: 1,
+      pollingIntervalSeconds: polling,
+      // NOTIFY wakes idle slots for new jobs; retries of a crashed worker's job are found by polling.
+      notifyPollingIntervalSeconds: polling,
+      perJobResults: true,
+    };
+    // One pg-boss worker per slot rather than one batch: a batch would hold its fast photos' slots
+    // until its slowest photo finished.
+    for (let slot = 0; slot < (this.options.concurrency ?? 4); slot++) {
+      let workerId = ''; // set before the slot's first fetch can return (a database round trip)
+      workerId = await this.boss.work<T>(queue, options, async ([job]) => {
+        try {
+          await handler(
+            { id: job!.id, data: job!.data },
+            AbortSignal.any([job!.signal, this.shutdown.signal]),
+          );
+          return [{ id: job!.id, status: 'completed' as const }];
+        } catch (error) {
+          this.options.logger.warn({ err: error, job_id: job!.id, queue }, 'job failed; it will be retried');
+          const message = String((error as Error | undefined)?.message ?? error);
+          return [{ id: job!.id, status: 'failed' as const, output: { message } }];
+        } finally {
+          // The slot is free: fetch the next job now instead of sleeping until a NOTIFY or the poll.
+          this.boss.notifyWorker(workerId);
+        }
+      });
+    }
   }
 
   async depth(queue: string): Promise<{ queued: number; active: number }> {

@@ -110,6 +110,8 @@ export async function buildLambdaRuntime(
     PHAROS_NOTIFIER: 'sns',
     PHAROS_AUTH: 'oidc',
     PHAROS_DATA_DIR: '/tmp/pharos',
+    // One invocation at a time per environment: offline AI, if chosen, runs on the invocation's thread.
+    PHAROS_AI_THREADS: '0',
     ...env,
     DATABASE_URL: databaseUrl,
     ...(openAiKey ? { OPENAI_API_KEY: openAiKey } : {}),
