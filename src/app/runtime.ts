@@ -34,6 +34,7 @@ import type { Config } from './config.js';
 import { Metrics, type QueueStats } from './metrics.js';
 import { readinessChecks } from './readiness.js';
 import { createHttpApp } from './http/app.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { selectRuntimeAdapters } from './runtime-adapters.js';
 import { webConfigFrom } from './http/web-config.js';
 import { mountWebUi } from './http/web-ui.js';
@@ -214,6 +215,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
           resolve(s as Server),
         );
       });
+      answerClientErrors(server, logger);
       server.on('upgrade', (request, socket, head) => {
         const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
         if (pathname === '/ws') void hub.handleUpgrade(request, socket, head);

@@ -2,18 +2,25 @@
  * Starts the real Pharos runtime in-process (real PostgreSQL, real HTTP server, real WebSocket) on a
  * fresh database and a temporary data directory, with a small API client for the tests.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/app/config.js';
 import { createLogger } from '../../src/app/logger.js';
+import type { Logger } from '../../src/core/logger.js';
 import { type Role, type Runtime, startRuntime } from '../../src/app/runtime.js';
 import { freshDatabaseUrl } from './database.js';
 
 export const PHOTOS = fileURLToPath(new URL('../fixtures/photos/', import.meta.url));
 export const photo = (name: string) => readFile(path.join(PHOTOS, name));
+
+/** Every file under `dir` (none when it does not exist). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
 
 export interface TestServer {
   url: string;
@@ -26,7 +33,7 @@ export interface TestServer {
 /** Defaults: scripted providers and retry delays scaled down 100x, so tests are fast and deterministic. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { role?: Role; databaseUrl?: string; dataDir?: string } = {},
+  options: { role?: Role; databaseUrl?: string; dataDir?: string; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'pharos-test-data-')));
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -42,7 +49,11 @@ export async function startTestServer(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const runtime = await startRuntime(config, options.role ?? 'all', createLogger(config.LOG_LEVEL));
+  const runtime = await startRuntime(
+    config,
+    options.role ?? 'all',
+    options.logger ?? createLogger(config.LOG_LEVEL),
+  );
   return {
     url: runtime.url ?? '',
     databaseUrl,

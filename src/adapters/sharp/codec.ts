@@ -3,6 +3,7 @@
  * Only raster formats are accepted: SVG and other document formats are refused as hostile input.
  */
 import { fileTypeFromBuffer } from 'file-type';
+import { imageSize } from 'image-size';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../core/errors.js';
 import type { ImageCodec, ImageProbe, StoredObject } from '../../core/ports/index.js';
@@ -16,6 +17,21 @@ const ACCEPTED: Record<string, string> = {
   avif: 'image/avif',
   heif: 'image/heif',
 };
+
+/**
+ * The largest canvas the file declares, read from its header by image-size: a GIF's logical screen, a
+ * WebP's VP8X canvas, every image of a HEIF/ICO. A decoder may allocate it even when sharp reports a
+ * smaller first frame, so it counts in the pixel limit.
+ */
+function declaredCanvas(bytes: Uint8Array): { width: number; height: number } | null {
+  try {
+    const size = imageSize(bytes);
+    const all = [size, ...(size.images ?? [])];
+    return all.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  } catch {
+    return null; // not a format image-size knows: sharp's own dimensions stand
+  }
+}
 
 export interface SharpCodecOptions {
   maxPixels: number;
@@ -53,11 +69,14 @@ export class SharpImageCodec implements ImageCodec {
     const height = metadata.autoOrient?.height ?? metadata.height;
     if (!width || !height) throw new AppError(400, 'invalid_image', 'the image has no dimensions');
     // Checked from the header before decoding, so a decompression bomb is never expanded.
-    if (width * height > this.options.maxPixels) {
+    const canvas = declaredCanvas(bytes);
+    const fromCanvas = canvas !== null && canvas.width * canvas.height > width * height;
+    const [w, h] = fromCanvas ? [canvas.width, canvas.height] : [width, height];
+    if (w * h > this.options.maxPixels) {
       throw new AppError(
         413,
         'too_many_pixels',
-        `the image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${(this.options.maxPixels / 1e6).toFixed(1)} MP`,
+        `the image ${fromCanvas ? 'declares a canvas of' : 'is'} ${w}x${h} (${((w * h) / 1e6).toFixed(1)} MP); the limit is ${(this.options.maxPixels / 1e6).toFixed(1)} MP`,
       );
     }
     const size = this.options.thumbnailSize ?? 320;

@@ -24,5 +24,11 @@ export interface HttpDependencies {
   metrics?: { instance: Metrics; mode: MetricsMode; token?: string } | null;
 }
 
-export type AppEnv = { Variables: { userId: string } };
+export type AppEnv = {
+  Variables: {
+    userId: string;
+    /** What a route accepts as its body, named in a 415 or malformed-body answer. */
+    accepts?: string;
+  };
+};
 export type App = OpenAPIHono<AppEnv>;

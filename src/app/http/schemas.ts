@@ -111,7 +111,9 @@ export const UploadQuery = z.object({
 });
 
 export const UploadBody = z.object({
-  file: z.any().openapi({ type: 'string', format: 'binary', description: 'the photo' }),
+  file: z
+    .custom<File>((value) => value instanceof File, 'send the photo as a file in the multipart field "file"')
+    .openapi({ type: 'string', format: 'binary', description: 'the photo' }),
 });
 
 export const ProcessAccepted = z

@@ -1,11 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../../core/errors.js';
 import type { App, HttpDependencies } from '../env.js';
+import { errorResponse } from '../errors.js';
 import { Credentials, ErrorSchema, LoggedIn, Registered } from '../schemas.js';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const errors = {
-  400: { description: 'Invalid request', ...json(ErrorSchema) },
+  400: { description: 'Invalid request or malformed JSON', ...json(ErrorSchema) },
+  413: { description: 'The body is larger than 16 KB', ...json(ErrorSchema) },
+  415: { description: 'The body is not JSON', ...json(ErrorSchema) },
 };
 
 export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
@@ -19,6 +23,19 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     }
     return deps.localAuth;
   };
+
+  app.use('/auth/*', async (c, next) => {
+    c.set('accepts', 'a JSON object (content-type: application/json) with "username" and "password"');
+    await next();
+  });
+  // Credentials are a few hundred bytes: nothing bigger is read, let alone parsed or hashed.
+  app.use(
+    '/auth/*',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', 'the request body is larger than 16 KB'),
+    }),
+  );
 
   app.openapi(
     createRoute({

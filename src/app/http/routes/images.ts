@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../../core/errors.js';
 import type { App, HttpDependencies } from '../env.js';
 import { errorResponse } from '../errors.js';
 import { toAiResults, toListItem, toMetadata } from '../presenters.js';
@@ -25,7 +24,8 @@ const common = {
 };
 
 async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<void> {
-  if (!body) return;
+  // A chunked body is already being read by the limiter, which stops reading it: nothing to drain.
+  if (!body || body.locked) return;
   const reader = body.getReader();
   let read = 0;
   try {
@@ -43,6 +43,10 @@ async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: nu
 export function registerImageRoutes(app: App, deps: HttpDependencies): void {
   const { images, processing } = deps;
 
+  app.use('/images', async (c, next) => {
+    c.set('accepts', 'multipart/form-data with the photo in the field "file"');
+    await next();
+  });
   // Refuse oversize bodies while streaming, before they are buffered (the multipart overhead is allowed).
   app.use(
     '/images',
@@ -51,6 +55,8 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       onError: async (c) => {
         // Read (and discard) a moderately oversize body so the client sees the 413 rather than a reset.
         await discardBody(c.req.raw.body, deps.maxUploadBytes * 4);
+        // The rest of the body is left unread: the connection cannot carry another request.
+        c.header('Connection', 'close');
         return errorResponse(
           c,
           413,
@@ -74,16 +80,20 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       },
       responses: {
         201: { description: 'Stored', ...json(ImageMetadata) },
-        400: { description: 'Empty, corrupt or truncated image', ...json(ErrorSchema) },
+        400: {
+          description: 'Empty, corrupt or truncated image, or a malformed multipart body',
+          ...json(ErrorSchema),
+        },
         413: { description: 'Too many bytes or pixels', ...json(ErrorSchema) },
-        415: { description: 'Not an image in an accepted format', ...json(ErrorSchema) },
+        415: {
+          description: 'Not an image in an accepted format, or not a multipart body',
+          ...json(ErrorSchema),
+        },
         401: common[401],
       },
     }),
     async (c) => {
       const { file } = c.req.valid('form');
-      if (!(file instanceof File))
-        throw new AppError(400, 'missing_file', 'send the photo as multipart field "file"');
       const { process } = c.req.valid('query');
       const image = await images.upload(c.get('userId'), {
         filename: file.name,
