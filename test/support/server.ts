@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/app/config.js';
 import { createLogger } from '../../src/app/logger.js';
-import type { Logger } from '../../src/core/logger.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { type Role, type Runtime, startRuntime } from '../../src/app/runtime.js';
 import { freshDatabaseUrl } from './database.js';
 

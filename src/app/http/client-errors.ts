@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/ports/index.js';
 
 const ANSWERS: Record<string, [number, string, string, string]> = {
   HPE_HEADER_OVERFLOW: [

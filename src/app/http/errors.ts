@@ -2,9 +2,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from '../../core/errors.js';
+import { AppError, InvalidTokenError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/index.js';
-import { InvalidTokenError } from '../../core/errors.js';
 import { InvalidCursorError } from '../../adapters/postgres/images-repository.js';
 import type { AppEnv } from './env.js';
 
