@@ -7,17 +7,10 @@
 import { AppError } from './errors.js';
 import type { ImageSort } from './domain.js';
 import type { ImageQuery } from './ports/index.js';
+import { searchWords } from './search-words.js';
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_QUERY_TERMS = 8;
-
-/** A word for the search: lowercase, without a leading `#` and without punctuation at its edges. */
-export function normaliseTerm(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/^#+/, '')
-    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-}
 
 /** A tag as the tag filter compares it: `#Sky`, `sky` and ` SKY ` are the same tag. */
 export function normaliseTag(tag: string): string {
@@ -29,7 +22,7 @@ export function parseSearchQuery(q: string): string[] {
   if (q.length > MAX_QUERY_LENGTH) {
     throw new AppError(400, 'invalid_query', `q is longer than ${MAX_QUERY_LENGTH} characters`);
   }
-  const terms = [...new Set(q.split(/\s+/).map(normaliseTerm).filter(Boolean))];
+  const terms = searchWords(q);
   if (terms.length > MAX_QUERY_TERMS) {
     throw new AppError(400, 'invalid_query', `q has ${terms.length} words; at most ${MAX_QUERY_TERMS}`);
   }

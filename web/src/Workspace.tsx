@@ -10,7 +10,7 @@ import { useLiveSocket } from './live/useLiveSocket';
 import { Header } from './ui/Header';
 import { UploadPanel } from './upload/UploadPanel';
 
-const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', sort: 'created_at' };
+const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', q: '', sort: 'relevance' };
 
 /** The signed-in page: upload, filters, the live gallery and one photo's details. */
 export function Workspace({ session, onSignOut }: { session: Session; onSignOut(reason?: string): void }) {
@@ -41,7 +41,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
     setFilters((f) => ({ ...f, tag }));
   }, []);
 
-  const filtered = filters.status !== '' || filters.tag !== '';
+  const filtered = filters.status !== '' || filters.tag !== '' || filters.q.trim() !== '';
   return (
     <>
       <a className="skip-link" href="#gallery-title">
@@ -58,6 +58,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
         <Gallery
           state={gallery.state}
           filtered={filtered}
+          filters={filters}
           thumbnails={thumbnails}
           onDetails={setDetailId}
           onProcess={gallery.process}

@@ -9,6 +9,7 @@ import type {
   ListFilters,
   Session,
 } from './types';
+import { effectiveSort } from './types';
 
 export const API_BASE = '';
 
@@ -46,7 +47,8 @@ export class Api {
   }
 
   list(filters: ListFilters, cursor?: string | null): Promise<ImageList> {
-    const query = new URLSearchParams({ sort: filters.sort });
+    const query = new URLSearchParams({ sort: effectiveSort(filters) });
+    if (filters.q.trim()) query.set('q', filters.q.trim());
     if (filters.status) query.set('status', filters.status);
     if (filters.tag.trim()) query.set('tag', filters.tag.trim());
     if (cursor) query.set('cursor', cursor);

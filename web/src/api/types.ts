@@ -29,13 +29,20 @@ export interface Session {
   username: string;
 }
 
-export type SortOrder = 'created_at' | 'beauty';
+/** relevance = best match when searching; without search words it means newest uploaded. */
+export type SortOrder = 'relevance' | 'created_at' | 'beauty';
 
 export interface ListFilters {
   status: ImageStatus | '';
   tag: string;
+  /** Search words (GET /images?q=); '' for none. */
+  q: string;
   sort: SortOrder;
 }
+
+/** The sort the server is asked for: relevance needs search words, so without them it is newest first. */
+export const effectiveSort = (filters: ListFilters): SortOrder =>
+  filters.sort === 'relevance' && filters.q.trim() === '' ? 'created_at' : filters.sort;
 
 /** Messages pushed over the WebSocket. */
 export type ServerMessage =

@@ -1,5 +1,8 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import { type ListFilters, type SortOrder, STATUSES } from '../api/types';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { effectiveSort, type ListFilters, type SortOrder, STATUSES } from '../api/types';
+
+/** How long typing pauses before the search runs. */
+export const SEARCH_DEBOUNCE_MS = 250;
 
 const STATUS_TEXT = {
   UPLOADED: 'Uploaded',
@@ -8,7 +11,10 @@ const STATUS_TEXT = {
   FAILED: 'Failed',
 } as const;
 
-/** Status filter, tag search and sort order; the tag is applied on submit (Enter) or on clear. */
+/**
+ * Search words (run as you type, debounced), status filter, tag and sort order; the tag is applied on
+ * submit (Enter) or on clear. Changing one keeps the others.
+ */
 export function FilterBar({
   filters,
   onChange,
@@ -19,14 +25,40 @@ export function FilterBar({
   const id = useId();
   const [tag, setTag] = useState(filters.tag);
   useEffect(() => setTag(filters.tag), [filters.tag]);
+  const [q, setQ] = useState(filters.q);
+  useEffect(() => setQ(filters.q), [filters.q]);
+  // The latest filters, so a debounced search applied later keeps a status or sort chosen meanwhile.
+  const latest = useRef(filters);
+  latest.current = filters;
+  useEffect(() => {
+    if (q === latest.current.q) return;
+    const timer = window.setTimeout(() => onChange({ ...latest.current, q }), SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [q, onChange]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onChange({ ...filters, tag: tag.trim().toLowerCase() });
+    onChange({ ...filters, q, tag: tag.trim().toLowerCase() });
   };
+  const searching = filters.q.trim() !== '';
 
   return (
     <form className="filters" role="search" aria-label="Filter photos" onSubmit={submit}>
+      <div className="field field--grow">
+        <label htmlFor={`${id}-q`}>Search photos</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          placeholder="caption, tag, label or text in the photo"
+          value={q}
+          maxLength={200}
+          aria-describedby={`${id}-q-hint`}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <span id={`${id}-q-hint`} className="visually-hidden">
+          Every word must match; part of a word is enough.
+        </span>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-status`}>Status</label>
         <select
@@ -65,9 +97,12 @@ export function FilterBar({
         <label htmlFor={`${id}-sort`}>Sort by</label>
         <select
           id={`${id}-sort`}
-          value={filters.sort}
+          value={effectiveSort(filters)}
           onChange={(e) => onChange({ ...filters, sort: e.target.value as SortOrder })}
         >
+          <option value="relevance" disabled={!searching}>
+            Best match
+          </option>
           <option value="created_at">Newest first</option>
           <option value="beauty">Most beautiful</option>
         </select>

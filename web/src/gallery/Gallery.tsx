@@ -1,10 +1,14 @@
+import { useMemo } from 'react';
+import { searchWords } from '../../../src/core/search-words';
 import type { ThumbnailCache } from '../api/thumbnails';
+import type { ListFilters } from '../api/types';
 import type { GalleryState } from './store';
 import { ImageCard } from './ImageCard';
 
 interface Props {
   state: GalleryState;
   filtered: boolean;
+  filters: ListFilters;
   thumbnails: ThumbnailCache;
   onDetails(id: string): void;
   onProcess(id: string): Promise<void>;
@@ -14,9 +18,18 @@ interface Props {
   onRetryLoad(): void;
 }
 
+/** The empty state says what was searched, so an empty page is never a mystery. */
+function emptyText(filters: ListFilters, filtered: boolean, words: string[]): string {
+  if (!filtered) return 'No photos yet — upload one to get started.';
+  if (words.length === 0) return 'No photos match these filters.';
+  const others = filters.status !== '' || filters.tag !== '' ? ' with these filters' : '';
+  return `No photos match “${words.join(' ')}”${others}.`;
+}
+
 export function Gallery({
   state,
   filtered,
+  filters,
   thumbnails,
   onDetails,
   onProcess,
@@ -25,6 +38,7 @@ export function Gallery({
   onLoadMore,
   onRetryLoad,
 }: Props) {
+  const words = useMemo(() => searchWords(filters.q), [filters.q]);
   return (
     <section className="gallery" aria-labelledby="gallery-title" aria-busy={state.loading}>
       <h2 id="gallery-title" className="visually-hidden">
@@ -40,7 +54,7 @@ export function Gallery({
       )}
       {state.loaded && state.items.length === 0 && !state.error && (
         <p className="empty" data-testid="empty-gallery">
-          {filtered ? 'No photos match these filters.' : 'No photos yet — upload one to get started.'}
+          {emptyText(filters, filtered, words)}
         </p>
       )}
       <ul className="grid">
@@ -54,6 +68,7 @@ export function Gallery({
               onProcess={onProcess}
               onDelete={onDelete}
               onTag={onTag}
+              words={words}
             />
           </li>
         ))}

@@ -5,6 +5,7 @@ import { cardRendered } from '../metrics';
 import { useAnnounce } from '../ui/Announcer';
 import { BeautyScore } from './BeautyScore';
 import { CardActions } from './CardActions';
+import { Highlight } from './Highlight';
 import { StatusBadge } from './StatusBadge';
 import { TagList } from './TagList';
 import { Thumbnail } from './Thumbnail';
@@ -17,7 +18,11 @@ interface Props {
   onProcess(id: string): Promise<void>;
   onDelete(id: string): Promise<void>;
   onTag(tag: string): void;
+  /** Search words to mark in the caption and tags. */
+  words?: readonly string[];
 }
+
+const NO_WORDS: readonly string[] = [];
 
 const SPOKEN: Record<ImageStatus, string> = {
   UPLOADED: 'uploaded',
@@ -45,6 +50,7 @@ export const ImageCard = memo(function ImageCard({
   onProcess,
   onDelete,
   onTag,
+  words = NO_WORDS,
 }: Props) {
   useStatusAnnouncement(item.filename, item.status);
   const finished =
@@ -73,9 +79,9 @@ export const ImageCard = memo(function ImageCard({
         {item.status === 'READY' && (
           <>
             <p className="caption" data-testid="caption">
-              {item.description ?? 'No caption.'}
+              {item.description ? <Highlight text={item.description} words={words} /> : 'No caption.'}
             </p>
-            <TagList tags={item.tags} onPick={onTag} />
+            <TagList tags={item.tags} onPick={onTag} words={words} />
             <BeautyScore score={item.beauty_score} />
           </>
         )}

@@ -1,5 +1,15 @@
-/** Tags as buttons: choosing one filters the gallery by it. */
-export function TagList({ tags, onPick }: { tags: string[]; onPick(tag: string): void }) {
+import { Highlight } from './Highlight';
+
+/** Tags as buttons: choosing one filters the gallery by it; search words are marked. */
+export function TagList({
+  tags,
+  onPick,
+  words = [],
+}: {
+  tags: string[];
+  onPick(tag: string): void;
+  words?: readonly string[];
+}) {
   if (tags.length === 0) return null;
   return (
     <ul className="tags" aria-label="Tags" data-testid="tags">
@@ -11,7 +21,7 @@ export function TagList({ tags, onPick }: { tags: string[]; onPick(tag: string):
             onClick={() => onPick(tag)}
             aria-label={`Show photos tagged ${tag}`}
           >
-            #{tag}
+            #<Highlight text={tag} words={words} />
           </button>
         </li>
       ))}

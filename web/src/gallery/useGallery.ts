@@ -1,7 +1,14 @@
 /** Loads the gallery for the current filters and folds live WebSocket messages into it. */
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { type Api, listItemFromMetadata } from '../api/client';
-import type { AiResults, ImageListItem, ImageMetadata, ListFilters, ServerMessage } from '../api/types';
+import {
+  type AiResults,
+  effectiveSort,
+  type ImageListItem,
+  type ImageMetadata,
+  type ListFilters,
+  type ServerMessage,
+} from '../api/types';
 import { resultsArrived } from '../metrics';
 import { galleryReducer, initialGallery, type ItemPatch } from './store';
 
@@ -82,7 +89,7 @@ export function useGallery(api: Api, filters: ListFilters) {
 
   const isFiltered = () => {
     const f = filtersRef.current;
-    return f.status !== '' || f.tag.trim() !== '' || f.sort !== 'created_at';
+    return f.status !== '' || f.tag.trim() !== '' || f.q.trim() !== '' || effectiveSort(f) !== 'created_at';
   };
 
   /** A photo the page has not seen (uploaded from another tab): fetch it, or reload when filtered. */
