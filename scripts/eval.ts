@@ -1,25 +1,51 @@
 /**
- * `npm run eval [folder]`: runs the local label detector → filterLabels → local describer → local
- * beauty scorer over every photo in a folder (default test/fixtures/photos) and prints per-photo
- * results and a summary against the folder's MANIFEST.tsv (targets: top-3 ≥ 70 %, precision ≥ 80 %,
- * 0 captions naming an absent object, beauty pairs ordered ≥ 90 %).
+ * `npm run eval [-- folder] [--verbose] [--no-pairs] [--fresh]`: runs the offline providers (label
+ * detector → filterLabels → describer, beauty scorer) over every photo of an evaluation set (default
+ * `eval/`: eval/photos + eval/MANIFEST.tsv) and prints the tuning and validation halves side by side
+ * (split by scripts/eval/split.ts). Tune on the tuning half only; report the validation half.
+ * Model outputs are cached (scripts/eval/cache.ts); the rules and formulas always run afresh.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createLocalDescriber } from '../src/adapters/offline-ai/describer/index.js';
-import { createLocalLabelDetector } from '../src/adapters/offline-ai/labels/index.js';
+import { rescore } from '../src/adapters/offline-ai/beauty/score.js';
+import { gatherLabelEvidence, labelsFromEvidence } from '../src/adapters/offline-ai/labels/index.js';
 import { filterLabels } from '../src/core/policies.js';
 import type { BeautyScorer } from '../src/core/ports/index.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';
+import { cached } from './eval/cache.js';
 import { callOptions, contentTypeOf, imageInput } from './eval/image-input.js';
 import { readManifest } from './eval/manifest.js';
-import { percent, scoreLabels } from './eval/metrics.js';
+import { calibrate, percent, scoreLabels, SHOWN_CONFIDENCE } from './eval/metrics.js';
+import { halfOf, HALVES, type Half } from './eval/split.js';
+import { interquartileRange, spearman } from './eval/stats.js';
+import { matchesExpected } from './eval/synonyms.js';
+import { tagProblems } from './eval/tag-check.js';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i;
 /** Photos whose manifest marks them as already degraded are not used as "originals" in pairs. */
 const ALREADY_POOR = /^(DERIVED )?POOR:/;
 
 type BeautyModule = typeof import('./eval/beauty-pairs.js');
+
+interface PhotoResult {
+  file: string;
+  half: Half;
+  expected: boolean;
+  top3Hit: boolean;
+  shownRight: number;
+  shown: number;
+  noLabel: boolean;
+  all: { confidence: number; right: boolean }[];
+  beauty: number | null;
+  quality: number | null;
+  pairs: number;
+  orderedPairs: number;
+  absent: string[];
+  fillers: string[];
+  nearDuplicates: string[];
+}
 
 async function loadBeauty(): Promise<{ module: BeautyModule; scorer: BeautyScorer } | string> {
   try {
@@ -30,94 +56,159 @@ async function loadBeauty(): Promise<{ module: BeautyModule; scorer: BeautyScore
   }
 }
 
+function parseArgs(argv: readonly string[]) {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const folder = resolve(argv.find((a) => !a.startsWith('--')) ?? 'eval');
+  return {
+    folder,
+    verbose: flags.has('--verbose'),
+    pairs: !flags.has('--no-pairs'),
+    fresh: flags.has('--fresh'),
+  };
+}
+
 async function main(): Promise<void> {
-  const folder = resolve(process.argv[2] ?? 'test/fixtures/photos');
-  const files = (await readdir(folder)).filter((f) => IMAGE_FILE.test(f)).sort();
+  const { folder, verbose, pairs, fresh } = parseArgs(process.argv.slice(2));
+  const photos = existsSync(join(folder, 'photos')) ? join(folder, 'photos') : folder;
+  const files = (await readdir(photos)).filter((f) => IMAGE_FILE.test(f)).sort();
   const manifest = await readManifest(folder);
   const lexicon = buildLexicon([...manifest.values()].flatMap((e) => e.expectedLabels));
-  const detector = createLocalLabelDetector();
   const describer = createLocalDescriber();
   const beauty = await loadBeauty();
   if (typeof beauty === 'string') console.log(`! beauty scorer unavailable: ${beauty}\n`);
 
-  let scored = 0;
-  let top3Hits = 0;
-  let correct = 0;
-  let returned = 0;
-  const badCaptions: string[] = [];
-  let pairs = 0;
-  let orderedPairs = 0;
-  const misordered: string[] = [];
-
+  const results: PhotoResult[] = [];
   for (const file of files) {
-    const bytes = new Uint8Array(await readFile(join(folder, file)));
+    const bytes = new Uint8Array(await readFile(join(photos, file)));
     const image = imageInput(file, bytes, contentTypeOf(file));
-    const started = performance.now();
-    const detected = await detector.detect(image, callOptions());
+    const evidence = await cached('labels', bytes, fresh, () => gatherLabelEvidence(bytes));
+    const detected = { labels: labelsFromEvidence(evidence) };
     const filtered = filterLabels(detected.labels);
     const caption = await describer.describe({ labels: filtered, image }, callOptions());
-    const labelMs = performance.now() - started;
-    const score =
+    const scored =
       typeof beauty === 'string'
         ? null
-        : await beauty.module.scoreOf(beauty.scorer, file, bytes, image.contentType);
-
+        : rescore(
+            await cached('beauty', bytes, fresh, () =>
+              beauty.module.rawOf(beauty.scorer, file, bytes, image.contentType),
+            ),
+          );
     const entry = manifest.get(file);
-    console.log(`■ ${file}  (${labelMs.toFixed(0)} ms labels+caption)`);
-    console.log(
-      `  labels : ${filtered.map((l) => `${l.name} ${l.confidence}${l.parents?.length ? ` [${l.parents.join(', ')}]` : ''}`).join('; ') || '(none ≥ filter)'}`,
-    );
-    const below = detected.labels.filter(
-      (l) => !filtered.includes(l) && !filtered.some((f) => f.name === l.name),
-    );
-    if (below.length) console.log(`  below  : ${below.map((l) => `${l.name} ${l.confidence}`).join('; ')}`);
-    console.log(`  caption: ${caption.description}`);
-    console.log(`  tags   : ${caption.tags.join(', ')}`);
-    console.log(`  beauty : ${score ?? 'n/a'}`);
-
-    const absent = absentObjects(caption.description, filtered, lexicon);
-    if (absent.length) {
-      badCaptions.push(`${file}: ${absent.join(', ')}`);
-      console.log(`  ✗ caption names absent: ${absent.join(', ')}`);
-    }
-    if (entry) {
-      const s = scoreLabels(filtered, entry.expectedLabels);
-      scored++;
-      if (s.top3Hit) top3Hits++;
-      correct += s.correct;
-      returned += s.returned;
-      console.log(`  expect : ${entry.expectedLabels.join(', ')}`);
-      console.log(
-        `  top-3 ${s.top3Hit ? 'hit' : 'MISS'}; ${s.correct}/${s.returned} labels expected${s.wrong.length ? ` (unexpected: ${s.wrong.join(', ')})` : ''}`,
+    const expected = entry?.expectedLabels ?? [];
+    const s = scoreLabels(filtered, expected);
+    const tags = tagProblems(caption.tags);
+    const result: PhotoResult = {
+      file,
+      half: halfOf(file),
+      expected: expected.length > 0,
+      top3Hit: s.top3Hit,
+      shownRight: s.correct,
+      shown: s.returned,
+      noLabel: s.returned === 0,
+      all: detected.labels.map((l) => ({
+        confidence: l.confidence,
+        right: matchesExpected(l.name, expected),
+      })),
+      beauty: scored,
+      quality: entry?.quality ?? null,
+      pairs: 0,
+      orderedPairs: 0,
+      absent: absentObjects(caption.description, filtered, lexicon),
+      ...tags,
+    };
+    const misordered: string[] = [];
+    if (pairs && typeof beauty !== 'string' && !ALREADY_POOR.test(entry?.description ?? '')) {
+      const measured = await cached('pairs', bytes, fresh, () =>
+        beauty.module.measurePairs(beauty.scorer, file, bytes),
       );
-    }
-    if (typeof beauty !== 'string' && !ALREADY_POOR.test(entry?.description ?? '')) {
-      for (const pair of await beauty.module.comparePairs(beauty.scorer, file, bytes)) {
-        pairs++;
-        if (pair.ordered) orderedPairs++;
-        else misordered.push(`${pair.photo} ${pair.degradation} (${pair.original} vs ${pair.degraded})`);
+      for (const pair of measured) {
+        const original = rescore(pair.original);
+        const degraded = rescore(pair.degraded);
+        result.pairs++;
+        if (original > degraded) result.orderedPairs++;
+        else misordered.push(`${pair.degradation} ${original}≤${degraded}`);
       }
     }
-    console.log('');
+    results.push(result);
+    if (verbose) {
+      console.log(`■ ${file} [${result.half}]  beauty ${scored ?? 'n/a'} (rated ${entry?.quality ?? '?'})`);
+      console.log(
+        `  labels : ${detected.labels.map((l) => `${l.name} ${l.confidence}`).join('; ') || '(none)'}`,
+      );
+      console.log(`  expect : ${expected.join(', ')}`);
+      console.log(`  caption: ${caption.description}`);
+      console.log(`  tags   : ${caption.tags.join(', ')}`);
+      const notes = [
+        s.top3Hit ? 'top-3 hit' : 'top-3 MISS',
+        s.wrong.length ? `wrong ≥${SHOWN_CONFIDENCE}: ${s.wrong.join(', ')}` : '',
+        result.absent.length ? `caption names absent: ${result.absent.join(', ')}` : '',
+        result.fillers.length ? `filler tags: ${result.fillers.join(', ')}` : '',
+        result.nearDuplicates.length ? `near-duplicate tags: ${result.nearDuplicates.join('; ')}` : '',
+        misordered.length ? `misordered: ${misordered.join('; ')}` : '',
+      ].filter(Boolean);
+      console.log(`  ${notes.join(' | ')}\n`);
+    }
   }
+  printSummary(results);
+}
 
+function column(results: readonly PhotoResult[], half: Half): Record<string, string> {
+  const rows = results.filter((r) => r.half === half);
+  const withExpected = rows.filter((r) => r.expected);
+  const rated = rows.filter((r) => r.beauty !== null && r.quality !== null);
+  const scores = rows.flatMap((r) => (r.beauty === null ? [] : [r.beauty]));
+  const sum = (pick: (r: PhotoResult) => number) => rows.reduce((a, r) => a + pick(r), 0);
+  const top3 = withExpected.filter((r) => r.top3Hit).length;
+  const noLabel = withExpected.filter((r) => r.noLabel).length;
+  const rho = spearman(
+    rated.map((r) => r.beauty as number),
+    rated.map((r) => r.quality as number),
+  );
+  return {
+    photos: `${rows.length} (${withExpected.length} with labels, ${rated.length} rated)`,
+    'top-3 hit rate (≥ 75%)': `${percent(top3, withExpected.length)} (${top3}/${withExpected.length})`,
+    'precision at conf ≥ 80 (≥ 0.85)': `${percent(
+      sum((r) => r.shownRight),
+      sum((r) => r.shown),
+    )} (${sum((r) => r.shownRight)}/${sum((r) => r.shown)})`,
+    'photos with no label (≤ 10%)': `${percent(noLabel, withExpected.length)} (${noLabel})`,
+    'beauty Spearman vs rating (≥ 0.6)': Number.isNaN(rho) ? 'n/a' : rho.toFixed(2),
+    'beauty IQR (≥ 15)': scores.length ? interquartileRange(scores).toFixed(1) : 'n/a',
+    'degraded < original (≥ 90%)': `${percent(
+      sum((r) => r.orderedPairs),
+      sum((r) => r.pairs),
+    )} (${sum((r) => r.orderedPairs)}/${sum((r) => r.pairs)})`,
+    'captions naming absent thing (0)': String(rows.filter((r) => r.absent.length).length),
+    'photos with filler tags (0)': String(rows.filter((r) => r.fillers.length).length),
+    'photos with near-dup tags (0)': String(rows.filter((r) => r.nearDuplicates.length).length),
+  };
+}
+
+function printSummary(results: readonly PhotoResult[]): void {
+  const columns = HALVES.map((half) => column(results, half));
+  const names = Object.keys(columns[0] ?? {});
+  const width = Math.max(...names.map((n) => n.length));
   console.log('══ summary ══');
-  console.log(`photos                      : ${files.length} (${scored} with expected labels)`);
-  console.log(
-    `top-3 hit rate              : ${percent(top3Hits, scored)} (${top3Hits}/${scored}; target ≥ 70%)`,
-  );
-  console.log(
-    `label precision             : ${percent(correct, returned)} (${correct}/${returned}; target ≥ 80%)`,
-  );
-  console.log(
-    `captions naming absent thing: ${badCaptions.length} (target 0)${badCaptions.length ? `\n  ${badCaptions.join('\n  ')}` : ''}`,
-  );
-  if (typeof beauty === 'string') console.log('beauty pairs ordered        : n/a (scorer unavailable)');
-  else {
+  console.log(`${''.padEnd(width)}  ${'tuning'.padEnd(26)}  validation`);
+  for (const name of names) {
     console.log(
-      `beauty pairs ordered        : ${percent(orderedPairs, pairs)} (${orderedPairs}/${pairs}; target ≥ 90%)`,
+      `${name.padEnd(width)}  ${(columns[0]?.[name] ?? '').padEnd(26)}  ${columns[1]?.[name] ?? ''}`,
     );
-    if (misordered.length) console.log(`  misordered: ${misordered.join('; ')}`);
+  }
+  console.log('\ncalibration (every label the detector returned, ≥ 50): right / labels');
+  console.log(`${'confidence'.padEnd(12)}${HALVES.map((h) => h.padEnd(28)).join('')}`);
+  const tables = HALVES.map((half) =>
+    calibrate(results.filter((r) => r.half === half).flatMap((r) => r.all)),
+  );
+  for (let i = 0; i < (tables[0]?.length ?? 0); i++) {
+    const bin = tables[0]![i]!;
+    const cells = tables.map((t) => {
+      const b = t[i]!;
+      return `${percent(b.right, b.labels).padStart(6)} (${b.right}/${b.labels}, mean ${Number.isNaN(b.meanConfidence) ? '-' : b.meanConfidence.toFixed(0)})`.padEnd(
+        28,
+      );
+    });
+    console.log(`${`${bin.from}–${bin.to}`.padEnd(12)}${cells.join('')}`);
   }
 }
 

@@ -1,56 +1,50 @@
 /**
- * Checks the beauty scorer's ordering: each original must score above each of its degraded copies.
+ * Beauty measurements for the evaluation: the raw output of the scorer for a photo and for each of
+ * its degraded copies (an original must score above each copy). Raw outputs are what the cache
+ * keeps, so a change of the formula is re-evaluated without measuring again (see `rescore`).
  * Imported lazily by eval.ts, so the label and caption evaluation still runs without a scorer.
  */
-import { createLocalBeautyScorer } from '../../src/adapters/offline-ai/beauty/index.js';
+import { createLocalBeautyScorer, type BeautyRaw } from '../../src/adapters/offline-ai/beauty/index.js';
 import type { BeautyScorer } from '../../src/core/ports/index.js';
 import { DEGRADATIONS, prepareOriginal } from './degrade.js';
 import { callOptions, imageInput } from './image-input.js';
 
-export interface PairResult {
-  photo: string;
+export interface PairRaw {
   degradation: string;
-  original: number | null;
-  degraded: number | null;
-  ordered: boolean;
+  original: BeautyRaw;
+  degraded: BeautyRaw;
 }
 
 export function createScorer(): BeautyScorer {
   return createLocalBeautyScorer();
 }
 
-export async function scoreOf(
+export async function rawOf(
   scorer: BeautyScorer,
   name: string,
   bytes: Uint8Array,
   contentType: string,
-): Promise<number | null> {
+): Promise<BeautyRaw> {
   const result = await scorer.score(imageInput(name, bytes, contentType), callOptions());
-  return result.score;
+  return result.raw as BeautyRaw;
 }
 
-export async function comparePairs(
+export async function measurePairs(
   scorer: BeautyScorer,
   photo: string,
   bytes: Uint8Array,
-): Promise<PairResult[]> {
+): Promise<PairRaw[]> {
   const original = await prepareOriginal(bytes);
-  const originalScore = await scoreOf(scorer, `${photo}#original`, original, 'image/jpeg');
-  const results: PairResult[] = [];
+  const originalRaw = await rawOf(scorer, `${photo}#original`, original, 'image/jpeg');
+  const results: PairRaw[] = [];
   for (const degradation of DEGRADATIONS) {
-    const degradedScore = await scoreOf(
+    const degraded = await rawOf(
       scorer,
       `${photo}#${degradation.name}`,
       await degradation.apply(original),
       'image/jpeg',
     );
-    results.push({
-      photo,
-      degradation: degradation.name,
-      original: originalScore,
-      degraded: degradedScore,
-      ordered: originalScore !== null && degradedScore !== null && originalScore > degradedScore,
-    });
+    results.push({ degradation: degradation.name, original: originalRaw, degraded });
   }
   return results;
 }

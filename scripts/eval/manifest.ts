@@ -1,4 +1,7 @@
-/** Reads the fixture MANIFEST.tsv: one photo per row, with the labels a good detector should find. */
+/**
+ * Reads an evaluation MANIFEST.tsv: one photo per row, with the labels a good detector should find,
+ * a person's 1–10 quality rating and, for photos with legible text, the words in it.
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -6,6 +9,10 @@ export interface ManifestEntry {
   file: string;
   description: string;
   expectedLabels: string[];
+  /** 1–10 (1–3 poor, 4–6 ordinary snapshot, 7–8 good, 9–10 excellent); null when not rated. */
+  quality: number | null;
+  /** The legible words in the photo, as a person reads them; empty when it shows no text. */
+  text: string;
 }
 
 export async function readManifest(folder: string): Promise<Map<string, ManifestEntry>> {
@@ -18,18 +25,24 @@ export async function readManifest(folder: string): Promise<Map<string, Manifest
   }
   const [header, ...rows] = text.split('\n').filter((line) => line.trim());
   const columns = (header ?? '').split('\t');
-  const col = (name: string) => columns.indexOf(name);
+  const cell = (cells: string[], name: string) => {
+    const index = columns.indexOf(name);
+    return index < 0 ? '' : (cells[index] ?? '');
+  };
   for (const row of rows) {
     const cells = row.split('\t');
-    const file = cells[col('file')];
+    const file = cell(cells, 'file');
     if (!file) continue;
+    const quality = Number.parseFloat(cell(cells, 'quality_1_10'));
     entries.set(file, {
       file,
-      description: cells[col('description')] ?? '',
-      expectedLabels: (cells[col('labels')] ?? '')
+      description: cell(cells, 'description'),
+      expectedLabels: cell(cells, 'labels')
         .split(';')
         .map((l) => l.trim())
         .filter(Boolean),
+      quality: Number.isFinite(quality) ? quality : null,
+      text: cell(cells, 'text').trim(),
     });
   }
   return entries;

@@ -1,6 +1,7 @@
 /** Normalisation rules: the one place where provider output is shaped into Pharos' contract. */
 import type { Caption, Label } from './domain.js';
 import { malformedOutputError } from './errors.js';
+import { dedupeTags } from './tags.js';
 
 export interface LabelFilterPolicy {
   maxLabels: number;
@@ -29,18 +30,20 @@ export function filterLabels(labels: Label[], policy: LabelFilterPolicy = DEFAUL
 export const TAG_RULES = { minLength: 2, maxLength: 32, maxTags: 12 } as const;
 export const MAX_DESCRIPTION_LENGTH = 300;
 
-/** Lowercase, trim, collapse spaces, keep letters/digits/spaces/hyphens, 2–32 chars, dedupe, at most 12. */
+/**
+ * Lowercase, trim, collapse spaces, keep letters/digits/spaces/hyphens, 2–32 chars, no fillers, one
+ * spelling per tag (see tags.ts: plural, hyphen and spacing variants are one tag), at most 12.
+ */
 export function normaliseTags(tags: readonly unknown[]): string[] {
-  const seen = new Set<string>();
+  const clean: string[] = [];
   for (const tag of tags) {
     if (typeof tag !== 'string') continue;
-    const clean = tag.normalize('NFKC').toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ').trim();
-    if (clean.length < TAG_RULES.minLength || clean.length > TAG_RULES.maxLength) continue;
-    if (!/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u.test(clean)) continue;
-    seen.add(clean);
-    if (seen.size === TAG_RULES.maxTags) break;
+    const flat = tag.normalize('NFKC').toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ').trim();
+    if (flat.length < TAG_RULES.minLength || flat.length > TAG_RULES.maxLength) continue;
+    if (!/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u.test(flat)) continue;
+    clean.push(flat);
   }
-  return [...seen];
+  return dedupeTags(clean).slice(0, TAG_RULES.maxTags);
 }
 
 /** One line, no control characters, at most 300 characters (cut at a word boundary). */

@@ -50,7 +50,13 @@ export function createLocalBeautyScorer(options: LocalBeautyOptions = {}): Beaut
   };
 }
 
-export { scoreBeautyFromPixels, type BeautyRaw, type PixelBeauty, type ScoreOptions } from './score.js';
+export {
+  rescore,
+  scoreBeautyFromPixels,
+  type BeautyRaw,
+  type PixelBeauty,
+  type ScoreOptions,
+} from './score.js';
 export { brisque, brisqueFromGray, brisqueFeatures, type RgbPixels, type BrisqueResult } from './brisque.js';
 export { decodeForScoring, WORKING_MAX_SIDE, type DecodedPhoto } from './decode.js';
 export { FORMULA_VERSION, WEIGHTS, beautyComponents, combine, type BeautyComponents } from './formula.js';

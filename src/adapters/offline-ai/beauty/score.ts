@@ -66,3 +66,10 @@ export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions =
     },
   };
 }
+
+/** The score the current formula gives to measurements taken earlier (the evaluation's cache). */
+export function rescore(raw: Pick<BeautyRaw, 'brisque' | 'signals' | 'originalSize'>): number {
+  const megapixels = (raw.originalSize.width * raw.originalSize.height) / 1e6;
+  const beauty = combine(beautyComponents({ brisque: raw.brisque, signals: raw.signals, megapixels }));
+  return Math.min(100, Math.max(0, Math.round(beauty)));
+}

@@ -15,10 +15,10 @@ export function composeTags(labels: readonly Label[]): string[] {
   }
   const parents = labels.flatMap((label) => label.parents ?? []);
   const tags = normaliseTags([...direct, ...parents]);
-  // One weak label still deserves a few tags: add its kind and "photo", both true by construction.
+  // One weak label still deserves a few tags: add its kind, true by construction.
   if (labels.length > 0 && tags.length < MIN_TAGS) {
     const kinds = labels.map((label) => lookUp(label.name).kind).filter((kind) => TRUE_KIND_TAGS.has(kind));
-    return normaliseTags([...tags, ...kinds, 'photo', 'image']).slice(0, TAG_RULES.maxTags);
+    return normaliseTags([...tags, ...kinds]).slice(0, TAG_RULES.maxTags);
   }
   return tags;
 }

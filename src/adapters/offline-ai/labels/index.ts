@@ -1,18 +1,20 @@
 /**
  * The local label detector (`PHAROS_LABELS=local`): COCO objects and faces from @vladmandic/human on
  * tfjs-wasm, plus scene attributes measured from the pixels, in Rekognition's label style.
+ * Two stages: `gatherLabelEvidence` runs the models and measures the pixels (slow, I/O and wasm);
+ * `labelsFromEvidence` turns that evidence into labels (pure, fast: what the evaluation tunes).
  */
 import type { DetectedLabels, Label } from '../../../core/domain.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../../core/ports/index.js';
 import { contextLabels } from './context.js';
 import { decodeRgb, MODEL_INPUT_SIDE } from './decode.js';
 import { labelsFromFaces } from './faces.js';
-import { HUMAN_VERSION, MODELS_USED, runHuman } from './human-runtime.js';
+import { HUMAN_VERSION, MODELS_USED, runHuman, type HumanFace, type HumanObject } from './human-runtime.js';
 import { mergeLabels } from './merge.js';
 import { labelsFromObjects } from './objects.js';
-import { measurePixels } from './pixel-stats.js';
+import { measurePixels, type PixelStats } from './pixel-stats.js';
 import { labelsFromPixels } from './scene.js';
-import { measureTexture } from './texture.js';
+import { measureTexture, type TextureStats } from './texture.js';
 
 export interface LocalLabelDetectorOptions {
   /** Drop labels below this confidence before returning (the core filters again with its own policy). */
@@ -21,7 +23,50 @@ export interface LocalLabelDetectorOptions {
   inputSide?: number;
 }
 
+/** Everything the label rules look at, as plain JSON (so the evaluation can cache it). */
+export interface LabelEvidence {
+  objects: HumanObject[];
+  faces: HumanFace[];
+  pixels: PixelStats;
+  texture: TextureStats;
+}
+
 export { getHuman as warmUpLocalLabelModels } from './human-runtime.js';
+
+export async function gatherLabelEvidence(
+  bytes: Uint8Array,
+  inputSide = MODEL_INPUT_SIDE,
+  signal?: AbortSignal,
+): Promise<LabelEvidence> {
+  const rgb = await decodeRgb(bytes, inputSide);
+  signal?.throwIfAborted();
+  const found = await runHuman(rgb.data, rgb.width, rgb.height);
+  return {
+    objects: found.object.map((o) => ({ score: o.score, label: o.label, boxRaw: o.boxRaw })),
+    faces: found.face.map((f) => ({
+      score: f.score,
+      boxScore: f.boxScore,
+      boxRaw: f.boxRaw,
+      ...(f.emotion ? { emotion: f.emotion } : {}),
+    })),
+    pixels: measurePixels(rgb),
+    texture: measureTexture(rgb),
+  };
+}
+
+export function labelsFromEvidence(evidence: LabelEvidence, minConfidence = 50): Label[] {
+  const objects = labelsFromObjects(evidence.objects);
+  const faces = labelsFromFaces(evidence.faces);
+  const scene = labelsFromPixels(evidence.pixels, evidence.texture);
+  const hasPerson =
+    faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
+  return mergeLabels(
+    objects.map((o) => o.label),
+    faces,
+    scene,
+    contextLabels(scene, objects, hasPerson),
+  ).filter((label) => label.confidence >= minConfidence);
+}
 
 export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}): LabelDetector {
   const minConfidence = options.minConfidence ?? 50;
@@ -30,21 +75,12 @@ export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}
     name: 'local',
     async detect(image: ImageInput, call: CallOptions): Promise<DetectedLabels> {
       call.signal.throwIfAborted();
-      const rgb = await decodeRgb(await image.bytes(), inputSide);
+      const evidence = await gatherLabelEvidence(await image.bytes(), inputSide, call.signal);
       call.signal.throwIfAborted();
-      const found = await runHuman(rgb.data, rgb.width, rgb.height);
-      const objects = labelsFromObjects(found.object);
-      const faces = labelsFromFaces(found.face);
-      const scene = labelsFromPixels(measurePixels(rgb), measureTexture(rgb));
-      const hasPerson =
-        faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
-      const labels: Label[] = mergeLabels(
-        objects.map((o) => o.label),
-        faces,
-        scene,
-        contextLabels(scene, objects, hasPerson),
-      ).filter((label) => label.confidence >= minConfidence);
-      return { labels, provenance: { provider: 'local', model: MODELS_USED, version: HUMAN_VERSION } };
+      return {
+        labels: labelsFromEvidence(evidence, minConfidence),
+        provenance: { provider: 'local', model: MODELS_USED, version: HUMAN_VERSION },
+      };
     },
   };
 }
