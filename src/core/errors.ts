@@ -10,7 +10,17 @@ export const ErrorNames = {
   All: 'States.ALL',
   ImageMissing: 'Image.Missing',
   WorkerLost: 'Worker.Lost',
+  /** The definition or the document is not what a state needs (a bug, never retried by providers' rules). */
+  Runtime: 'States.Runtime',
+  ExecutionNotFound: 'Execution.NotFound',
+  ExecutionBusy: 'Execution.Busy',
+  /** A newer execution of the same photo owns its results. */
+  ExecutionSuperseded: 'Execution.Superseded',
+  /** The state machine's own Fail state: the photo ended FAILED. */
+  ImageFailed: 'Pharos.ImageFailed',
+  Unknown: 'Pharos.Unknown',
 } as const;
+export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 
 export class PipelineError extends Error {
   constructor(name: string, message: string, options?: { cause?: unknown }) {
@@ -53,7 +63,7 @@ export class AppError extends Error {
 
 export class ExecutionBusyError extends PipelineError {
   constructor(executionId: string) {
-    super('Execution.Busy', `execution ${executionId} is being run by another worker`);
+    super(ErrorNames.ExecutionBusy, `execution ${executionId} is being run by another worker`);
   }
 }
 

@@ -222,7 +222,7 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         choices: [{ variable: '$.outcome.status', stringEquals: 'FAILED', next: 'Failed' }],
         default: 'Succeeded',
       },
-      Failed: { type: 'Fail', error: 'Pharos.ImageFailed', cause: 'The photo could not be processed.' },
+      Failed: { type: 'Fail', error: ErrorNames.ImageFailed, cause: 'The photo could not be processed.' },
       Succeeded: { type: 'Succeed' },
     },
   };

@@ -2,10 +2,12 @@
  * The local Step Functions: interprets a PipelineDefinition durably. Every attempt is recorded, and
  * each state's result is checkpointed with the next state in one write, so a worker that dies mid-run
  * resumes from the last completed state without repeating a completed external call (Inngest-style).
+ * What each state means (retry, catch, Choice, Pass, the end) is decided by `transitions.ts`, which the
+ * AWS Lambda wrapper calls too.
  */
-import { ErrorNames, PipelineError, errorMessage, errorName } from './errors.js';
+import { ErrorNames, PipelineError } from './errors.js';
 import type { PipelineDefinition, PipelineDocument, StateError, StepName, TaskState } from './pipeline.js';
-import { STEP_NAMES, errorMatches, readPath, retryDelayMs, writePath } from './pipeline.js';
+import { STEP_NAMES, retryDelayMs } from './pipeline.js';
 import type {
   Clock,
   ExecutionRecord,
@@ -13,16 +15,50 @@ import type {
   ExecutionStore,
   PreparedAttempt,
 } from './ports/index.js';
+import type { StepOutputs } from './step-outputs.js';
+import {
+  type Settled,
+  applyPass,
+  onTaskFailure,
+  onTaskSuccess,
+  settle,
+  toStateError,
+  wouldRetry,
+} from './transitions.js';
 
 export interface StepContext {
   signal: AbortSignal;
   executionId: string;
   state: string;
   attempt: number;
+  /** Whether a failure of this attempt named `errorName` would be retried (counted from the timeline). */
+  willRetry(errorName: string): Promise<boolean>;
 }
 
-export type StepHandler = (document: PipelineDocument, context: StepContext) => Promise<unknown>;
-export type StepRegistry = Record<StepName, StepHandler>;
+export type StepHandler<S extends StepName = StepName> = (
+  document: PipelineDocument,
+  context: StepContext,
+) => Promise<StepOutputs[S]>;
+export type StepRegistry = { [S in StepName]: StepHandler<S> };
+
+/**
+ * The attempt's view of its own retry budget, read from the recorded failures on first use only
+ * (the healthy path never pays the query).
+ */
+export function retryOracle(
+  store: Pick<ExecutionStore, 'failedAttemptErrors'>,
+  executionId: string,
+  stateName: string,
+  state: TaskState,
+  attemptId: string,
+): { previousFailures(): Promise<string[]>; willRetry(errorName: string): Promise<boolean> } {
+  let failures: Promise<string[]> | undefined;
+  const previousFailures = () => (failures ??= store.failedAttemptErrors(executionId, stateName, attemptId));
+  return {
+    previousFailures,
+    willRetry: async (errorName) => wouldRetry(state, errorName, await previousFailures()),
+  };
+}
 
 export interface RunnerObserver {
   stateStarted?(execution: ExecutionRecord, state: string, attempt: number): void;
@@ -50,6 +86,11 @@ export interface RunnerOptions {
   random?: () => number;
 }
 
+type TaskOutcome =
+  | { kind: 'succeeded'; attemptId: string; output: unknown; document: PipelineDocument; next: string }
+  | { kind: 'caught'; error: StateError; document: PipelineDocument; next: string }
+  | { kind: 'failed'; error: StateError };
+
 export class PipelineRunner {
   private readonly options: RunnerOptions;
 
@@ -60,71 +101,53 @@ export class PipelineRunner {
 
   /** Runs (or resumes) an execution to its end. Resolves with the final status. */
   async run(executionId: string, signal: AbortSignal): Promise<ExecutionStatus> {
-    const { store, definition } = this.options;
+    const { store, definition, observer } = this.options;
     const execution = await store.load(executionId);
-    if (!execution) throw new PipelineError('Execution.NotFound', `execution ${executionId} does not exist`);
+    if (!execution)
+      throw new PipelineError(ErrorNames.ExecutionNotFound, `execution ${executionId} does not exist`);
     if (execution.status !== 'RUNNING') return execution.status;
     await store.abandonRunningAttempts(executionId);
 
     let document = execution.document;
-    let stateName = execution.current_state ?? definition.startAt;
+    let at: Settled = settle(definition, execution.current_state ?? definition.startAt, document);
     // The next state's first attempt, already recorded by the previous checkpoint.
     let prepared: PreparedAttempt | null = null;
-    const recordsAttempts = (name: string) => ['Task', 'Pass'].includes(definition.states[name]?.type ?? '');
     for (;;) {
       signal.throwIfAborted();
-      const state = definition.states[stateName];
-      if (!state) throw new PipelineError('States.Runtime', `unknown state ${stateName}`);
-      switch (state.type) {
-        case 'Succeed':
-          await store.finish(executionId, 'SUCCEEDED');
-          this.options.observer?.executionFinished?.(execution, 'SUCCEEDED');
-          return 'SUCCEEDED';
-        case 'Fail': {
-          const error = { Error: state.error, Cause: document.error?.Cause ?? state.cause };
-          await store.finish(executionId, 'FAILED', error);
-          this.options.observer?.executionFinished?.(execution, 'FAILED', error);
-          return 'FAILED';
-        }
-        case 'Choice': {
-          const match = state.choices.find((c) => readPath(document, c.variable) === c.stringEquals);
-          stateName = match ? match.next : state.default;
-          continue;
-        }
-        case 'Pass': {
-          // Recorded like a task, so the timeline shows that the fallback path was taken.
-          const { attemptId } = prepared ?? (await store.beginAttempt(executionId, stateName));
-          document = writePath(document, state.resultPath, state.result);
-          prepared = await store.checkpoint(executionId, {
-            attemptId,
-            output: state.result,
-            nextState: state.next,
-            document,
-            beginNext: recordsAttempts(state.next),
-          });
-          stateName = state.next;
-          continue;
-        }
-        case 'Task': {
-          const outcome = await this.runTask(execution, stateName, state, document, signal, prepared);
-          if (outcome.kind === 'uncaught') {
-            await store.finish(executionId, 'FAILED', outcome.error);
-            this.options.observer?.executionFinished?.(execution, 'FAILED', outcome.error);
-            return 'FAILED';
-          }
-          const resultPath = outcome.kind === 'succeeded' ? state.resultPath : outcome.resultPath;
-          const output = outcome.kind === 'succeeded' ? outcome.output : outcome.error;
-          document = writePath(document, resultPath, output);
-          prepared = await store.checkpoint(executionId, {
-            attemptId: outcome.kind === 'succeeded' ? outcome.attemptId : null,
-            output,
-            nextState: outcome.next,
-            document,
-            beginNext: recordsAttempts(outcome.next),
-          });
-          stateName = outcome.next;
-        }
+      if (at.kind === 'end') {
+        const error = at.status === 'FAILED' ? at.error : undefined;
+        await store.finish(executionId, at.status, error);
+        observer?.executionFinished?.(execution, at.status, error);
+        return at.status;
       }
+      let attemptId: string | null;
+      let output: unknown;
+      let next: string;
+      if (at.kind === 'pass') {
+        attemptId = (prepared ?? (await store.beginAttempt(executionId, at.name))).attemptId;
+        document = applyPass(at.state, document);
+        output = at.state.result;
+        next = at.state.next;
+      } else {
+        const outcome = await this.runTask(execution, at.name, at.state, document, signal, prepared);
+        if (outcome.kind === 'failed') {
+          at = { kind: 'end', status: 'FAILED', error: outcome.error };
+          continue;
+        }
+        ({ document, next } = outcome);
+        attemptId = outcome.kind === 'succeeded' ? outcome.attemptId : null;
+        output = outcome.kind === 'succeeded' ? outcome.output : outcome.error;
+      }
+      const after = settle(definition, next, document);
+      prepared = await store.checkpoint(executionId, {
+        attemptId,
+        output,
+        // A Choice is pure: the checkpoint names the state it leads to, and records its first attempt.
+        nextState: after.kind === 'end' ? next : after.name,
+        document,
+        beginNext: after.kind !== 'end',
+      });
+      at = after;
     }
   }
 
@@ -135,56 +158,62 @@ export class PipelineRunner {
     document: PipelineDocument,
     signal: AbortSignal,
     prepared: PreparedAttempt | null,
-  ): Promise<
-    | { kind: 'succeeded'; output: unknown; attemptId: string; next: string }
-    | { kind: 'caught'; error: StateError; resultPath: string; next: string }
-    | { kind: 'uncaught'; error: StateError }
-  > {
+  ): Promise<TaskOutcome> {
     const { store, steps, clock, observer } = this.options;
-    const retriesUsed = new Map<number, number>();
     let first = prepared;
     for (;;) {
       const { attemptId, attempt } = first ?? (await store.beginAttempt(execution.id, stateName));
       first = null;
+      const budget = retryOracle(store, execution.id, stateName, state, attemptId);
       observer?.stateStarted?.(execution, stateName, attempt);
       const startedAt = clock.now().getTime();
       try {
-        const output = await withTimeout(
-          state.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1),
-          signal,
-          (stepSignal) =>
-            steps[state.step](document, {
-              signal: stepSignal,
-              executionId: execution.id,
-              state: stateName,
-              attempt,
-            }),
+        const timeoutMs = state.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1);
+        const output = await withTimeout(timeoutMs, signal, (stepSignal) =>
+          invokeStep(steps, state.step, document, {
+            signal: stepSignal,
+            executionId: execution.id,
+            state: stateName,
+            attempt,
+            willRetry: budget.willRetry,
+          }),
         );
         observer?.stateSucceeded?.(execution, stateName, attempt, clock.now().getTime() - startedAt);
-        return { kind: 'succeeded', output: output ?? null, attemptId, next: state.next };
+        return {
+          kind: 'succeeded',
+          attemptId,
+          output: output ?? null,
+          ...onTaskSuccess(state, document, output),
+        };
       } catch (thrown) {
         // A shutdown is not the step's failure: leave the attempt RUNNING so the next worker resumes it.
         if (signal.aborted) throw thrown;
-        const error: StateError = { Error: errorName(thrown), Cause: errorMessage(thrown) };
-        const ruleIndex = state.retry.findIndex((r) => errorMatches(r.errorEquals, error.Error));
-        const rule = state.retry[ruleIndex];
-        const used = retriesUsed.get(ruleIndex) ?? 0;
-        const willRetry = rule !== undefined && used < rule.maxAttempts;
-        await store.failAttempt(attemptId, error, willRetry);
-        observer?.stateFailed?.(execution, stateName, attempt, error, willRetry);
-        if (rule && willRetry) {
-          retriesUsed.set(ruleIndex, used + 1);
-          const delay =
-            retryDelayMs(rule, used + 1, this.options.random) * (this.options.retryDelayScale ?? 1);
-          await clock.sleep(delay, signal);
+        const error = toStateError(thrown);
+        const outcome = onTaskFailure(state, document, error, await budget.previousFailures());
+        await store.failAttempt(attemptId, error, outcome.kind === 'retry');
+        observer?.stateFailed?.(execution, stateName, attempt, error, outcome.kind === 'retry');
+        if (outcome.kind === 'retry') {
+          const delay = retryDelayMs(outcome.rule, outcome.retryNumber, this.options.random);
+          await clock.sleep(delay * (this.options.retryDelayScale ?? 1), signal);
           continue;
         }
-        const handler = state.catch.find((c) => errorMatches(c.errorEquals, error.Error));
-        if (handler) return { kind: 'caught', error, resultPath: handler.resultPath, next: handler.next };
-        return { kind: 'uncaught', error };
+        if (outcome.kind === 'catch')
+          return { kind: 'caught', error, document: outcome.document, next: outcome.next };
+        return { kind: 'failed', error: outcome.error };
       }
     }
   }
+}
+
+/** Calls the step a state names (one call site for every runtime, typed by the step outputs). */
+export function invokeStep(
+  steps: StepRegistry,
+  step: StepName,
+  document: PipelineDocument,
+  context: StepContext,
+): Promise<StepOutputs[StepName]> {
+  const handler: StepHandler = steps[step];
+  return handler(document, context);
 }
 
 /** Like Immich's job registry: refuse to start when a state names a step nobody handles. */

@@ -2,9 +2,9 @@
  * The pipeline's steps: small functions from the execution document to a result. The local runner and
  * the AWS Lambda handlers call exactly these, with the providers chosen by configuration.
  */
-import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
-import { PipelineError, malformedOutputError } from './errors.js';
-import type { PipelineDocument, StepName } from './pipeline.js';
+import type { Caption, DetectedLabels, Label } from './domain.js';
+import { ErrorNames, PipelineError, malformedOutputError } from './errors.js';
+import type { PipelineDocument } from './pipeline.js';
 import type { LabelFilterPolicy } from './policies.js';
 import { filterLabels, normaliseCaption } from './policies.js';
 import type {
@@ -17,7 +17,8 @@ import type {
   ResultsRepository,
   StatusStore,
 } from './ports/index.js';
-import type { StepContext, StepRegistry } from './runner.js';
+import type { StepRegistry } from './runner.js';
+import type { StepOutputs } from './step-outputs.js';
 
 export interface StepDependencies {
   labels: LabelDetector;
@@ -45,7 +46,8 @@ export function imageInput(
 }
 
 function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new PipelineError('States.Runtime', `${what} is missing from the execution`);
+  if (value === undefined)
+    throw new PipelineError(ErrorNames.Runtime, `${what} is missing from the execution`);
   return value;
 }
 
@@ -74,9 +76,9 @@ export async function announceOutcome(
 export function createSteps(deps: StepDependencies): StepRegistry {
   const inputFor = (doc: PipelineDocument) => imageInput(deps.storage, doc, doc.content_type);
 
-  const steps: Record<StepName, (doc: PipelineDocument, ctx: StepContext) => Promise<unknown>> = {
-    async detectLabels(doc, { signal }): Promise<DetectedLabels> {
-      const detected = await deps.labels.detect(inputFor(doc), { signal });
+  const steps: StepRegistry = {
+    async detectLabels(doc, { signal, willRetry }): Promise<DetectedLabels> {
+      const detected = await deps.labels.detect(inputFor(doc), { signal, willRetry });
       if (!Array.isArray(detected?.labels))
         throw malformedOutputError('label detector returned no label list');
       return detected;
@@ -87,14 +89,14 @@ export function createSteps(deps: StepDependencies): StepRegistry {
       return { labels: filterLabels(detected.labels, deps.labelFilter) };
     },
 
-    async describeAndTag(doc, { signal }): Promise<Caption> {
+    async describeAndTag(doc, { signal, willRetry }): Promise<Caption> {
       const { labels } = required(doc.filtered, 'filtered labels');
-      const caption = await deps.describer.describe({ labels, image: inputFor(doc) }, { signal });
+      const caption = await deps.describer.describe({ labels, image: inputFor(doc) }, { signal, willRetry });
       return normaliseCaption(caption);
     },
 
-    async scoreBeauty(doc, { signal }): Promise<BeautyScore> {
-      const result = await deps.beauty.score(inputFor(doc), { signal });
+    async scoreBeauty(doc, { signal, willRetry }): Promise<StepOutputs['scoreBeauty']> {
+      const result = await deps.beauty.score(inputFor(doc), { signal, willRetry });
       const { score } = result;
       if (typeof score !== 'number' || !Number.isInteger(score) || score < 0 || score > 100) {
         throw malformedOutputError(`beauty score must be an integer 0–100, got ${JSON.stringify(score)}`);
@@ -124,12 +126,13 @@ export function createSteps(deps: StepDependencies): StepRegistry {
           beauty: beauty.provenance,
         },
       });
-      if (!saved) throw new PipelineError('Execution.Superseded', 'a newer execution owns this photo');
+      if (!saved)
+        throw new PipelineError(ErrorNames.ExecutionSuperseded, 'a newer execution owns this photo');
       return { status: 'READY' as const, processed_at: saved.processed_at };
     },
 
     async markFailed(doc) {
-      const error = doc.error ?? { Error: 'Pharos.Unknown', Cause: 'unknown failure' };
+      const error = doc.error ?? { Error: ErrorNames.Unknown, Cause: 'unknown failure' };
       await deps.results.markFailed({
         image_id: doc.image_id,
         execution_id: doc.execution_id,

@@ -1,7 +1,8 @@
 /** The local Step Functions' history: executions, their checkpoints and every state attempt. */
 import { randomUUID } from 'node:crypto';
 import type { JobTicket } from '../../core/domain.js';
-import { PipelineError } from '../../core/errors.js';
+import { ErrorNames, PipelineError } from '../../core/errors.js';
+import { WORKER_LOST } from '../../core/transitions.js';
 import type { ImageRecord } from '../../core/ports/index.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult } from '../../core/ports/index.js';
@@ -129,12 +130,29 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async abandonRunningAttempts(executionId: string): Promise<number> {
     const { rowCount } = await this.db.query(
-      `UPDATE state_attempts SET status = 'FAILED', ended_at = clock_timestamp(), error = 'Worker.Lost',
-              cause = 'the worker running this attempt stopped before it finished'
+      `UPDATE state_attempts SET status = 'FAILED', ended_at = clock_timestamp(), error = $2, cause = $3
         WHERE execution_id = $1 AND status = 'RUNNING'`,
-      [executionId],
+      [executionId, WORKER_LOST.Error, WORKER_LOST.Cause],
     );
     return rowCount ?? 0;
+  }
+
+  async failedAttemptErrors(executionId: string, state: string, exceptAttemptId?: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ error: string | null }>(
+      `SELECT error FROM state_attempts
+        WHERE execution_id = $1 AND state = $2 AND status = 'FAILED' AND id IS DISTINCT FROM $3::bigint
+        ORDER BY id`,
+      [executionId, state, exceptAttemptId ?? null],
+    );
+    return rows.map((r) => r.error ?? 'Error');
+  }
+
+  async hasAttempt(executionId: string, state: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      'SELECT 1 FROM state_attempts WHERE execution_id = $1 AND state = $2 LIMIT 1',
+      [executionId, state],
+    );
+    return rows.length > 0;
   }
 
   async beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }> {
@@ -149,7 +167,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       [executionId, state],
     );
     const row = rows[0];
-    if (!row) throw new PipelineError('Execution.NotFound', `execution ${executionId} no longer exists`);
+    if (!row)
+      throw new PipelineError(ErrorNames.ExecutionNotFound, `execution ${executionId} no longer exists`);
     return { attemptId: row.id, attempt: row.attempt };
   }
 

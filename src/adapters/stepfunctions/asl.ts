@@ -5,22 +5,12 @@
  *
  * Every Task invokes a Lambda through the optimised `lambda:invoke` integration with a small payload
  * (`{"state": <name>, "document": <the execution document>}` — ids, keys and results, never image
- * bytes), and a ResultSelector keeps only the step's declared fields out of the invocation envelope
+ * bytes), and a ResultSelector keeps only the step's typed output fields (`core/step-outputs.ts`) out of the invocation envelope
  * (no `SdkHttpMetadata`, headers or status code reach the execution's state).
  */
 import type { PipelineDefinition, RetryRule, State, StepName } from '../../core/pipeline.js';
 import { STEP_NAMES } from '../../core/pipeline.js';
-
-/** The fields of each step's result that the document keeps; the Lambda answers with exactly these. */
-export const STEP_RESULT_FIELDS: Record<StepName, readonly string[]> = {
-  detectLabels: ['labels', 'provenance'],
-  filterLabels: ['labels'],
-  describeAndTag: ['description', 'tags', 'provenance', 'usage'],
-  scoreBeauty: ['score', 'raw', 'provenance'],
-  saveResults: ['status', 'processed_at'],
-  markFailed: ['status', 'error'],
-  notify: ['at'],
-};
+import { stepResultFields } from '../../core/step-outputs.js';
 
 /**
  * Failures of the Lambda service itself (not of our code): always worth a retry, like AWS's own
@@ -79,7 +69,7 @@ function toAsl(name: string, state: State, options: AslOptions): AslState {
   switch (state.type) {
     case 'Task': {
       if (!STEP_NAMES.includes(state.step)) throw new Error(`state ${name}: unknown step ${state.step}`);
-      const fields = STEP_RESULT_FIELDS[state.step];
+      const fields = stepResultFields(state.step);
       return {
         Type: 'Task',
         Comment: state.comment,
@@ -153,5 +143,5 @@ export function taskStates(
 /** Shapes a step's result to exactly the fields the ResultSelector reads (absent optional ones as null). */
 export function shapeStepResult(step: StepName, result: unknown): Record<string, unknown> {
   const source = (result ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(STEP_RESULT_FIELDS[step].map((field) => [field, source[field] ?? null]));
+  return Object.fromEntries(stepResultFields(step).map((field) => [field, source[field] ?? null]));
 }

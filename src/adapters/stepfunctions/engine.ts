@@ -7,7 +7,7 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Logger } from '../../core/ports/index.js';
 import type { ExecutionEngine, ExecutionRepository } from '../../core/ports/index.js';
-import { PipelineError } from '../../core/errors.js';
+import { ErrorNames, PipelineError } from '../../core/errors.js';
 
 /** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */
 export function executionNameFor(name: string): string {
@@ -28,7 +28,8 @@ export class StepFunctionsExecutionEngine implements ExecutionEngine {
 
   async launch(executionId: string, signal: AbortSignal, log: Logger): Promise<void> {
     const execution = await this.options.executions.load(executionId);
-    if (!execution) throw new PipelineError('Execution.NotFound', `execution ${executionId} does not exist`);
+    if (!execution)
+      throw new PipelineError(ErrorNames.ExecutionNotFound, `execution ${executionId} does not exist`);
     if (execution.status !== 'RUNNING') {
       log.info({ status: execution.status }, 'execution already finished: duplicate ticket dropped');
       return;

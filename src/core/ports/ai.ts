@@ -5,6 +5,11 @@ import type { BeautyScore, Caption, DetectedLabels, Label, ObjectRef } from '../
 export interface CallOptions {
   /** Aborted when the state's timeout fires or the worker shuts down. */
   signal: AbortSignal;
+  /**
+   * Whether the pipeline would retry this attempt after a failure of that name (from the recorded
+   * attempts); a fallback chain moves to its next provider only when the answer is no.
+   */
+  willRetry?(errorName: string): Promise<boolean>;
 }
 
 /** The photo a provider works on: its location, and its bytes on demand (Rekognition can skip them). */

@@ -28,6 +28,13 @@ export interface ExecutionStore {
   load(executionId: string): Promise<ExecutionRecord | null>;
   /** Marks attempts left RUNNING by a dead worker as failed with Worker.Lost; returns how many. */
   abandonRunningAttempts(executionId: string): Promise<number>;
+  /**
+   * The error names of the state's FAILED attempts in this execution, oldest first, leaving out
+   * `exceptAttemptId`: both runtimes count retries from these.
+   */
+  failedAttemptErrors(executionId: string, state: string, exceptAttemptId?: string): Promise<string[]>;
+  /** Whether any attempt of the state is recorded in this execution. */
+  hasAttempt(executionId: string, state: string): Promise<boolean>;
   /** Records a new attempt of `state`, numbered after any earlier ones (a resumed run continues the count). */
   beginAttempt(executionId: string, state: string): Promise<{ attemptId: string; attempt: number }>;
   failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void>;

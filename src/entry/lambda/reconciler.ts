@@ -10,6 +10,7 @@
  * (or FAILED with its photo still PROCESSING, when MarkFailed itself failed). An execution the pipeline
  * finished (including through MarkFailed → Notify → Failed, which emits a FAILED event too) is left alone.
  */
+import { ErrorNames } from '../../core/errors.js';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import { announceOutcome } from '../../core/steps.js';
@@ -43,7 +44,7 @@ export type ExecutionStatusChangeEvent = EventBridgeEvent<
 export type Reconciliation = 'reconciled' | 'already finished' | 'unknown execution' | 'ignored';
 
 const DEFAULT_ERRORS: Record<ExecutionEndStatus, string> = {
-  FAILED: 'States.Runtime',
+  FAILED: ErrorNames.Runtime,
   TIMED_OUT: 'States.Timeout',
   ABORTED: 'Execution.Aborted',
 };
@@ -60,7 +61,7 @@ export function stateErrorOf(detail: ExecutionStatusChange): StateError {
       // Not a Lambda envelope: keep the cause as given.
     }
   }
-  return { Error: detail.error ?? DEFAULT_ERRORS[status] ?? 'States.Runtime', Cause: cause };
+  return { Error: detail.error ?? DEFAULT_ERRORS[status] ?? ErrorNames.Runtime, Cause: cause };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

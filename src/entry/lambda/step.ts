@@ -8,8 +8,8 @@
  * Step Functions uses as the error name, so `Provider.Transient` matches the same Retry as locally.
  */
 import type { Context } from 'aws-lambda';
-import { PipelineError } from '../../core/errors.js';
-import { withTimeout } from '../../core/runner.js';
+import { ErrorNames, PipelineError } from '../../core/errors.js';
+import { invokeStep, withTimeout } from '../../core/runner.js';
 import type { PipelineDocument, TaskState } from '../../core/pipeline.js';
 import { shapeStepResult } from '../../adapters/stepfunctions/asl.js';
 import { type RuntimeProvider, remainingMs, withRuntime } from './middleware.js';
@@ -29,10 +29,13 @@ export async function runStep(
   const stateName = event?.state;
   const state = runtime.definition.states[stateName];
   if (!state || state.type !== 'Task')
-    throw new PipelineError('States.Runtime', `no task state named ${JSON.stringify(stateName)}`);
+    throw new PipelineError(ErrorNames.Runtime, `no task state named ${JSON.stringify(stateName)}`);
   const accepted = runtime.env.PHAROS_STATES?.split(',').map((s) => s.trim());
   if (accepted && !accepted.includes(stateName)) {
-    throw new PipelineError('States.Runtime', `this function runs ${accepted.join(', ')}, not ${stateName}`);
+    throw new PipelineError(
+      ErrorNames.Runtime,
+      `this function runs ${accepted.join(', ')}, not ${stateName}`,
+    );
   }
   const task: TaskState = state;
   const document = normaliseCaughtErrors(runtime.definition, event.document);
@@ -44,14 +47,19 @@ export async function runStep(
     {
       definition: runtime.definition,
       store: runtime.executions,
-      db: runtime.db,
       notifier: runtime.notifier,
       logger: runtime.logger,
     },
     { stateName, state: task, document },
-    async (attempt) => {
+    async (attempt, willRetry) => {
       const output = await withTimeout(Math.max(ms, 1), new AbortController().signal, (signal) =>
-        steps[task.step](document, { signal, executionId: document.execution_id, state: stateName, attempt }),
+        invokeStep(steps, task.step, document, {
+          signal,
+          executionId: document.execution_id,
+          state: stateName,
+          attempt,
+          willRetry,
+        }),
       );
       return shapeStepResult(task.step, output);
     },

@@ -1,0 +1,34 @@
+/**
+ * What each step returns, typed once. The steps are checked against these types, and the Step Functions
+ * ResultSelector keeps exactly the fields listed here: a field added to a step's output type and not
+ * listed (or listed and not in the type) is a compile error, not a value silently dropped on AWS.
+ */
+import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
+import type { StepName } from './pipeline.js';
+
+export interface StepOutputs {
+  detectLabels: DetectedLabels;
+  filterLabels: { labels: Label[] };
+  describeAndTag: Caption;
+  /** `error` is set only by SaveResults, when the null-beauty policy kept the rest. */
+  scoreBeauty: Omit<BeautyScore, 'error'>;
+  saveResults: { status: 'READY'; processed_at: string };
+  markFailed: { status: 'FAILED'; error: string };
+  notify: { at: string };
+}
+
+/** Every field of every step's output, optional ones included: `true` for each, checked by the compiler. */
+type FieldSet<T> = { readonly [K in keyof Required<T>]: true };
+
+const FIELDS: { readonly [S in StepName]: FieldSet<StepOutputs[S]> } = {
+  detectLabels: { labels: true, provenance: true },
+  filterLabels: { labels: true },
+  describeAndTag: { description: true, tags: true, provenance: true, usage: true },
+  scoreBeauty: { score: true, raw: true, provenance: true },
+  saveResults: { status: true, processed_at: true },
+  markFailed: { status: true, error: true },
+  notify: { at: true },
+};
+
+/** The fields of a step's result that the execution document keeps. */
+export const stepResultFields = (step: StepName): readonly string[] => Object.keys(FIELDS[step]);
