@@ -68,6 +68,7 @@ async function runtimeFor(messages: UserNotification[], topicArn: string) {
       PHAROS_SNS_TOPIC_ARN: topicArn,
       PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
       OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
+      OIDC_AUDIENCE: 'pharos-web',
       ...cloudProviderEnv(openai.url),
       PHAROS_RETRY_DELAY_SCALE: '0.001',
       LOG_LEVEL: 'silent',
