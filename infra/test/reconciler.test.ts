@@ -143,7 +143,7 @@ describe('the reconciler handler', () => {
           PHAROS_SNS_TOPIC_ARN: topicArn,
           PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
           OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
-      OIDC_AUDIENCE: 'pharos-web',
+          OIDC_AUDIENCE: 'pharos-web',
           LOG_LEVEL: 'silent',
         },
         {
