@@ -17,7 +17,7 @@ import type { ImageInput } from '../src/core/ports/index.js';
 const PHOTOS = fileURLToPath(new URL('../test/fixtures/photos/', import.meta.url));
 const BIG_PHOTO = 'mountain-lake-reflection.jpg';
 const RUNS = 7;
-const RSS_PASSES = 3;
+const RSS_PASSES = 2;
 const RESIZE_SIDE = 1024;
 const P3_TARGET = 2;
 
@@ -90,7 +90,7 @@ export async function benchLocalAi(): Promise<string[]> {
   lines.push(
     `local-ai: model load ${loadMs.toFixed(0)} ms (once per process)`,
     `local-ai: ${BIG_PHOTO} medians of ${RUNS}: labels ${m.labels.toFixed(0)} ms, beauty ${m.beauty.toFixed(0)} ms, sharp decode+resize ${m.decode.toFixed(0)} ms, sharp thumbnail ${m.thumb.toFixed(0)} ms`,
-    `P3 (labels + beauty) / (sharp decode + resize to ${RESIZE_SIDE}px) = ${p3.toFixed(2)}x (target ≤ ${P3_TARGET}x) ${p3 <= P3_TARGET ? 'PASS' : 'FAIL'}`,
+    `P3 (labels + beauty) / (sharp decode + resize to ${RESIZE_SIDE}px) = ${p3.toFixed(2)}x (target ≤ ${P3_TARGET}x) ${p3 <= P3_TARGET ? 'met' : 'NOT met'}`,
     `P3' against sharp's shrink-on-load thumbnail instead = ${(m.both / m.thumb).toFixed(2)}x (informational)`,
   );
 
