@@ -40,6 +40,13 @@ interface FakeQueue {
 export interface MessagingFake extends FakeServer {
   queues: Map<string, FakeQueue>;
   topics: Map<string, { subscriptions: Map<string, { queueArn: string; raw: boolean }> }>;
+  /** Called on every Publish to an existing topic (subscriptions of other protocols, e.g. Lambda). */
+  onPublish: ((published: {
+    topicArn: string;
+    message: string;
+    messageId: string;
+    subject: string | null;
+  }) => void)[];
   createQueue(name: string, attributes?: Record<string, string>): string;
   createTopic(name: string): string;
   queueUrl(name: string): string;
@@ -251,6 +258,13 @@ export async function startMessagingServer(): Promise<MessagingFake> {
           };
           enqueue(queue, subscription.raw ? form.get('Message')! : JSON.stringify(envelope));
         }
+        for (const listener of fake.onPublish)
+          listener({
+            topicArn: form.get('TopicArn')!,
+            message: form.get('Message')!,
+            messageId,
+            subject: form.get('Subject'),
+          });
         return snsXml(response, 'Publish', `<MessageId>${messageId}</MessageId>`);
       }
       case 'Subscribe': {
@@ -296,6 +310,7 @@ export async function startMessagingServer(): Promise<MessagingFake> {
 
   fake.queues = queues;
   fake.topics = topics;
+  fake.onPublish = [];
   fake.queueUrl = (name) => `${fake.url}/${ACCOUNT}/${name}`;
   fake.createQueue = (name, attributes = {}) => {
     if (!queues.has(name))

@@ -108,7 +108,8 @@ export async function buildLambdaRuntime(
     PHAROS_QUEUE: 'sqs',
     PHAROS_STATUS: 'dynamodb',
     PHAROS_NOTIFIER: 'sns',
-    PHAROS_AUTH: 'oidc',
+    // Only the functions that verify tokens (API, $connect) get an issuer; the others never authenticate.
+    PHAROS_AUTH: env.OIDC_ISSUER ? 'oidc' : 'local',
     PHAROS_DATA_DIR: '/tmp/pharos',
     // One invocation at a time per environment: offline AI, if chosen, runs on the invocation's thread.
     PHAROS_AI_THREADS: '0',

@@ -40,6 +40,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 let cached: WebSocketDependencies | undefined;
 export function webSocketDependencies(env: NodeJS.ProcessEnv = process.env): WebSocketDependencies {
+  let management: ApiGatewayManagementApiClient | undefined;
   cached ??= {
     connections: new ConnectionsTable(new DynamoDBClient({}), required(env, 'PHAROS_CONNECTIONS_TABLE')),
     verifier: new OidcTokenVerifier({
@@ -47,7 +48,12 @@ export function webSocketDependencies(env: NodeJS.ProcessEnv = process.env): Web
       audience: env.OIDC_AUDIENCE,
       jwksUrl: env.OIDC_JWKS_URL,
     }),
-    management: new ApiGatewayManagementApiClient({ endpoint: required(env, 'PHAROS_WS_ENDPOINT') }),
+    // Only the notifier posts to connections (and has the callback URL): built when first used.
+    get management() {
+      return (management ??= new ApiGatewayManagementApiClient({
+        endpoint: required(env, 'PHAROS_WS_ENDPOINT'),
+      }));
+    },
     logger: createLogger(env.LOG_LEVEL ?? 'info'),
   };
   return cached;
