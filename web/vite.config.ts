@@ -16,6 +16,7 @@ export default defineConfig({
   server: {
     // `npx vite web` during development: the API and the socket live on the local server.
     proxy: {
+      '/config.json': 'http://localhost:8080',
       '/auth': 'http://localhost:8080',
       '/images': 'http://localhost:8080',
       '/ws': { target: 'ws://localhost:8080', ws: true },

@@ -23,6 +23,15 @@ export function tokenFromUpgrade(request: IncomingMessage): { token: string | nu
   return { token, viaProtocol: token !== null };
 }
 
+function isPing(text: string): boolean {
+  if (text === 'ping') return true;
+  try {
+    return (JSON.parse(text) as { action?: unknown } | null)?.action === 'ping';
+  } catch {
+    return false;
+  }
+}
+
 export class WebSocketHub {
   private readonly server = new WebSocketServer({
     noServer: true,
@@ -85,10 +94,12 @@ export class WebSocketHub {
         if (sockets.size === 0) this.connections.delete(userId);
       });
       ws.on('message', (data) => {
-        // The only client message is a ping, answered so that clients can measure liveness.
-        if (String(data) === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+        // The only client message is a ping (`{"action":"ping"}`, the keep-alive API Gateway's
+        // $default route takes; plain `ping` from older clients), answered so clients can tell liveness.
+        if (isPing(String(data))) ws.send(JSON.stringify({ type: 'pong' }));
       });
       this.server.emit('connection', ws, request);
+      // A courtesy for older clients; current ones (like API Gateway's) need no greeting.
       ws.send(JSON.stringify({ type: 'welcome' }));
     });
   }

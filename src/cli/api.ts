@@ -12,6 +12,22 @@ export type {
   TimelineState,
 } from '../app/http/api-types.js';
 import type { AiResults, Execution, ImageListItem, ImageMetadata } from '../app/http/api-types.js';
+import { type WebConfig, WebConfigSchema } from '../app/http/web-config.js';
+
+/**
+ * The server's own description of itself (`GET /config.json`, as the web UI reads it): where the
+ * API and the live socket are, how to sign in and to upload. Null for a server without one.
+ */
+export async function fetchServerConfig(url: string): Promise<WebConfig | null> {
+  try {
+    const response = await fetch(`${url}/config.json`, { headers: { accept: 'application/json' } });
+    if (!response.ok) return null;
+    const parsed = WebConfigSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The server answered with an error status: code and message from its {"error":{…}} body. */
 export class ApiError extends Error {
@@ -37,10 +53,21 @@ export function normaliseUrl(raw: string): string {
 }
 
 export class PharosApi {
+  /**
+   * @param baseUrl the server (the API unless the configuration names another)
+   * @param config the server's /config.json, when it has one
+   */
   constructor(
     readonly baseUrl: string,
     private readonly token: string | null,
+    readonly config: WebConfig | null = null,
   ) {}
+
+  /** A client for this server, told by its /config.json where the API and the socket are. */
+  static async discover(url: string, token: string | null): Promise<PharosApi> {
+    const config = await fetchServerConfig(url);
+    return new PharosApi(config?.apiBaseUrl ? normaliseUrl(config.apiBaseUrl) : url, token, config);
+  }
 
   private async request(method: string, pathname: string, init: RequestInit = {}): Promise<Response> {
     const headers: Record<string, string> = {
@@ -125,9 +152,11 @@ export class PharosApi {
     );
   }
 
-  /** The WebSocket URL for live updates (the token travels as a subprotocol, not in the URL). */
+  /** The WebSocket URL for live updates, with the token in `?token=` as API Gateway's $connect reads it. */
   socketUrl(): string {
-    return `${this.baseUrl.replace(/^http/, 'ws')}/ws`;
+    const url = new URL(this.config?.webSocketUrl || `${this.baseUrl.replace(/^http/, 'ws')}/ws`);
+    if (this.token) url.searchParams.set('token', this.token);
+    return url.toString();
   }
 
   get bearer(): string | null {

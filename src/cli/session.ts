@@ -31,5 +31,5 @@ export async function openSession(
       `the stored login is for ${stored.url}, not ${url}: run \`pharos login --url ${url}\``,
     );
   }
-  return new PharosApi(url, token);
+  return PharosApi.discover(url, token);
 }

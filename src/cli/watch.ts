@@ -12,13 +12,18 @@ export interface WatchEvents {
   complete?(imageId: string, status: Outcome): void;
 }
 
-const WS_SUBPROTOCOL = 'pharos.v1';
+/** Well inside API Gateway's 10-minute idle timeout; its $default route takes the message. */
+const PING_EVERY_MS = 60_000;
+const PING = JSON.stringify({ action: 'ping' });
 
 export class CompletionWatcher {
   private readonly outcomes = new Map<string, Outcome>();
   private readonly waiting = new Set<string>();
   private socket: WebSocket | null = null;
   private wake: (() => void) | null = null;
+  private closed = false;
+  private retries = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly api: PharosApi,
@@ -42,11 +47,26 @@ export class CompletionWatcher {
     return watcher;
   }
 
+  /**
+   * The local server's /ws and API Gateway alike: the token in `?token=` (fresh for every attempt),
+   * connected once the socket opens (API Gateway sends no greeting).
+   */
   private connect(): Promise<void> {
-    const token = this.api.bearer;
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.api.socketUrl(), token ? [WS_SUBPROTOCOL, token] : [WS_SUBPROTOCOL]);
-      const timer = setTimeout(() => (ws.terminate(), reject(new Error('no welcome within 10 s'))), 10_000);
+      const ws = new WebSocket(this.api.socketUrl());
+      const timer = setTimeout(
+        () => (ws.terminate(), reject(new Error('no connection within 10 s'))),
+        10_000,
+      );
+      let ping: NodeJS.Timeout | null = null;
+      ws.on('open', () => {
+        clearTimeout(timer);
+        this.socket = ws;
+        this.retries = 0;
+        ping = setInterval(() => ws.readyState === ws.OPEN && ws.send(PING), PING_EVERY_MS);
+        ping.unref();
+        resolve();
+      });
       ws.on('message', (data) => {
         let message: Record<string, unknown>;
         try {
@@ -54,11 +74,7 @@ export class CompletionWatcher {
         } catch {
           return;
         }
-        if (message.type === 'welcome') {
-          clearTimeout(timer);
-          this.socket = ws;
-          resolve();
-        } else if (message.type === 'image_processing_progress' && typeof message.image_id === 'string') {
+        if (message.type === 'image_processing_progress' && typeof message.image_id === 'string') {
           this.events.progress?.(message.image_id, String(message.state), String(message.status));
         } else if (message.type === 'image_processing_complete' && typeof message.image_id === 'string') {
           this.settle(message.image_id, message.status === 'READY' ? 'READY' : 'FAILED');
@@ -69,9 +85,26 @@ export class CompletionWatcher {
         reject(error);
       });
       ws.on('close', () => {
-        this.socket = null;
+        if (ping) clearInterval(ping);
+        const wasOpen = this.socket === ws;
+        if (wasOpen) this.socket = null;
+        // Dropped (API Gateway closes idle or 2-hour-old sockets): reconnect while photos are pending.
+        if (wasOpen && !this.closed) this.reconnect();
       });
     });
+  }
+
+  private reconnect(): void {
+    const delay = Math.min(15_000, 500 * 2 ** this.retries++);
+    this.retryTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.connect().then(
+        // Whatever finished while disconnected: the loop polls at once.
+        () => this.wake?.(),
+        () => this.reconnect(),
+      );
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private settle(imageId: string, status: Outcome): void {
@@ -118,6 +151,8 @@ export class CompletionWatcher {
   }
 
   close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.close();
     this.socket = null;
   }

@@ -138,6 +138,8 @@ describe('pharos CLI against a real server', () => {
     const run = await runCli(['upload', folder, '--wait', '--json', '--concurrency', '2'], { env });
     expect(run.code, run.stderr).toBe(0);
     noSecrets(run, user.token);
+    // Followed live over the WebSocket (the token in ?token=), not by the polling fallback.
+    expect(run.stderr).not.toMatch(/live updates unavailable/);
     const body = JSON.parse(run.stdout) as UploadJson;
     expect(body.results.map((r) => path.relative(folder, r.file)).sort()).toEqual([
       'coffee-cup.png',

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
 import {
   ensureWebBuild,
+  installMilestones,
   type PharosMetrics,
   launchBrowser,
   median,
@@ -40,6 +41,7 @@ beforeAll(async () => {
     launchBrowser(),
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await installMilestones(page);
   watch = watchConsole(page);
 });
 

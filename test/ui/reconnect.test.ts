@@ -11,6 +11,7 @@ import {
   card,
   type ConsoleWatch,
   ensureWebBuild,
+  installMilestones,
   launchBrowser,
   NetworkCable,
   registerViaUi,
@@ -35,6 +36,7 @@ beforeAll(async () => {
   cable = new NetworkCable(new URL(server.url));
   await cable.start();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await installMilestones(page);
   watch = watchConsole(page);
 });
 
@@ -117,7 +119,7 @@ describe('the live socket survives a network drop', () => {
     // Chromium itself logs the refused socket handshakes, and any request the drop cut short;
     // anything else would be ours.
     const expected = [
-      /WebSocket connection to 'ws:\/\/localhost:\d+\/ws' failed/,
+      /WebSocket connection to 'ws:\/\/localhost:\d+\/ws\?token=[\w.-]+' failed/,
       /Failed to load resource: net::ERR_CONNECTION_(RESET|REFUSED) @ http:\/\/localhost:\d+\//,
     ];
     expect(watch.unexpected(expected)).toEqual([]);

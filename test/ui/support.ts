@@ -8,8 +8,66 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
-// For its `window.__pharosMetrics` declaration, used inside page.evaluate callbacks.
-export type { PharosMetrics } from '../../web/src/metrics.js';
+import { MILESTONE } from '../../web/src/milestones.js';
+
+/**
+ * Timings the browser tests read, rebuilt inside the page from the UI's User Timing marks (see
+ * web/src/milestones.ts): the UI itself carries no test hook. Epoch milliseconds with sub-millisecond
+ * precision (timeOrigin + the mark's time), comparable with timestamps taken by another process.
+ */
+export interface CompletionSample {
+  image_id: string;
+  status: string;
+  receivedAt: number;
+  /** When the photo's results were in hand (prefetched, or fetched after the message). */
+  resultsAt: number | null;
+  renderedAt: number | null;
+}
+
+export interface PharosMetrics {
+  completions: CompletionSample[];
+  /** Connections the server accepted. */
+  socketOpens: number;
+  /** Connection attempts, failed ones included. */
+  socketAttempts: number;
+}
+
+declare global {
+  interface Window {
+    __pharosMetrics?: PharosMetrics;
+  }
+}
+
+/** Call before the page loads: collects the UI's marks into `window.__pharosMetrics`. */
+export async function installMilestones(page: Page): Promise<void> {
+  await page.addInitScript((names: typeof MILESTONE) => {
+    const metrics: PharosMetrics = { completions: [], socketOpens: 0, socketAttempts: 0 };
+    window.__pharosMetrics = metrics;
+    const at = (entry: PerformanceEntry) => performance.timeOrigin + entry.startTime;
+    const firstOpen = (id: string, field: 'resultsAt' | 'renderedAt', time: number) => {
+      for (const sample of metrics.completions)
+        if (sample.image_id === id && sample[field] === null && sample.receivedAt <= time)
+          sample[field] = time;
+    };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as PerformanceMark[]) {
+        const detail = (entry.detail ?? {}) as { image_id?: string; status?: string };
+        if (entry.name === names.completion)
+          metrics.completions.push({
+            image_id: detail.image_id!,
+            status: detail.status!,
+            receivedAt: at(entry),
+            resultsAt: null,
+            renderedAt: null,
+          });
+        else if (entry.name === names.results) firstOpen(detail.image_id!, 'resultsAt', at(entry));
+        else if (entry.name === names.rendered) firstOpen(detail.image_id!, 'renderedAt', at(entry));
+        else if (entry.name === names.socketAttempt) metrics.socketAttempts += 1;
+        else if (entry.name === names.socketOpen) metrics.socketOpens += 1;
+      }
+    }).observe({ type: 'mark', buffered: true });
+  }, MILESTONE);
+}
 
 export const CHROMIUM = process.env.PHAROS_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.resolve('test-results/ui');
@@ -185,4 +243,35 @@ export class NetworkCable {
     this.drop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+declare global {
+  interface Window {
+    __pharosSockets?: WebSocket[];
+  }
+}
+
+/** Call before the page loads: every WebSocket the page opens is kept in `window.__pharosSockets`. */
+export async function recordSockets(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sockets: WebSocket[] = [];
+    window.__pharosSockets = sockets;
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+}
+
+/** How many of the page's WebSockets are not closed (or closing). */
+export function openSockets(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window.__pharosSockets ?? []).filter(
+        (s) => s.readyState === WebSocket.CONNECTING || s.readyState === WebSocket.OPEN,
+      ).length,
+  );
 }

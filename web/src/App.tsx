@@ -1,31 +1,41 @@
-import { useCallback, useState } from 'react';
 import type { Session } from './api/types';
 import { AuthScreen } from './auth/AuthScreen';
-import { clearSession, loadSession, saveSession } from './auth/session';
+import { useSession } from './auth/useSession';
+import { apiBase, type WebConfig } from './config';
 import { AnnouncerProvider } from './ui/Announcer';
 import { Workspace } from './Workspace';
 
-export function App() {
-  const [session, setSession] = useState<Session | null>(loadSession);
-  const [notice, setNotice] = useState<string | null>(null);
+export function App({ config }: { config: WebConfig }) {
+  const control = useSession(config);
+  const { session } = control;
 
-  const signedIn = useCallback((next: Session) => {
-    saveSession(next);
-    setNotice(null);
-    setSession(next);
-  }, []);
-  const signOut = useCallback((reason?: string) => {
-    clearSession();
-    setNotice(reason ?? null);
-    setSession(null);
-  }, []);
-
+  if (!control.ready) {
+    return (
+      <main className="auth">
+        <p role="status">Signing in…</p>
+      </main>
+    );
+  }
+  // Keyed by user: signing out (or in as someone else) starts every per-user state afresh, the
+  // screen-reader announcer included, so nothing of one user's session reaches the next.
   return (
-    <AnnouncerProvider>
+    <AnnouncerProvider key={session?.user_id ?? 'signed-out'}>
       {session ? (
-        <Workspace key={session.token} session={session} onSignOut={signOut} />
+        <Workspace
+          key={session.user_id}
+          config={config}
+          session={session}
+          token={control.token}
+          onSignOut={control.signOut}
+        />
       ) : (
-        <AuthScreen onSignedIn={signedIn} notice={notice} />
+        <AuthScreen
+          mode={config.auth.mode}
+          apiBase={apiBase(config)}
+          onSignedIn={(next: Session) => control.signedIn(next)}
+          onProvider={control.signInWithProvider}
+          notice={control.notice}
+        />
       )}
     </AnnouncerProvider>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { apiBase, socketUrl, type WebConfig } from './config';
 import { Api } from './api/client';
 import { ThumbnailCache } from './api/thumbnails';
 import type { ListFilters, Session } from './api/types';
@@ -13,10 +14,21 @@ import { UploadPanel } from './upload/UploadPanel';
 const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', q: '', sort: 'relevance' };
 
 /** The signed-in page: upload, filters, the live gallery and one photo's details. */
-export function Workspace({ session, onSignOut }: { session: Session; onSignOut(reason?: string): void }) {
+export function Workspace({
+  config,
+  session,
+  token,
+  onSignOut,
+}: {
+  config: WebConfig;
+  session: Session;
+  /** The current token: it may renew while this workspace lives. */
+  token(): string;
+  onSignOut(reason?: string): void;
+}) {
   const api = useMemo(
-    () => new Api(session.token, () => onSignOut('Your session has ended; please sign in again.')),
-    [session.token, onSignOut],
+    () => new Api(apiBase(config), token, () => onSignOut('Your session has ended; please sign in again.')),
+    [config, token, onSignOut],
   );
   const thumbnails = useMemo(() => new ThumbnailCache(api), [api]);
   useEffect(() => () => thumbnails.dispose(), [thumbnails]);
@@ -24,7 +36,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
   const [filters, setFilters] = useState<ListFilters>(DEFAULT_FILTERS);
   const gallery = useGallery(api, filters);
   // Every (re)connection re-fetches the list: whatever happened while disconnected is shown.
-  const connection = useLiveSocket(session.token, gallery.onMessage, gallery.reload);
+  const url = useCallback((t: string) => socketUrl(config, t), [config]);
+  const connection = useLiveSocket(url, token, gallery.onMessage, gallery.reload);
   const [detailId, setDetailId] = useState<string | null>(null);
   const detailItem = detailId ? gallery.state.items.find((i) => i.image_id === detailId) : undefined;
 
@@ -50,7 +63,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       <Header username={session.username} connection={connection} onSignOut={() => onSignOut()} />
       <main className="workspace">
         <UploadPanel
-          authHeader={api.authHeader}
+          api={api}
+          settings={config.upload}
           onUploaded={gallery.addUploaded}
           currentSeq={gallery.currentSeq}
         />

@@ -11,24 +11,27 @@ import type {
 } from './types';
 import { effectiveSort } from './types';
 
-export const API_BASE = '';
-
 export type UnauthorizedHandler = () => void;
 
 export class Api {
+  /**
+   * @param base the API's URL ('' = this origin)
+   * @param token the current token, read for every request (the sign-in provider renews it)
+   */
   constructor(
-    private readonly token: string,
+    readonly base: string,
+    private readonly token: () => string,
     private readonly onUnauthorized: UnauthorizedHandler = () => {},
   ) {}
 
   get authHeader(): string {
-    return `Bearer ${this.token}`;
+    return `Bearer ${this.token()}`;
   }
 
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(API_BASE + path, {
+      response = await fetch(this.base + path, {
         ...init,
         method,
         headers: { authorization: this.authHeader, ...(init.headers ?? {}) },
@@ -93,10 +96,10 @@ export function listItemFromMetadata(meta: ImageMetadata, ai?: AiResults): Image
   };
 }
 
-async function post<T>(path: string, body: unknown): Promise<T> {
+async function post<T>(base: string, path: string, body: unknown): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(API_BASE + path, {
+    response = await fetch(base + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -109,12 +112,14 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/** Local accounts (auth mode `local`). */
 export async function signIn(
+  base: string,
   mode: 'login' | 'register',
   username: string,
   password: string,
 ): Promise<Session> {
-  const { user_id, token } = await post<{ user_id: string; token: string }>(`/auth/${mode}`, {
+  const { user_id, token } = await post<{ user_id: string; token: string }>(base, `/auth/${mode}`, {
     username,
     password,
   });

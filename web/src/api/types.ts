@@ -46,7 +46,6 @@ export const effectiveSort = (filters: ListFilters): SortOrder =>
 
 /** Messages pushed over the WebSocket. */
 export type ServerMessage =
-  | { type: 'welcome' }
   | { type: 'pong' }
   | { type: 'image_processing_progress'; image_id: string; state: string; status: string }
   | { type: 'image_processing_complete'; image_id: string; status: 'READY' | 'FAILED' };

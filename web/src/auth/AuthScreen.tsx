@@ -4,10 +4,67 @@ import type { Session } from '../api/types';
 
 type Mode = 'login' | 'register';
 
+function Brand() {
+  return (
+    <>
+      <h1 className="brand brand--large">
+        <img src="/favicon.svg" alt="" width="40" height="40" /> Pharos
+      </h1>
+      <p className="auth__pitch">Upload a photo; get labels, a caption, tags and a beauty score, live.</p>
+    </>
+  );
+}
+
+/** OpenID Connect: the provider's own page asks for the password. */
+function ProviderSignIn({ onProvider, notice }: { onProvider(): Promise<void>; notice?: string | null }) {
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  return (
+    <main className="auth">
+      <Brand />
+      <section className="auth__form" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Sign in</h2>
+        {notice && <p className="notice">{notice}</p>}
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            void onProvider().finally(() => setBusy(false));
+          }}
+        >
+          {busy ? 'Please wait…' : 'Sign in'}
+        </button>
+        <p className="hint">You will be sent to your organisation's sign-in page and back.</p>
+      </section>
+    </main>
+  );
+}
+
 export function AuthScreen({
+  mode: authMode,
+  apiBase,
+  onSignedIn,
+  onProvider,
+  notice,
+}: {
+  mode: 'local' | 'oidc';
+  apiBase: string;
+  onSignedIn(session: Session): void;
+  onProvider(): Promise<void>;
+  notice?: string | null;
+}) {
+  if (authMode === 'oidc') return <ProviderSignIn onProvider={onProvider} notice={notice} />;
+  return <LocalSignIn apiBase={apiBase} onSignedIn={onSignedIn} notice={notice} />;
+}
+
+function LocalSignIn({
+  apiBase,
   onSignedIn,
   notice,
 }: {
+  apiBase: string;
   onSignedIn(session: Session): void;
   notice?: string | null;
 }) {
@@ -23,7 +80,7 @@ export function AuthScreen({
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await signIn(mode, username, password));
+      onSignedIn(await signIn(apiBase, mode, username, password));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
@@ -33,10 +90,7 @@ export function AuthScreen({
   const title = mode === 'login' ? 'Sign in' : 'Create an account';
   return (
     <main className="auth">
-      <h1 className="brand brand--large">
-        <img src="/favicon.svg" alt="" width="40" height="40" /> Pharos
-      </h1>
-      <p className="auth__pitch">Upload a photo; get labels, a caption, tags and a beauty score, live.</p>
+      <Brand />
       <form className="auth__form" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
         <h2 id={`${id}-title`}>{title}</h2>
         {notice && <p className="notice">{notice}</p>}

@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import type { ThumbnailCache } from '../api/thumbnails';
 import type { ImageListItem, ImageStatus } from '../api/types';
-import { cardRendered } from '../metrics';
+import { cardRendered } from '../milestones';
 import { useAnnounce } from '../ui/Announcer';
 import { BeautyScore } from './BeautyScore';
 import { CardActions } from './CardActions';

@@ -9,7 +9,7 @@ import {
   type ListFilters,
   type ServerMessage,
 } from '../api/types';
-import { resultsArrived } from '../metrics';
+import { resultsArrived } from '../milestones';
 import { galleryReducer, initialGallery, type ItemPatch } from './store';
 
 const CLEARED: ItemPatch = {

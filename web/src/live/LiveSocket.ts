@@ -1,16 +1,21 @@
 /**
- * The live channel: one WebSocket per signed-in page, reconnected with exponential backoff and
- * jitter. `onConnected` fires on every (re)connection once the server has greeted us, which is the
- * page's cue to re-fetch what it may have missed while disconnected.
+ * The live channel: one WebSocket per signed-in page, to the local server's /ws or to an API Gateway
+ * WebSocket stage alike. So it relies only on what both do: the token goes in `?token=` (read by
+ * `$connect`; a fresh one for every attempt, since tokens renew), the open event means "connected"
+ * (API Gateway sends no greeting), and a small `{"action":"ping"}` now and then keeps API Gateway's
+ * 10-minute idle timeout away (its `$default` route takes it). Reconnects use exponential backoff with
+ * jitter; `onConnected` fires on every (re)connection, the page's cue to re-fetch what it missed.
  */
 import type { ServerMessage } from '../api/types';
-import { completionReceived, socketAttempted, socketOpened } from '../metrics';
+import { completionReceived, socketAttempted, socketOpened } from '../milestones';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 export interface LiveSocketOptions {
-  url: string;
-  token: string;
+  /** The URL for a token; called for every attempt. */
+  url(token: string): string;
+  /** A currently valid token (renewed by the sign-in provider). */
+  token(): string;
   onMessage(message: ServerMessage): void;
   onConnected(): void;
   onState(state: ConnectionState): void;
@@ -18,17 +23,15 @@ export interface LiveSocketOptions {
 
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
-/** A text ping every so often; no answer in time means a half-open connection, so start over. */
-const PING_EVERY_MS = 25_000;
+/** Well inside API Gateway's 10-minute idle timeout, and cheap (one tiny message a minute). */
+const PING_EVERY_MS = 60_000;
+/** Only for servers that answer pings (the local one): no pong in time = a half-open connection. */
 const PONG_WITHIN_MS = 10_000;
+export const PING = JSON.stringify({ action: 'ping' });
 
 export function backoffDelay(attempt: number, random = Math.random()): number {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round(ceiling / 2 + (random * ceiling) / 2);
-}
-
-export function socketUrl(location: Location): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
 export class LiveSocket {
@@ -37,6 +40,8 @@ export class LiveSocket {
   private retryTimer: number | undefined;
   private pingTimer: number | undefined;
   private pongTimer: number | undefined;
+  /** Whether this connection's server answers pings; API Gateway's need not. */
+  private answersPings = false;
   private stopped = false;
 
   constructor(private readonly options: LiveSocketOptions) {}
@@ -51,8 +56,12 @@ export class LiveSocket {
     this.stopped = true;
     window.removeEventListener('online', this.reconnectNow);
     this.clearTimers();
-    this.ws?.close(1000, 'signed out');
+    const ws = this.ws;
     this.ws = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      ws.close(1000, 'signed out');
+    }
     this.options.onState('closed');
   }
 
@@ -65,10 +74,23 @@ export class LiveSocket {
 
   private connect(): void {
     this.options.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    // The token travels as a subprotocol, which keeps it out of URLs and access logs.
-    const ws = new WebSocket(this.options.url, ['pharos.v1', this.options.token]);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.options.url(this.options.token()));
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
     socketAttempted();
     this.ws = ws;
+    this.answersPings = false;
+    ws.onopen = () => {
+      this.attempt = 0;
+      socketOpened();
+      this.options.onState('live');
+      this.schedulePing();
+      this.options.onConnected();
+    };
     ws.onmessage = (event) => this.receive(event.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
@@ -89,16 +111,13 @@ export class LiveSocket {
       return;
     }
     window.clearTimeout(this.pongTimer);
-    if (message.type === 'welcome') {
-      this.attempt = 0;
-      socketOpened();
-      this.options.onState('live');
-      this.schedulePing();
-      this.options.onConnected();
+    if (message.type === 'pong') {
+      this.answersPings = true;
       return;
     }
     if (message.type === 'image_processing_complete') completionReceived(message.image_id, message.status);
-    if (message.type !== 'pong') this.options.onMessage(message);
+    if (message.type === 'image_processing_progress' || message.type === 'image_processing_complete')
+      this.options.onMessage(message);
   }
 
   private schedulePing(): void {
@@ -106,9 +125,10 @@ export class LiveSocket {
     this.pingTimer = window.setInterval(() => {
       const ws = this.ws;
       if (!ws || ws.readyState !== WebSocket.OPEN) return;
-      ws.send('ping');
+      ws.send(PING);
       window.clearTimeout(this.pongTimer);
-      this.pongTimer = window.setTimeout(() => ws.close(4000, 'no pong'), PONG_WITHIN_MS);
+      if (this.answersPings)
+        this.pongTimer = window.setTimeout(() => ws.close(4000, 'no pong'), PONG_WITHIN_MS);
     }, PING_EVERY_MS);
   }
 

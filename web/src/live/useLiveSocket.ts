@@ -1,30 +1,34 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ServerMessage } from '../api/types';
-import { type ConnectionState, LiveSocket, socketUrl } from './LiveSocket';
+import { type ConnectionState, LiveSocket } from './LiveSocket';
 
-/** Keeps one LiveSocket open while signed in; the latest callbacks are used without reconnecting. */
+/**
+ * Keeps one LiveSocket open while signed in (closed on sign-out: the component unmounts); the latest
+ * callbacks and token are used without reconnecting.
+ */
 export function useLiveSocket(
-  token: string,
+  url: (token: string) => string,
+  token: () => string,
   onMessage: (m: ServerMessage) => void,
   onConnected: () => void,
 ): ConnectionState {
   const [state, setState] = useState<ConnectionState>('connecting');
-  const handlers = useRef({ onMessage, onConnected });
+  const handlers = useRef({ url, token, onMessage, onConnected });
   useEffect(() => {
-    handlers.current = { onMessage, onConnected };
-  }, [onMessage, onConnected]);
+    handlers.current = { url, token, onMessage, onConnected };
+  }, [url, token, onMessage, onConnected]);
 
   useEffect(() => {
     const socket = new LiveSocket({
-      url: socketUrl(window.location),
-      token,
+      url: (t) => handlers.current.url(t),
+      token: () => handlers.current.token(),
       onMessage: (m) => handlers.current.onMessage(m),
       onConnected: () => handlers.current.onConnected(),
       onState: setState,
     });
     socket.start();
     return () => socket.stop();
-  }, [token]);
+  }, []);
 
   return state;
 }

@@ -1,17 +1,19 @@
 import { type DragEvent, useId, useRef, useState } from 'react';
+import type { Api } from '../api/client';
 import type { ImageMetadata } from '../api/types';
 import { UploadList } from './UploadList';
-import { useUploads } from './useUploads';
+import { type UploadSettings, useUploads } from './useUploads';
 
 interface Props {
-  authHeader: string;
+  api: Api;
+  settings: UploadSettings;
   onUploaded(meta: ImageMetadata, since: number): void;
   currentSeq(): number;
 }
 
 /** Drop zone and file picker; the server decides what it accepts and says why it refuses. */
-export function UploadPanel({ authHeader, onUploaded, currentSeq }: Props) {
-  const { entries, add, clearFinished } = useUploads(authHeader, onUploaded, currentSeq);
+export function UploadPanel({ api, settings, onUploaded, currentSeq }: Props) {
+  const { entries, add, clearFinished } = useUploads(api, settings, onUploaded, currentSeq);
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const id = useId();

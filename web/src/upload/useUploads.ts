@@ -1,7 +1,9 @@
 /** A queue of uploads, three at a time, each with its own progress and outcome. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { uploadFile } from '../api/upload';
+import type { Api } from '../api/client';
+import { type UploadHandle, type UploadMode, uploadFile } from '../api/upload';
 import type { ImageMetadata } from '../api/types';
+import { formatBytes } from '../format';
 
 export type UploadState = 'queued' | 'uploading' | 'done' | 'rejected';
 
@@ -16,8 +18,14 @@ export interface UploadEntry {
 
 const CONCURRENCY = 3;
 
+export interface UploadSettings {
+  mode: UploadMode;
+  maxBytes: number;
+}
+
 export function useUploads(
-  authHeader: string,
+  api: Api,
+  settings: UploadSettings,
   onUploaded: (meta: ImageMetadata, startedAt: number) => void,
   startedAt: () => number,
 ) {
@@ -25,6 +33,15 @@ export function useUploads(
   const files = useRef(new Map<number, File>());
   const nextKey = useRef(1);
   const running = useRef(0);
+  // Uploads in flight, aborted when the page goes (sign-out): nothing of one user outlives the session.
+  const inFlight = useRef(new Set<UploadHandle>());
+  useEffect(() => {
+    const handles = inFlight.current;
+    return () => {
+      for (const handle of handles) handle.abort();
+      handles.clear();
+    };
+  }, []);
   const handlers = useRef({ onUploaded, startedAt });
   useEffect(() => {
     handlers.current = { onUploaded, startedAt };
@@ -42,8 +59,10 @@ export function useUploads(
       running.current += 1;
       update(key, { state: 'uploading' });
       const since = handlers.current.startedAt();
-      uploadFile(file, authHeader, (fraction) => update(key, { progress: fraction }))
-        .promise.then(
+      const handle = uploadFile(api, settings.mode, file, (fraction) => update(key, { progress: fraction }));
+      inFlight.current.add(handle);
+      handle.promise
+        .then(
           (meta) => {
             update(key, { state: 'done', progress: 1 });
             handlers.current.onUploaded(meta, since);
@@ -55,25 +74,36 @@ export function useUploads(
             }),
         )
         .finally(() => {
+          inFlight.current.delete(handle);
           running.current -= 1;
           pump();
         });
     }
-  }, [authHeader]);
+  }, [api, settings.mode]);
 
   const add = useCallback(
     (list: Iterable<File>) => {
       const added: UploadEntry[] = [];
       for (const file of list) {
         const key = nextKey.current++;
+        const entry = { key, name: file.name, size: file.size, progress: 0, message: null };
+        // The server would refuse it too; saying so now saves sending megabytes for nothing.
+        if (file.size > settings.maxBytes) {
+          added.push({
+            ...entry,
+            state: 'rejected',
+            message: `the file is larger than the ${formatBytes(settings.maxBytes)} limit`,
+          });
+          continue;
+        }
         files.current.set(key, file);
-        added.push({ key, name: file.name, size: file.size, progress: 0, state: 'queued', message: null });
+        added.push({ ...entry, state: 'queued' });
       }
       if (added.length === 0) return;
       setEntries((current) => [...added, ...current]);
       pump();
     },
-    [pump],
+    [pump, settings.maxBytes],
   );
 
   const clearFinished = useCallback(

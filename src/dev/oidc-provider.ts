@@ -1,0 +1,291 @@
+/**
+ * A real OpenID Provider on localhost, for tests and the emulated AWS deployment: `oidc-provider`
+ * (an OpenID-certified implementation) with a minimal username + password page in place of a hosted
+ * login (Cognito's managed login, Keycloak's, …). It behaves like Cognito where Pharos depends on it:
+ * public clients with the code grant and PKCE, refresh tokens for the code grant, JWT access tokens
+ * carrying `client_id`, the JWKS at `<issuer>/.well-known/jwks.json`, and a sign-out that ends the
+ * provider session at once. It also offers the device authorization grant (the CLI's sign-in), which
+ * Cognito lacks; `deviceFlow: false` hides it so the loopback redirect can be exercised instead.
+ *
+ * Not for production: keys and sessions live in memory and vanish with the process.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+
+export interface StandInClient {
+  clientId: string;
+  /** Exact redirect URIs; loopback ones (`http://127.0.0.1/…`) accept any port, as RFC 8252 asks. */
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+}
+
+export interface StandInUser {
+  username: string;
+  password: string;
+  email?: string;
+}
+
+export interface OidcStandInOptions {
+  clients: StandInClient[];
+  users?: StandInUser[];
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** The issuer's path, e.g. `/us-east-1_Emulated` to look like a Cognito pool. */
+  issuerPath?: string;
+  accessTokenTtlSeconds?: number;
+  deviceFlow?: boolean;
+}
+
+export interface OidcStandIn {
+  /** The issuer URL (no trailing slash), also the `authority` for the web UI. */
+  issuer: string;
+  jwksUrl: string;
+  addUser(user: StandInUser): string;
+  /** The subject (`sub`) of a user, the Pharos user id. */
+  subjectOf(username: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** The resource every access token is issued for: makes them JWTs, as Cognito's are. */
+const API_RESOURCE = 'urn:pharos:api';
+const OIDC_SCOPES = 'openid profile email offline_access';
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+}
+
+function loginPage(action: string, error?: string): string {
+  return page(
+    'Sign in to your account',
+    `${error ? `<p role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="${escape(action)}" autocomplete="off">
+<label for="username">Username</label> <input id="username" name="username" required autofocus>
+<label for="password">Password</label> <input id="password" name="password" type="password" required>
+<button type="submit">Sign in</button></form>`,
+  );
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+export async function startOidcStandIn(options: OidcStandInOptions): Promise<OidcStandIn> {
+  const users = new Map<string, { password: string; sub: string; email?: string }>();
+  const subjects = new Map<string, string>();
+  const addUser = (user: StandInUser) => {
+    const sub = users.get(user.username)?.sub ?? randomUUID();
+    users.set(user.username, { password: user.password, sub, email: user.email });
+    subjects.set(sub, user.username);
+    return sub;
+  };
+  for (const user of options.users ?? []) addUser(user);
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  const mount = (options.issuerPath ?? '').replace(/\/$/, '');
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${port}${mount}`;
+
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+  const accessTokenTTL = options.accessTokenTtlSeconds ?? 3600;
+
+  const provider = new Provider(issuer, {
+    clients: options.clients.map((c) => ({
+      client_id: c.clientId,
+      token_endpoint_auth_method: 'none',
+      application_type: 'native', // a public client; allows loopback redirects on any port
+      redirect_uris: c.redirectUris,
+      post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      response_types: ['code'],
+    })),
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    routes: { jwks: '/.well-known/jwks.json' },
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'] },
+    // Cognito puts the profile claims into the ID token; so does this stand-in.
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    clientBasedCORS: () => true,
+    ttl: {
+      AccessToken: accessTokenTTL,
+      IdToken: accessTokenTTL,
+      RefreshToken: 24 * 3600,
+      Session: 24 * 3600,
+      Grant: 24 * 3600,
+      Interaction: 600,
+      DeviceCode: 600,
+      AuthorizationCode: 60,
+    },
+    async findAccount(_ctx, sub) {
+      const username = subjects.get(sub);
+      if (!username) return undefined;
+      const user = users.get(username)!;
+      return {
+        accountId: sub,
+        claims: async () => ({
+          sub,
+          preferred_username: username,
+          'cognito:username': username,
+          name: username,
+          ...(user.email ? { email: user.email, email_verified: true } : {}),
+        }),
+      };
+    },
+    // Cognito issues a refresh token with every code grant; it does not require offline_access.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // First-party clients: no consent screen (Cognito shows none either).
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const clientId = ctx.oidc.client!.clientId;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(clientId);
+      if (grantId) {
+        const existing = await ctx.oidc.provider.Grant.find(grantId);
+        if (existing) return existing;
+      }
+      const grant = new ctx.oidc.provider.Grant({ clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope(OIDC_SCOPES);
+      grant.addResourceScope(API_RESOURCE, 'pharos');
+      await grant.save();
+      return grant;
+    },
+    interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => API_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: 'pharos',
+          accessTokenFormat: 'jwt',
+          accessTokenTTL,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+      deviceFlow: {
+        enabled: options.deviceFlow ?? true,
+        userCodeInputSource: async (ctx, form, _out, err) => {
+          ctx.body = page(
+            'Enter the code shown on your device',
+            `${err ? '<p role="alert">That code is not valid. Try again.</p>' : ''}${form}
+<label for="user-code">Code</label> <input id="user-code" name="user_code" form="op.deviceInputForm" autofocus>
+<button type="submit" form="op.deviceInputForm">Continue</button>`,
+          );
+        },
+        userCodeConfirmSource: async (ctx, form, _client, _info, userCode) => {
+          ctx.body = page(
+            'Confirm the device',
+            `<p>Is this the code on your device? <code>${escape(userCode)}</code></p>${form}
+<button type="submit" form="op.deviceConfirmForm">Continue</button>`,
+          );
+        },
+        successSource: async (ctx) => {
+          ctx.body = page('Signed in', '<p>You can close this window and return to your device.</p>');
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Ends the session at once, as Cognito's /logout does (no "are you sure?" page).
+        logoutSource: async (ctx, form) => {
+          ctx.body = page(
+            'Signing out…',
+            `${form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>')}
+<script>document.forms[0].submit()</script>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.body = page('Signed out', '<p>You are signed out.</p>');
+        },
+      },
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign-in error',
+        `<p role="alert">${escape(String(out.error_description ?? out.error))}</p>`,
+      );
+    },
+  });
+  provider.on('server_error', (_ctx, error) => console.error('oidc stand-in:', error));
+
+  const callback = provider.callback();
+  const interaction = /^\/interaction\/([^/]+)(\/login)?$/;
+
+  async function handleInteraction(req: IncomingMessage, res: ServerResponse, uid: string, submit: boolean) {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    if (!submit) {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(loginPage(`${mount}/interaction/${uid}/login`));
+      return;
+    }
+    const form = await readForm(req);
+    const user = users.get(form.get('username') ?? '');
+    if (!user || user.password !== form.get('password')) {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(loginPage(`${mount}/interaction/${uid}/login`, 'Incorrect username or password.'));
+      return;
+    }
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.sub } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', issuer);
+    if (mount && !url.pathname.startsWith(mount)) {
+      res.writeHead(404).end();
+      return;
+    }
+    // Mounted under the issuer's path: the provider sees the rest, and the full URL as originalUrl.
+    req.originalUrl = req.url;
+    req.url = (req.url ?? '/').slice(mount.length) || '/';
+    const match = interaction.exec(new URL(req.url, issuer).pathname);
+    if (match) {
+      handleInteraction(req, res, match[1]!, req.method === 'POST' && Boolean(match[2])).catch(() => {
+        if (!res.headersSent)
+          res
+            .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+            .end(page('Sign-in error', '<p role="alert">This sign-in has expired; start again.</p>'));
+      });
+      return;
+    }
+    void callback(req, res);
+  });
+
+  return {
+    issuer,
+    jwksUrl: `${issuer}/.well-known/jwks.json`,
+    addUser,
+    subjectOf: (username) => users.get(username)?.sub,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
