@@ -89,11 +89,14 @@ export function useSession(config: WebConfig): SessionControl {
     };
   }, [manager, setSession]);
 
-  const signedIn = useCallback((next: Session) => {
-    saveSession(next);
-    setNotice(null);
-    setSession(next);
-  }, [setSession]);
+  const signedIn = useCallback(
+    (next: Session) => {
+      saveSession(next);
+      setNotice(null);
+      setSession(next);
+    },
+    [setSession],
+  );
 
   const signInWithProvider = useCallback(async () => {
     if (!manager) return;
