@@ -66,6 +66,7 @@ export async function startPharos(env: Record<string, string>, dataDir: string):
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
+      MALLOC_ARENA_MAX: '2', // as the npm start scripts set it
       HOME: process.env.HOME ?? '',
       PORT: '0',
       PHAROS_DATA_DIR: dataDir,
