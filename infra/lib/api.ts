@@ -3,7 +3,7 @@
  * photo routes of the one Hono app, and a WebSocket API whose `$connect` verifies the same JWT; an
  * SNS-subscribed notifier posts each notification to the owner's open connections.
  */
-import { Aws, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -18,10 +18,19 @@ import { UPLOAD_PREFIX } from '../../src/core/events.js';
 import type { PharosData } from './data.js';
 import { pharosFunction } from './functions.js';
 import type { PharosPipeline } from './pipeline.js';
+import type { PharosSettings } from './settings.js';
+
+/** The scopes the web UI and the CLI ask for (the app client allows exactly these). */
+export const SIGN_IN_SCOPES = ['openid', 'email', 'profile'] as const;
 
 export class PharosApi extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
+  /** The managed login pages (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly domain: cognito.UserPoolDomain;
+  /** The OIDC issuer (also the authority the browser discovers the endpoints from). */
+  readonly issuer: string;
+  private webUrl: string | undefined;
   readonly httpApi: apigwv2.HttpApi;
   readonly webSocketApi: apigwv2.WebSocketApi;
   readonly webSocketStage: apigwv2.WebSocketStage;
@@ -30,12 +39,21 @@ export class PharosApi extends Construct {
   readonly disconnectFunction: lambda.Function;
   readonly notifierFunction: lambda.Function;
 
-  constructor(scope: Construct, id: string, props: { data: PharosData; pipeline: PharosPipeline }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      data: PharosData;
+      pipeline: PharosPipeline;
+      settings: Pick<PharosSettings, 'selfSignUp' | 'authDomainPrefix' | 'maxUploadBytes'>;
+    },
+  ) {
     super(scope, id);
-    const { data, pipeline } = props;
+    const { data, pipeline, settings } = props;
 
     this.userPool = new cognito.UserPool(this, 'Users', {
-      selfSignUpEnabled: false,
+      selfSignUpEnabled: settings.selfSignUp,
+      ...(settings.selfSignUp ? { autoVerify: { email: true }, signInCaseSensitive: false } : {}),
       signInAliases: { username: true, email: true },
       passwordPolicy: {
         minLength: 12,
@@ -51,14 +69,40 @@ export class PharosApi extends Construct {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Managed login (the newer pages) on a Cognito domain: sign-in, sign-up when allowed, password reset.
+    this.domain = this.userPool.addDomain('Login', {
+      cognitoDomain: {
+        domainPrefix:
+          settings.authDomainPrefix || `${Stack.of(this).stackName.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // The web UI and the CLI: a public client (no secret), authorization code + PKCE, redirects only to
+    // the CloudFront URL (set once the distribution exists, see allowSignInFrom).
+    const webUrl = Lazy.string({ produce: () => this.requireWebUrl() });
     this.client = this.userPool.addClient('Web', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [webUrl, Lazy.string({ produce: () => `${this.requireWebUrl()}/` })],
+        logoutUrls: [webUrl, Lazy.string({ produce: () => `${this.requireWebUrl()}/` })],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      enableTokenRevocation: true,
       preventUserExistenceErrors: true,
     });
+    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     const issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
+    this.issuer = issuer;
     const oidc = { PHAROS_AUTH: 'oidc', OIDC_ISSUER: issuer, OIDC_AUDIENCE: this.client.userPoolClientId };
 
     // ---- REST: the Hono app ----
@@ -74,7 +118,7 @@ export class PharosApi extends Construct {
       environment: {
         ...pipeline.sharedEnvironment,
         ...oidc,
-        PHAROS_MAX_UPLOAD_BYTES: String(6 * 1024 * 1024),
+        PHAROS_MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
       },
     });
     data.database.secret!.grantRead(this.apiFunction);
@@ -212,8 +256,24 @@ export class PharosApi extends Construct {
     pipeline.topic.addSubscription(new subscriptions.LambdaSubscription(this.notifierFunction));
 
     new CfnOutput(scope, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(scope, 'SignInDomain', { value: this.domain.baseUrl() });
     new CfnOutput(scope, 'UserPoolClientId', { value: this.client.userPoolClientId });
     new CfnOutput(scope, 'HttpApiUrl', { value: this.httpApi.apiEndpoint });
     new CfnOutput(scope, 'WebSocketUrl', { value: this.webSocketStage.url });
+  }
+
+  /** The web UI's URL: the only sign-in callback and sign-out redirect of the app client. */
+  allowSignInFrom(webUrl: string): void {
+    this.webUrl = webUrl;
+  }
+
+  /** Cognito's logout endpoint (not in its discovery document): ends the managed login session. */
+  logoutUrl(): string {
+    return `${this.domain.baseUrl()}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${this.requireWebUrl()}`;
+  }
+
+  private requireWebUrl(): string {
+    if (!this.webUrl) throw new Error('PharosApi.allowSignInFrom(webUrl) was not called');
+    return this.webUrl;
   }
 }

@@ -23,10 +23,14 @@ export class BeautyEndpoint extends Construct {
       description:
         'Hugging Face model id of the beauty (aesthetics) classifier. cafeai/cafe_aesthetic is AGPL-3.0.',
     });
+    // Required and pinned: a branch name such as `main` would let the weights change under a running stack.
     const revision = new CfnParameter(scope, 'BeautyModelRevision', {
       type: 'String',
-      default: 'main',
-      description: 'Hugging Face revision (a commit hash pins the exact weights).',
+      allowedPattern: '^[0-9a-f]{40}$',
+      constraintDescription:
+        'must be a full 40-character Hugging Face commit hash (a branch like main is refused)',
+      description:
+        'Hugging Face commit hash of the model (required; pins the exact weights). See docs/aws.md, "Deploy".',
     });
     this.label = new CfnParameter(scope, 'BeautyLabel', {
       type: 'String',

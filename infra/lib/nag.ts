@@ -1,9 +1,14 @@
 /**
  * cdk-nag AwsSolutions findings this design accepts, each with its written reason. Anything not
- * acknowledged here fails `infra/test/nag.test.ts`.
+ * acknowledged here fails `infra/test/nag.test.ts`; a reason that cites docs/aws.md names a heading
+ * there (`docs/aws.md, "<heading>"`), and the test checks that the heading exists.
  */
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import type { PharosSettings } from './settings.js';
+
+/** Every reason given, for the test that checks the docs they cite. */
+export const ACKNOWLEDGED_REASONS: string[] = [];
 
 const STACK_WIDE: { id: string; reason: string }[] = [
   {
@@ -19,7 +24,7 @@ const STACK_WIDE: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions-L1',
     reason:
-      'Node.js 22 is the runtime this project targets and tests (the issue requires nodejs22.x; nodejs20.x is deprecated); CDK-provided helper functions pin their own runtimes.',
+      'Pharos functions run nodejs22.x, the version their bundles target (esbuild target node22); the CDK-provided helper functions (BucketDeployment, the custom-resource Provider framework) pin their own runtimes.',
   },
   {
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -28,8 +33,16 @@ const STACK_WIDE: { id: string; reason: string }[] = [
   },
 ];
 
-export function acknowledgeFindings(stack: Stack): void {
-  for (const finding of STACK_WIDE) Validations.of(stack).acknowledge(finding);
+export function acknowledgeFindings(
+  stack: Stack,
+  settings: Pick<PharosSettings, 'multiAz' | 'webDomainName'>,
+  taskStates: string[],
+): void {
+  const acknowledge = (scope: IConstruct, finding: { id: string; reason: string }) => {
+    ACKNOWLEDGED_REASONS.push(finding.reason);
+    Validations.of(scope).acknowledge(finding);
+  };
+  for (const finding of STACK_WIDE) acknowledge(stack, finding);
   const find = (path: string) =>
     path.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), stack);
   const logicalId = (path: string) => stack.getLogicalId(find(path)!.node.defaultChild as CfnElement);
@@ -39,15 +52,19 @@ export function acknowledgeFindings(stack: Stack): void {
       .split('/')
       .reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), stack);
     if (!construct) throw new Error(`nag acknowledgement for a missing construct: ${path}`);
-    for (const finding of findings) Validations.of(construct).acknowledge(finding);
+    for (const finding of findings) acknowledge(construct, finding);
   };
 
   at('Data/Postgres', [
-    {
-      id: 'AwsSolutions-RDS3',
-      reason:
-        'Single-AZ by default to keep a small deployment cheap; set multiAz for production (docs/aws.md).',
-    },
+    ...(settings.multiAz
+      ? []
+      : [
+          {
+            id: 'AwsSolutions-RDS3',
+            reason:
+              'Single-AZ by default to keep a small deployment cheap; -c pharos:multiAz=true deploys a Multi-AZ standby (docs/aws.md, "Production options").',
+          },
+        ]),
     {
       id: 'AwsSolutions-RDS11',
       reason:
@@ -102,19 +119,18 @@ export function acknowledgeFindings(stack: Stack): void {
       reason:
         'X-Ray tracing (xray:PutTraceSegments etc.) and CloudWatch Logs delivery have no resource-level permissions.',
     },
-    ...[
-      'DetectLabels',
-      'FilterLabels',
-      'DescribeAndTag',
-      'ScoreBeauty',
-      'SaveResults',
-      'MarkFailed',
-      'Notify',
-    ].map((state) => ({
+    ...taskStates.map((state) => ({
       id: `AwsSolutions-IAM5[Resource::<${logicalId(`Pipeline/${state}Function`)}.Arn>:*]`,
       reason:
         "lambda:InvokeFunction on the function's versions and aliases (CDK grantInvoke); only the state machine's own step functions.",
     })),
+  ]);
+  at('Pipeline/SweepFunction', [
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId('Pipeline/StateMachine')}.Name>:*]`,
+      reason:
+        "states:DescribeExecution on this state machine's executions only; their names are made at run time.",
+    },
   ]);
   at('Api/ApiFunction', [
     {
@@ -132,7 +148,7 @@ export function acknowledgeFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is optional (TOTP) so the first user can sign in; require it in the user pool for production.',
+        'MFA is optional (TOTP, set up by each user on the managed login pages) so a first user can sign in with a password; require it for production (docs/aws.md, "Production options").',
     },
   ]);
   for (const path of ['GET--healthz', 'GET--readyz', 'GET--openapi.json']) {
@@ -180,10 +196,10 @@ export function acknowledgeFindings(stack: Stack): void {
       `AwsSolutions-IAM5[Resource::<${logicalId('Web/Site')}.Arn>/*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
     ]) {
-      Validations.of(deployment).acknowledge({
+      acknowledge(deployment, {
         id,
         reason:
-          "CDK's BucketDeployment copies the built web UI from the CDK asset bucket into the site bucket and invalidates CloudFront; its grants are CDK's own, scoped to those two buckets.",
+          "CDK's BucketDeployment copies the built web UI and its config.json from the CDK asset bucket into the site bucket and invalidates CloudFront; its grants are CDK's own, scoped to those two buckets (CloudFront invalidation has no resource-level permissions).",
       });
     }
   }
@@ -207,10 +223,14 @@ export function acknowledgeFindings(stack: Stack): void {
       reason:
         'CloudFront standard logs need an ACL-enabled bucket; the API and S3 access logs already record requests.',
     },
-    {
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'The default CloudFront certificate allows TLSv1; a custom domain with TLS_V1_2_2021 is documented in docs/aws.md.',
-    },
+    ...(settings.webDomainName
+      ? []
+      : [
+          {
+            id: 'AwsSolutions-CFR4',
+            reason:
+              'With the default *.cloudfront.net certificate CloudFront accepts TLSv1 whatever the policy says; a custom domain (-c pharos:webDomainName, pharos:webCertificateArn) uses TLS_V1_2_2021 (docs/aws.md, "Custom domain").',
+          },
+        ]),
   ]);
 }

@@ -11,7 +11,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { PharosApi } from './api.js';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { PharosApi, SIGN_IN_SCOPES } from './api.js';
 import { BeautyEndpoint } from './beauty.js';
 import { PharosData } from './data.js';
 import { PharosWeb } from './edge.js';
@@ -44,7 +45,7 @@ export class PharosStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
     this.settings = readSettings(this);
-    this.data = new PharosData(this, 'Data');
+    this.data = new PharosData(this, 'Data', this.settings);
     this.beauty = new BeautyEndpoint(this, 'Beauty', this.settings);
     this.pipeline = new PharosPipeline(this, 'Pipeline', {
       data: this.data,
@@ -52,11 +53,37 @@ export class PharosStack extends Stack {
       settings: this.settings,
       queuePrefix: `${this.stackName}-`,
     });
-    this.api = new PharosApi(this, 'Api', { data: this.data, pipeline: this.pipeline });
+    this.api = new PharosApi(this, 'Api', {
+      data: this.data,
+      pipeline: this.pipeline,
+      settings: this.settings,
+    });
     this.web = new PharosWeb(this, 'Web', {
       httpApi: this.api.httpApi,
       accessLogs: this.data.accessLogs,
       webDist: this.settings.webDist,
+      domainName: this.settings.webDomainName,
+      certificateArn: this.settings.webCertificateArn,
+    });
+    this.api.allowSignInFrom(this.web.url);
+    this.web.writeRuntimeConfig({
+      apiBaseUrl: this.web.url,
+      webSocketUrl: this.api.webSocketStage.url,
+      auth: {
+        mode: 'oidc',
+        authority: this.api.issuer,
+        clientId: this.api.client.userPoolClientId,
+        scope: SIGN_IN_SCOPES.join(' '),
+        logoutUrl: this.api.logoutUrl(),
+      },
+      upload: { mode: 'direct', maxBytes: this.settings.maxUploadBytes },
+    });
+    // The browser POSTs photos straight to the uploads bucket and follows presigned redirects to read them.
+    this.data.uploads.addCorsRule({
+      allowedOrigins: [this.web.url],
+      allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET],
+      allowedHeaders: ['*'],
+      maxAge: 3600,
     });
 
     // Schema migrations, re-run whenever a migration file changes.
@@ -85,6 +112,7 @@ export class PharosStack extends Stack {
     for (const fn of [
       this.pipeline.starter,
       this.pipeline.reconciler,
+      this.pipeline.sweep,
       this.api.apiFunction,
       ...Object.values(this.pipeline.stepFunctions),
     ]) {
@@ -99,6 +127,7 @@ export class PharosStack extends Stack {
         Api: this.api.apiFunction,
         Starter: this.pipeline.starter,
         Reconciler: this.pipeline.reconciler,
+        Sweep: this.pipeline.sweep,
         Notifier: this.api.notifierFunction,
         WsConnect: this.api.connectFunction,
         ...Object.fromEntries(Object.entries(this.pipeline.stepFunctions)),
@@ -108,6 +137,6 @@ export class PharosStack extends Stack {
     new CfnOutput(this, 'UploadsBucket', { value: this.data.uploads.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpenAiSecretArn', { value: this.pipeline.openAiKey.secretArn });
-    acknowledgeFindings(this);
+    acknowledgeFindings(this, this.settings, Object.keys(this.pipeline.stepFunctions));
   }
 }

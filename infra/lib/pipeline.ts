@@ -3,7 +3,7 @@
  * (with a dead-letter queue) → the starter Lambda → Step Functions (Standard), generated from the core
  * pipeline definition, whose Task states are Lambdas running the core steps → DynamoDB status and SNS.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,6 +22,7 @@ import { UPLOAD_PREFIX, uploadEventPattern } from '../../src/core/events.js';
 import { type PipelineDefinition, type StepName, buildPipeline } from '../../src/core/pipeline.js';
 import { PROCESSING_QUEUE } from '../../src/core/processing-service.js';
 import { taskStates, toStatesLanguage } from '../../src/adapters/stepfunctions/asl.js';
+import { OPENAI_KEY_PLACEHOLDER } from '../../src/entry/lambda/openai-key.js';
 import type { BeautyEndpoint } from './beauty.js';
 import type { PharosData } from './data.js';
 import { pharosFunction } from './functions.js';
@@ -36,6 +37,9 @@ export function cdkEventPattern(bucketName: string): events.EventPattern {
     detail: pattern.detail as Record<string, unknown>,
   };
 }
+
+/** The state machine's overall TimeoutSeconds; the sweep looks for RUNNING rows older than this. */
+export const EXECUTION_TIMEOUT_SECONDS = 3600;
 
 export interface PipelineProps {
   data: PharosData;
@@ -59,6 +63,9 @@ export class PharosPipeline extends Construct {
   /** Closes executions Step Functions ended without MarkFailed/Notify (timeout, abort, uncaught errors). */
   readonly reconciler: lambda.Function;
   readonly executionEndedRule: events.Rule;
+  /** Every few minutes: executions still RUNNING past the machine's timeout (their end event was lost). */
+  readonly sweep: lambda.Function;
+  readonly sweepRule: events.Rule;
   /** Environment every runtime function shares: where the ports live. */
   readonly sharedEnvironment: Record<string, string>;
 
@@ -78,8 +85,11 @@ export class PharosPipeline extends Construct {
       displayName: 'Pharos notifications',
     });
 
+    // Created with a known placeholder (not a generated value): until the operator puts the real key,
+    // DescribeAndTag answers with the local describer and says so in the provenance.
     this.openAiKey = new secretsmanager.Secret(this, 'OpenAiKey', {
-      description: 'OpenAI API key for captions and tags (set its value after the first deploy)',
+      description: 'OpenAI API key for captions and tags (put its value after the first deploy)',
+      secretStringValue: SecretValue.unsafePlainText(OPENAI_KEY_PLACEHOLDER),
     });
 
     this.deadLetters = new sqs.Queue(this, 'ProcessingDlq', {
@@ -196,7 +206,7 @@ export class PharosPipeline extends Construct {
     });
     const asl = toStatesLanguage(this.definition, {
       functionFor: (_step, state) => this.stepFunctions[state]!.functionArn,
-      timeoutSeconds: 3600,
+      timeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -265,6 +275,42 @@ export class PharosPipeline extends Construct {
           maxEventAge: Duration.hours(6),
         }),
       ],
+    });
+
+    this.sweep = pharosFunction(this, 'SweepFunction', {
+      ...vpcPlacement,
+      entry: 'sweep',
+      description:
+        'Pharos sweep: executions still RUNNING past the state machine timeout → DescribeExecution → reconciled',
+      timeout: Duration.minutes(2),
+      environment: {
+        ...this.sharedEnvironment,
+        PHAROS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        PHAROS_EXECUTION_TIMEOUT_SECONDS: String(EXECUTION_TIMEOUT_SECONDS),
+      },
+    });
+    data.database.secret!.grantRead(this.sweep);
+    this.topic.grantPublish(this.sweep);
+    this.sweep.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }),
+    );
+    this.sweep.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${this.stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+      description: 'Every 5 minutes: the sweep reconciles executions whose end event was lost',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(this.sweep, { retryAttempts: 2 })],
     });
   }
 }

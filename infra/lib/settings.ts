@@ -26,6 +26,22 @@ export interface PharosSettings {
   /** Reserved concurrency needs spare account concurrency; new accounts (limit 10) must set false. */
   reserveConcurrency: boolean;
   beautyFailure: 'null' | 'fail';
+  /** RDS Multi-AZ (a standby in a second AZ, automatic failover): production, at twice the instance cost. */
+  multiAz: boolean;
+  /** One NAT gateway per AZ (the functions keep egress when an AZ fails) instead of one shared NAT. */
+  natPerAz: boolean;
+  /** Lambda architecture: sharp's native build is installed for it at synth time. */
+  lambdaArchitecture: 'x86_64' | 'arm64';
+  /** Anyone may create an account on the Cognito managed login page (off: an admin creates users). */
+  selfSignUp: boolean;
+  /** Cognito managed login domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); empty: `<stack>-<account>`. */
+  authDomainPrefix: string;
+  /** Custom domain of the web UI and API (CloudFront alias); needs webCertificateArn. Empty: *.cloudfront.net. */
+  webDomainName: string;
+  /** ACM certificate (in us-east-1) for webDomainName. */
+  webCertificateArn: string;
+  /** Largest upload S3 accepts for a presigned POST (content-length-range). */
+  maxUploadBytes: number;
 }
 
 export const DEFAULT_SETTINGS: PharosSettings = {
@@ -42,6 +58,14 @@ export const DEFAULT_SETTINGS: PharosSettings = {
   alarmEmail: '',
   reserveConcurrency: true,
   beautyFailure: 'null',
+  multiAz: false,
+  natPerAz: false,
+  lambdaArchitecture: 'x86_64',
+  selfSignUp: false,
+  authDomainPrefix: '',
+  webDomainName: '',
+  webCertificateArn: '',
+  maxUploadBytes: 25 * 1024 * 1024,
 };
 
 export function readSettings(scope: Construct): PharosSettings {
@@ -62,5 +86,19 @@ export function readSettings(scope: Construct): PharosSettings {
     throw new Error('context pharos:starterConcurrency must be at least 2 (SQS event source minimum)');
   if (result.beautyFailure !== 'null' && result.beautyFailure !== 'fail')
     throw new Error('context pharos:beautyFailure must be null or fail');
+  if (result.lambdaArchitecture !== 'x86_64' && result.lambdaArchitecture !== 'arm64')
+    throw new Error('context pharos:lambdaArchitecture must be x86_64 or arm64');
+  if (result.authDomainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(result.authDomainPrefix))
+    throw new Error('context pharos:authDomainPrefix must be lowercase letters, digits and hyphens');
+  if (Boolean(result.webDomainName) !== Boolean(result.webCertificateArn))
+    throw new Error(
+      'context pharos:webDomainName and pharos:webCertificateArn go together (docs/aws.md, "Custom domain")',
+    );
+  if (
+    !Number.isInteger(result.maxUploadBytes) ||
+    result.maxUploadBytes < 1 ||
+    result.maxUploadBytes > 5 * 1024 ** 3
+  )
+    throw new Error('context pharos:maxUploadBytes must be an integer from 1 to 5 GiB (S3 POST limit)');
   return result;
 }

@@ -1,6 +1,7 @@
 /**
- * Step Functions for tests: a server speaking the StartExecution wire protocol (AWS JSON 1.0, as the
- * SDK sends it) that runs the generated definition with aws-local-stepfunctions. Each Task state's
+ * Step Functions for tests: a server speaking the StartExecution, DescribeExecution and StopExecution
+ * wire protocol (AWS JSON 1.0, as the SDK sends it) that runs the generated definition with
+ * aws-local-stepfunctions (its TimeoutSeconds included: an execution past it ends TIMED_OUT). Each Task state's
  * `lambda:invoke` is answered by calling the real Lambda handler in process and wrapping its result
  * the way the integration does (`{Payload, StatusCode, SdkHttpMetadata, …}`); a thrown error becomes
  * what Lambda reports: error name = `errorType`, cause = the JSON envelope with `errorMessage`.
@@ -50,10 +51,22 @@ export function lambdaInvoke(handler: (payload: unknown, context: Context) => Pr
   };
 }
 
+export type LocalEnd = {
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  error?: string;
+  /** DescribeExecution's `error` and `cause` (the caught error's name and message). */
+  errorName?: string;
+  cause?: string;
+};
+
 export interface LocalExecution {
   name: string;
   input: string;
-  done: Promise<{ status: 'SUCCEEDED' | 'FAILED'; error?: string }>;
+  done: Promise<LocalEnd>;
+  /** Set once `done` settles: what DescribeExecution answers (RUNNING until then). */
+  ended?: LocalEnd;
+  startDate: number;
+  abort(): void;
 }
 
 export interface SfnFake {
@@ -82,6 +95,30 @@ export async function startSfnFake(
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(payload));
     };
+    if (target === 'AWSStepFunctions.DescribeExecution' || target === 'AWSStepFunctions.StopExecution') {
+      const arn = String(body.executionArn);
+      const known = executions.get(arn.split(':').pop()!);
+      if (!known || !arn.startsWith('arn:aws:states:eu-west-1:000000000000:execution:pharos:'))
+        return reply(400, {
+          __type: 'com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist',
+          message: `Execution Does Not Exist: '${arn}'`,
+        });
+      if (target === 'AWSStepFunctions.StopExecution') {
+        known.abort();
+        await known.done;
+        return reply(200, { stopDate: Date.now() / 1000 });
+      }
+      return reply(200, {
+        executionArn: arn,
+        stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:pharos',
+        name: known.name,
+        status: known.ended?.status ?? 'RUNNING',
+        startDate: known.startDate,
+        input: known.input,
+        ...(known.ended?.errorName ? { error: known.ended.errorName } : {}),
+        ...(known.ended?.cause ? { cause: known.ended.cause } : {}),
+      });
+    }
     if (target !== 'AWSStepFunctions.StartExecution')
       return reply(400, { __type: 'UnknownOperationException', message: target });
     const name = String(body.name);
@@ -102,11 +139,24 @@ export async function startSfnFake(
       overrides: { taskResourceLocalHandlers: taskHandlers as never, retryIntervalOverrides: zeroWaits },
       context: { Execution: { Id: arn, Name: name } },
     });
-    const done = run.result.then(
+    const done: Promise<LocalEnd> = run.result.then(
       () => ({ status: 'SUCCEEDED' as const }),
-      (error: unknown) => ({ status: 'FAILED' as const, error: String((error as Error).message) }),
+      (error: unknown) => {
+        const e = error as Error & { cause?: { name?: string; message?: string } };
+        if (e.name === 'ExecutionTimeoutError')
+          return { status: 'TIMED_OUT' as const, error: e.message, errorName: 'States.Timeout' };
+        if (e.name === 'ExecutionAbortedError') return { status: 'ABORTED' as const, error: e.message };
+        return {
+          status: 'FAILED' as const,
+          error: String(e.message),
+          errorName: e.cause?.name,
+          cause: e.cause?.message,
+        };
+      },
     );
-    executions.set(name, { name, input, done });
+    const execution: LocalExecution = { name, input, done, startDate: Date.now() / 1000, abort: run.abort };
+    void done.then((end) => (execution.ended = end));
+    executions.set(name, execution);
     reply(200, { executionArn: arn, startDate: Date.now() / 1000 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

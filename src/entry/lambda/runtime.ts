@@ -18,6 +18,7 @@ import { StepFunctionsExecutionEngine } from '../../adapters/stepfunctions/engin
 import { type Db, createPool } from '../../adapters/postgres/db.js';
 import { PostgresExecutionRepository } from '../../adapters/postgres/executions-repository.js';
 import { PostgresImageRepository } from '../../adapters/postgres/images-repository.js';
+import { describersFor, isPlaceholderKey } from './openai-key.js';
 
 export interface LambdaRuntime {
   config: Config;
@@ -101,7 +102,9 @@ export async function buildLambdaRuntime(
   let secretsClient: SecretsManagerClient | undefined;
   const secrets = () => (secretsClient ??= new SecretsManagerClient({}));
   const databaseUrl = await resolveDatabaseUrl(env, secrets);
-  const openAiKey = await resolveOpenAiKey(env, secrets);
+  const resolvedKey = await resolveOpenAiKey(env, secrets);
+  const openAiKey = isPlaceholderKey(resolvedKey) ? undefined : resolvedKey;
+  const describers = describersFor(env.PHAROS_DESCRIBER, openAiKey);
   const config = loadConfig({
     // The AWS roles of every port; the stack may still override any of them.
     PHAROS_STORAGE: 's3',
@@ -116,8 +119,14 @@ export async function buildLambdaRuntime(
     ...env,
     DATABASE_URL: databaseUrl,
     ...(openAiKey ? { OPENAI_API_KEY: openAiKey } : {}),
+    ...(describers ? { PHAROS_DESCRIBER: describers } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL);
+  if (describers !== env.PHAROS_DESCRIBER)
+    logger.warn(
+      { describers },
+      'the OpenAI key is still the placeholder: captions come from the local describer',
+    );
   // One invocation at a time per environment: two connections are plenty; RDS Proxy pools the rest.
   const db = createPool(databaseUrl, 2);
   const images = new PostgresImageRepository(db);
