@@ -14,15 +14,8 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { WebConfig } from '../../src/app/http/web-config.js';
 import { ROOT } from './functions.js';
-
-/** The web UI's runtime configuration as the stack writes it (the shape aws-ui's loader reads). */
-export interface WebRuntimeConfig {
-  apiBaseUrl: string;
-  webSocketUrl: string;
-  auth: { mode: 'oidc'; authority: string; clientId: string; scope: string; logoutUrl?: string };
-  upload: { mode: 'direct'; maxBytes: number };
-}
 
 /** Paths the HTTP API answers; everything else is the web UI. */
 export const API_PATHS = ['/images', '/images/*', '/healthz', '/readyz', '/openapi.json'] as const;
@@ -44,7 +37,7 @@ export class PharosWeb extends Construct {
   /** `https://<distribution domain>`: where the UI and the API are reached. */
   readonly url: string;
   /** What `/config.json` holds (deploy-time values still tokens), once written. */
-  runtimeConfig: WebRuntimeConfig | undefined;
+  runtimeConfig: WebConfig | undefined;
 
   constructor(
     scope: Construct,
@@ -116,7 +109,7 @@ export class PharosWeb extends Construct {
   }
 
   /** Writes `/config.json` with the same deployment as the bundle (one prune, so neither removes the other). */
-  writeRuntimeConfig(config: WebRuntimeConfig): void {
+  writeRuntimeConfig(config: WebConfig): void {
     this.runtimeConfig = config;
     this.deployment.addSource(s3deploy.Source.jsonData('config.json', config));
   }

@@ -67,7 +67,8 @@ export class PharosStack extends Stack {
     });
     this.api.allowSignInFrom(this.web.url);
     this.web.writeRuntimeConfig({
-      apiBaseUrl: this.web.url,
+      // The page's own origin: CloudFront routes the API paths, whichever domain the page was opened on.
+      apiBaseUrl: '',
       webSocketUrl: this.api.webSocketStage.url,
       auth: {
         mode: 'oidc',

@@ -112,7 +112,7 @@ describe('the web front door', () => {
     const config = stack.resolve(stack.web.runtimeConfig);
     const cdn = id(stack, stack.web.distribution);
     expect(config).toEqual({
-      apiBaseUrl: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdn, 'DomainName'] }]] },
+      apiBaseUrl: '',
       webSocketUrl: expect.objectContaining({ 'Fn::Join': expect.anything() }),
       auth: {
         mode: 'oidc',
@@ -134,12 +134,14 @@ describe('the web front door', () => {
       upload: { mode: 'direct', maxBytes: 25 * 1024 * 1024 },
     });
     expect(JSON.stringify(config.webSocketUrl)).toContain(id(stack, stack.api.webSocketApi));
+    expect(JSON.stringify(config.webSocketUrl)).toContain('wss://');
     expect(JSON.stringify(config.auth.logoutUrl)).toContain('/logout?client_id=');
+    expect(JSON.stringify(config.auth.logoutUrl)).toContain(cdn);
     // One deployment carries the bundle and config.json, its deploy-time values as markers.
     template.resourceCountIs('Custom::CDKBucketDeployment', 1);
     template.hasResourceProperties('Custom::CDKBucketDeployment', {
       SourceMarkers: Match.arrayWith([
-        Match.objectLike({ '<<marker:0xbaba:0>>': { 'Fn::GetAtt': [cdn, 'DomainName'] } }),
+        Match.objectLike({ '<<marker:0xbaba:0>>': { Ref: id(stack, stack.api.webSocketApi) } }),
       ]),
     });
     expect(synth({ 'pharos:maxUploadBytes': '1048576' }).stack.web.runtimeConfig!.upload.maxBytes).toBe(

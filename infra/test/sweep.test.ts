@@ -15,7 +15,7 @@ import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { executionNameFor } from '../../src/adapters/stepfunctions/engine.js';
 import type { UserNotification } from '../../src/core/domain.js';
-import type { ExecutionRecord } from '../../src/core/runner.js';
+import type { ExecutionRecord } from '../../src/core/ports/executions.js';
 import { type LambdaRuntime, buildLambdaRuntime } from '../../src/entry/lambda/runtime.js';
 import { createSweepHandler, executionArnFor } from '../../src/entry/lambda/sweep.js';
 import { freshDatabaseUrl } from '../../test/support/database.js';
