@@ -137,7 +137,6 @@ describe('the sweep handler', () => {
         PHAROS_SNS_TOPIC_ARN: topicArn,
         PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
         PHAROS_EXECUTION_TIMEOUT_SECONDS: '3600',
-        OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
         LOG_LEVEL: 'silent',
       },
       {
