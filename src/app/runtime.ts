@@ -16,7 +16,7 @@ import type { Clock, ObjectCreatedEvent } from '../core/ports/index.js';
 import type { JobTicket } from '../core/domain.js';
 import { progressObserver } from '../core/progress.js';
 import { PipelineRunner } from '../core/runner.js';
-import { LocalTokenIssuer } from '../adapters/jwt/local-issuer.js';
+import { LocalTokenIssuer, scryptHasher } from '../adapters/jwt/local-issuer.js';
 import { OidcTokenVerifier } from '../adapters/jwt/oidc-verifier.js';
 import type { TokenVerifier } from '../core/ports/index.js';
 import { withObjectCreatedEvents } from '../core/object-events.js';
@@ -28,7 +28,7 @@ import { PostgresImageRepository } from '../adapters/postgres/images-repository.
 import { migrate } from '../adapters/postgres/migrate.js';
 import { PostgresUserRepository } from '../adapters/postgres/users-repository.js';
 import type { AiWorkerPool } from '../adapters/piscina/ai-pool.js';
-import { LocalAuthService } from './auth-service.js';
+import { AccountService } from '../core/accounts.js';
 import { createConfiguredSteps } from './configured-steps.js';
 import type { Config } from './config.js';
 import { Metrics, type QueueStats } from './metrics.js';
@@ -163,25 +163,23 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
 
     let url: string | null = null;
     if (role !== 'worker') {
-      let verifier: TokenVerifier;
-      let localAuth: LocalAuthService | null = null;
-      let jwks: (() => object) | null = null;
+      let tokens: TokenVerifier;
+      let issuer: LocalTokenIssuer | null = null;
       if (config.PHAROS_AUTH === 'local') {
-        const issuer = await LocalTokenIssuer.open(
+        issuer = await LocalTokenIssuer.open(
           path.join(config.dataDir, 'keys'),
           config.PHAROS_TOKEN_TTL_SECONDS,
         );
-        verifier = issuer;
-        localAuth = new LocalAuthService(new PostgresUserRepository(db), issuer);
-        jwks = () => issuer.jwks();
+        tokens = issuer;
       } else {
-        verifier = new OidcTokenVerifier({
+        tokens = new OidcTokenVerifier({
           issuer: config.OIDC_ISSUER!,
           // The browser's client id is the audience unless told otherwise.
           audience: config.OIDC_AUDIENCE ?? config.OIDC_CLIENT_ID,
           jwksUrl: config.OIDC_JWKS_URL,
         });
       }
+      const jwks = issuer ? () => issuer.jwks() : null;
       const imageService = new ImageService({
         images,
         storage,
@@ -191,11 +189,25 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
         autoProcess: config.PHAROS_AUTO_PROCESS,
       });
+      const accounts = new AccountService({
+        users: issuer ? new PostgresUserRepository(db) : null,
+        hasher: scryptHasher,
+        issuer,
+        images: imageService,
+        clock: systemClock,
+        limits: {
+          perUsername: config.PHAROS_LOGIN_FAILURES_PER_USERNAME,
+          perAddress: config.PHAROS_LOGIN_FAILURES_PER_ADDRESS,
+          firstLockSeconds: config.PHAROS_LOGIN_LOCK_SECONDS,
+          maxLockSeconds: 900,
+        },
+      });
+      const verifier = accounts.verifierFor(tokens);
       const app = createHttpApp({
         images: imageService,
         processing,
         verifier,
-        localAuth,
+        accounts,
         jwks,
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
         webConfig: webConfigFrom(config),
@@ -209,6 +221,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
       if (!mountWebUi(app)) logger.warn({}, 'web UI not built (web/dist missing): serving the API only');
       const hub = new WebSocketHub(verifier, logger);
       await hub.start(notifier);
+      accounts.onDeleted((userId) => hub.disconnect(userId));
       metrics.addSources({ websocketConnections: () => hub.connectionCount });
       const server = await new Promise<Server>((resolve) => {
         const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>

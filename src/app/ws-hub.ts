@@ -104,6 +104,11 @@ export class WebSocketHub {
     });
   }
 
+  /** Closes every live connection of a user (their account was deleted). */
+  disconnect(userId: string): void {
+    for (const ws of this.connections.get(userId) ?? []) ws.close(4401, 'account deleted');
+  }
+
   private deliver(notification: UserNotification): void {
     const sockets = this.connections.get(notification.user_id);
     if (!sockets) return;

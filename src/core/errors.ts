@@ -61,6 +61,16 @@ export class AppError extends Error {
   }
 }
 
+/** 429 with the seconds to wait, which the HTTP layer sends as Retry-After. */
+export class TooManyAttemptsError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(429, 'too_many_attempts', message);
+  }
+}
+
 export class ExecutionBusyError extends PipelineError {
   constructor(executionId: string) {
     super(ErrorNames.ExecutionBusy, `execution ${executionId} is being run by another worker`);

@@ -116,4 +116,19 @@ export class ImageService {
       this.deps.status.delete(image.id),
     ]);
   }
+
+  /** Deletes every photo of the user; returns how many. */
+  async deleteAll(userId: string): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const page = await this.deps.images.list(userId, { sort: 'created_at', limit: 100 });
+      if (page.items.length === 0) return deleted;
+      for (const image of page.items) {
+        await this.delete(userId, image.id).catch((error: unknown) => {
+          if (!(error instanceof AppError && error.status === 404)) throw error; // deleted meanwhile
+        });
+        deleted += 1;
+      }
+    }
+  }
 }

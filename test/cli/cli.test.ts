@@ -52,13 +52,35 @@ describe('pharos CLI against a real server', () => {
   const cleanup: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A long first lockout, so the lockout test's CLI run starts while it still holds.
+    server = await startTestServer({ PHAROS_LOGIN_LOCK_SECONDS: '300' });
     folder = await photoFolder();
     cleanup.push(folder);
   });
   afterAll(async () => {
     await server?.stop();
     await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("shows the server's lockout message after repeated wrong passwords", async () => {
+    const config = await mkdtemp(path.join(tmpdir(), 'pharos-cli-config-'));
+    cleanup.push(config);
+    const username = `locked${Math.random().toString(36).slice(2, 10)}`;
+    await ApiClient.register(server.url, username);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await fetch(`${server.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: `wrong guess ${i}` }),
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const locked = await runCli(['login', '--url', server.url, '-u', username, '--password-stdin'], {
+      env: { XDG_CONFIG_HOME: config },
+      input: `${PASSWORD}\n`,
+    });
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/too many failed attempts for this username; try again in \d+ s/);
   });
 
   it('logs in with --password-stdin, keeps the token 0600 in XDG_CONFIG_HOME and never prints it', async () => {

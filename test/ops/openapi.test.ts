@@ -194,6 +194,8 @@ describe('OpenAPI document', () => {
     );
     await check('delete', '/images/{id}', await client.request('DELETE', `/images/${id}`));
     socket.close();
+    await check('delete', '/me', await client.request('DELETE', '/me'));
+    await check('delete', '/me', await client.request('DELETE', '/me')); // 401: the account is gone
 
     const documented = Object.entries(document.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),

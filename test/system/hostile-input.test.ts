@@ -2,12 +2,15 @@
  * Hostile and clumsy clients: every kind of bad input gets a precise 4xx in the one error shape, nothing
  * is stored (no row in any table, no file), the server stays up, and nothing is logged as an error.
  */
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { SignJWT, importJWK, type JWK } from 'jose';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { LocalTokenIssuer } from '../../src/adapters/jwt/local-issuer.js';
 import type { Logger } from '../../src/core/ports/logger.js';
 import { ApiClient, filesUnder, photo, startTestServer, type TestServer } from '../support/server.js';
 
@@ -160,9 +163,12 @@ describe('hostile input: a precise 4xx, nothing stored, the server up', () => {
         } as RequestInit),
       );
   const get =
-    (pathname: string, headers: () => Record<string, string> = () => ({})) =>
+    (
+      pathname: string,
+      headers: () => Record<string, string> | Promise<Record<string, string>> = () => ({}),
+    ) =>
     async () =>
-      answer(await fetch(`${server.url}${pathname}`, { headers: headers() }));
+      answer(await fetch(`${server.url}${pathname}`, { headers: await headers() }));
   const authed = (pathname: string) => get(pathname, () => ({ authorization: `Bearer ${client.token}` }));
   const credentials = (body: unknown) => JSON.stringify(body);
 
@@ -493,6 +499,46 @@ describe('hostile input: a precise 4xx, nothing stored, the server up', () => {
       get('/images', () => ({
         authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"sub":"x","iss":"pharos-local","aud":"pharos","exp":${Math.floor(Date.now() / 1000) + 3600}}`).toString('base64url')}.`,
       })),
+      401,
+      'unauthorized',
+    ],
+    [
+      'an expired token',
+      async () => {
+        const issuer = await LocalTokenIssuer.open(path.join(server.dataDir, 'keys'));
+        return get('/images', async () => ({
+          authorization: `Bearer ${await issuer.issue(client.userId, -60)}`,
+        }))();
+      },
+      401,
+      'unauthorized',
+    ],
+    [
+      'a token for a user that does not exist',
+      async () => {
+        const issuer = await LocalTokenIssuer.open(path.join(server.dataDir, 'keys'));
+        return get('/images', async () => ({
+          authorization: `Bearer ${await issuer.issue(crypto.randomUUID(), 600)}`,
+        }))();
+      },
+      401,
+      'unauthorized',
+    ],
+    [
+      'a token signed with the server key but without exp',
+      async () => {
+        const jwk = JSON.parse(
+          await readFile(path.join(server.dataDir, 'keys', 'signing-key.jwk.json'), 'utf8'),
+        ) as JWK;
+        const token = await new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
+          .setSubject(client.userId)
+          .setIssuer('pharos-local')
+          .setAudience('pharos')
+          .setIssuedAt()
+          .sign(await importJWK(jwk, 'ES256'));
+        return get('/images', async () => ({ authorization: `Bearer ${token}` }))();
+      },
       401,
       'unauthorized',
     ],

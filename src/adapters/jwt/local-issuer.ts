@@ -7,7 +7,12 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, errors, type JWK } from 'jose';
-import type { AuthenticatedUser, TokenVerifier } from '../../core/ports/index.js';
+import type {
+  AuthenticatedUser,
+  PasswordHasher,
+  TokenIssuer,
+  TokenVerifier,
+} from '../../core/ports/index.js';
 import { InvalidTokenError } from '../../core/errors.js';
 
 const scrypt = promisify(scryptCallback) as (
@@ -32,7 +37,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-export class LocalTokenIssuer implements TokenVerifier {
+export const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+/** Clock skew allowed between the issuer's `iat` and `exp` and the configured lifetime. */
+const LIFETIME_SLACK_SECONDS = 60;
+
+export class LocalTokenIssuer implements TokenVerifier, TokenIssuer {
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly publicKey: CryptoKey,
@@ -86,9 +96,12 @@ export class LocalTokenIssuer implements TokenVerifier {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['ES256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
       });
-      if (!payload.sub) throw new InvalidTokenError('token has no subject');
-      return { userId: payload.sub };
+      // A token living longer than Pharos issues them (however it was signed) is not accepted.
+      if (payload.exp! - payload.iat! > this.ttlSeconds + LIFETIME_SLACK_SECONDS)
+        throw new InvalidTokenError('token lifetime is longer than this server allows');
+      return { userId: payload.sub! };
     } catch (error) {
       throw new InvalidTokenError(describeJoseError(error));
     }
@@ -99,6 +112,9 @@ export function describeJoseError(error: unknown): string {
   if (error instanceof InvalidTokenError) return error.message;
   if (error instanceof errors.JWTExpired) return 'token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
-  if (error instanceof errors.JWTClaimValidationFailed) return `token claim "${error.claim}" is invalid`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return error.reason === 'missing'
+      ? `token has no "${error.claim}" claim`
+      : `token claim "${error.claim}" is invalid`;
   return 'token is malformed or not accepted';
 }

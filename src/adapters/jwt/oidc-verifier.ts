@@ -10,6 +10,9 @@ export interface OidcOptions {
   jwksUrl?: string;
 }
 
+/** The longest token lifetime accepted from an identity provider (Cognito allows up to a day). */
+export const MAX_OIDC_TOKEN_SECONDS = 24 * 3600;
+
 export class OidcTokenVerifier implements TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
@@ -20,7 +23,13 @@ export class OidcTokenVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<AuthenticatedUser> {
     try {
-      const { payload } = await jwtVerify(token, this.jwks, { issuer: this.options.issuer });
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.options.issuer,
+        requiredClaims: ['exp', 'sub'],
+      });
+      const issuedAt = payload.iat ?? Math.floor(Date.now() / 1000);
+      if (payload.exp! - issuedAt > MAX_OIDC_TOKEN_SECONDS)
+        throw new InvalidTokenError('token lifetime is longer than this server allows (24 h)');
       // Cognito access tokens carry client_id instead of aud; ID tokens carry aud.
       if (this.options.audience) {
         const audiences = [payload.aud, payload.client_id]

@@ -1,16 +1,13 @@
 /** Local accounts (PHAROS_AUTH=local). */
+import type { UserRecord, UserRepository } from '../../core/ports/index.js';
 import type { Db } from './db.js';
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  password_hash: string;
-}
+// The id column is a uuid: anything else cannot name a user (and would be a query error).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class PostgresUserRepository {
+export class PostgresUserRepository implements UserRepository {
   constructor(private readonly db: Db) {}
 
-  /** Null when the username is taken. */
   async create(user: UserRecord): Promise<UserRecord | null> {
     const { rows } = await this.db.query<UserRecord>(
       `INSERT INTO users (id, username, password_hash) VALUES ($1, $2, $3)
@@ -26,5 +23,17 @@ export class PostgresUserRepository {
       [username],
     );
     return rows[0] ?? null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const { rowCount } = await this.db.query('SELECT 1 FROM users WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const { rowCount } = await this.db.query('DELETE FROM users WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
   }
 }

@@ -67,6 +67,7 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono<AppEnv> {
   mountApiDocs(app);
   if (deps.webConfig) registerWebConfigRoute(app, deps.webConfig);
 
+  app.use('/me', requireAuth(deps));
   app.use('/images', requireAuth(deps));
   app.use('/images/*', requireAuth(deps));
   registerAuthRoutes(app, deps);

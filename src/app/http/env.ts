@@ -4,16 +4,16 @@ import type { ImageService } from '../../core/image-service.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ProcessingService } from '../../core/processing-service.js';
 import type { TokenVerifier } from '../../core/ports/index.js';
-import type { LocalAuthService } from '../auth-service.js';
+import type { AccountService } from '../../core/accounts.js';
 import type { Metrics, MetricsMode } from '../metrics.js';
 import type { WebConfig } from './web-config.js';
 
 export interface HttpDependencies {
   images: ImageService;
   processing: ProcessingService;
+  /** Refuses tokens of users that no longer exist (see AccountService.verifierFor). */
   verifier: TokenVerifier;
-  /** Null when PHAROS_AUTH=oidc: accounts live in the identity provider. */
-  localAuth: LocalAuthService | null;
+  accounts: AccountService;
   jwks: (() => object) | null;
   maxUploadBytes: number;
   /** Served as GET /config.json (absent on AWS, where the stack writes the file next to the web bundle). */

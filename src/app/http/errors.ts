@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, InvalidTokenError } from '../../core/errors.js';
+import { AppError, InvalidTokenError, TooManyAttemptsError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/index.js';
 import { InvalidCursorError } from '../../adapters/postgres/images-repository.js';
 import type { AppEnv } from './env.js';
@@ -51,6 +51,7 @@ function frameworkError(error: HTTPException, c: Context<AppEnv>): { code: strin
 }
 
 export function handleError(error: unknown, c: Context<AppEnv>, logger: Logger) {
+  if (error instanceof TooManyAttemptsError) c.header('Retry-After', String(error.retryAfterSeconds));
   if (error instanceof AppError)
     return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message);
   if (error instanceof InvalidTokenError) return errorResponse(c, 401, 'unauthorized', error.message);

@@ -7,6 +7,8 @@ import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { SharpImageCodec } from '../../adapters/sharp/codec.js';
 import { OidcTokenVerifier } from '../../adapters/jwt/oidc-verifier.js';
+import { scryptHasher } from '../../adapters/jwt/local-issuer.js';
+import { AccountService } from '../../core/accounts.js';
 import { createHttpApp } from '../../app/http/app.js';
 import { ImageService } from '../../core/image-service.js';
 import { type RuntimeProvider, withRuntime } from './middleware.js';
@@ -19,23 +21,34 @@ export function apiHandlerFor(runtime: LambdaRuntime): Handler {
   let handler = handlers.get(runtime);
   if (!handler) {
     const { config, logger } = runtime;
+    const images = new ImageService({
+      images: runtime.images,
+      storage: runtime.storage,
+      codec: new SharpImageCodec({ maxPixels: config.PHAROS_MAX_PIXELS }),
+      status: runtime.status,
+      logger,
+      maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+      autoProcess: config.PHAROS_AUTO_PROCESS,
+    });
+    // Accounts live in Cognito: DELETE /me removes the photos; the account is deleted at the provider.
+    const accounts = new AccountService({
+      users: null,
+      hasher: scryptHasher,
+      issuer: null,
+      images,
+      clock: { now: () => new Date() },
+    });
     const app = createHttpApp({
-      images: new ImageService({
-        images: runtime.images,
-        storage: runtime.storage,
-        codec: new SharpImageCodec({ maxPixels: config.PHAROS_MAX_PIXELS }),
-        status: runtime.status,
-        logger,
-        maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
-        autoProcess: config.PHAROS_AUTO_PROCESS,
-      }),
+      images,
       processing: runtime.processing,
-      verifier: new OidcTokenVerifier({
-        issuer: config.OIDC_ISSUER!,
-        audience: config.OIDC_AUDIENCE,
-        jwksUrl: config.OIDC_JWKS_URL,
-      }),
-      localAuth: null,
+      verifier: accounts.verifierFor(
+        new OidcTokenVerifier({
+          issuer: config.OIDC_ISSUER!,
+          audience: config.OIDC_AUDIENCE,
+          jwksUrl: config.OIDC_JWKS_URL,
+        }),
+      ),
+      accounts,
       jwks: null,
       maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
       logger,

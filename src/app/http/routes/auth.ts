@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../../core/errors.js';
 import type { App, HttpDependencies } from '../env.js';
+import { clientAddress } from '../client-address.js';
 import { errorResponse } from '../errors.js';
 import { Credentials, ErrorSchema, LoggedIn, Registered } from '../schemas.js';
 
@@ -10,19 +10,32 @@ const errors = {
   400: { description: 'Invalid request or malformed JSON', ...json(ErrorSchema) },
   413: { description: 'The body is larger than 16 KB', ...json(ErrorSchema) },
   415: { description: 'The body is not JSON', ...json(ErrorSchema) },
+  429: {
+    description: 'Too many failed attempts for this username or from this address; see Retry-After',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
+    ...json(ErrorSchema),
+  },
 };
 
 export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
-  const localAuth = () => {
-    if (!deps.localAuth) {
-      throw new AppError(
-        404,
-        'local_auth_disabled',
-        'local accounts are disabled (PHAROS_AUTH=oidc): sign in with your identity provider',
-      );
-    }
-    return deps.localAuth;
-  };
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/me',
+      tags: ['auth'],
+      security: [{ bearerAuth: [] }],
+      summary:
+        'Delete my account: every photo with its objects and history, live connections, and (local accounts) the account; its tokens are refused afterwards',
+      responses: {
+        204: { description: 'Deleted' },
+        401: { description: 'Missing, invalid or expired token', ...json(ErrorSchema) },
+      },
+    }),
+    async (c) => {
+      await deps.accounts.deleteAccount(c.get('userId'));
+      return c.body(null, 204);
+    },
+  );
 
   app.use('/auth/*', async (c, next) => {
     c.set('accepts', 'a JSON object (content-type: application/json) with "username" and "password"');
@@ -51,7 +64,7 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     }),
     async (c) => {
       const { username, password } = c.req.valid('json');
-      return c.json(await localAuth().register(username, password), 201);
+      return c.json(await deps.accounts.register(username, password, clientAddress(c) ?? 'unknown'), 201);
     },
   );
 
@@ -74,7 +87,7 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     }),
     async (c) => {
       const { username, password } = c.req.valid('json');
-      return c.json(await localAuth().login(username, password), 200);
+      return c.json(await deps.accounts.login(username, password, clientAddress(c) ?? 'unknown'), 200);
     },
   );
 }

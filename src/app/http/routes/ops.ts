@@ -2,11 +2,10 @@
  * Operations endpoints, documented in the OpenAPI document like the rest: liveness, readiness (for
  * start scripts and load balancers), the local issuer's JWKS, and Prometheus metrics.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { metricsAccess } from '../../metrics.js';
 import type { App, HttpDependencies } from '../env.js';
+import { clientAddress } from '../client-address.js';
 import { errorBody } from '../errors.js';
 import { ErrorSchema } from '../schemas.js';
 
@@ -22,14 +21,6 @@ export const Readiness = z
   })
   .openapi('Readiness');
 const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi('Jwks');
-
-function remoteAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // not on Node's HTTP server (Lambda): no socket to ask
-  }
-}
 
 export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
   app.openapi(
@@ -104,7 +95,7 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
         const access = metricsAccess(
           { mode: metrics.mode, token: metrics.token },
           {
-            remoteAddress: remoteAddress(c),
+            remoteAddress: clientAddress(c),
             authorization: c.req.header('authorization'),
             forwardedFor: c.req.header('x-forwarded-for'),
           },
