@@ -75,6 +75,20 @@ describe.each(['postgres', 'sns'])('Notifier contract: %s', (name) => {
   });
 });
 
+describe('PostgreSQL notifier under a burst', () => {
+  it('delivers every one of many concurrent publishes, in publish order, however large the batch', async () => {
+    const notifier = notifiers.postgres!;
+    const c = collector();
+    const stop = await notifier.subscribe(c.listener);
+    // Enough, and long enough, that they cannot all fit in one NOTIFY payload (8000 bytes).
+    const notes = Array.from({ length: 300 }, (_, i) => note(`burst-${i}-${'x'.repeat(i % 50)}`));
+    await Promise.all(notes.map((n) => notifier.publish(n)));
+    await c.until(notes.length);
+    expect(c.seen).toEqual(notes);
+    await stop();
+  });
+});
+
 describe('SNS on the wire', () => {
   it('publishes with the Query protocol, subscribes a raw-delivery queue and cleans it up', async () => {
     const queuesBefore = messaging.queues.size;

@@ -10,6 +10,20 @@ import type { Notifier } from '../../core/ports/index.js';
 import type { Db } from './db.js';
 
 const CHANNEL = 'pharos_notifications';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7000;
+
+/** Takes the oldest notifications that fit in one payload (always at least one). */
+function takeBatch<T extends { notification: UserNotification }>(pending: T[]): T[] {
+  let bytes = 2;
+  let count = 0;
+  while (count < pending.length) {
+    bytes += Buffer.byteLength(JSON.stringify(pending[count]!.notification)) + 1;
+    if (count > 0 && bytes > MAX_PAYLOAD_BYTES) break;
+    count++;
+  }
+  return pending.splice(0, count);
+}
 
 export class PostgresNotifier implements Notifier {
   constructor(
@@ -18,15 +32,35 @@ export class PostgresNotifier implements Notifier {
     private readonly logger: Logger,
   ) {}
 
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Notifications waiting for the statement in flight; sent together, in order, by the next one. */
+  private pending: { notification: UserNotification; sent: () => void; failed: (e: unknown) => void }[] = [];
+  private flushing = false;
 
-  /** Publishes in call order: pooled connections could otherwise reorder progress and completion. */
+  /**
+   * Publishes in call order, batched: while one NOTIFY is in flight, later publishes (progress of
+   * every running photo) queue up and go out as one JSON array in one statement, so a burst costs a
+   * round trip per batch rather than per message, and a completion never waits behind a backlog.
+   */
   publish(notification: UserNotification): Promise<void> {
-    const sent = this.tail.then(() =>
-      this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notification)]),
-    );
-    this.tail = sent.catch(() => undefined);
-    return sent.then(() => undefined);
+    return new Promise((sent, failed) => {
+      this.pending.push({ notification, sent, failed });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length) {
+      const batch = takeBatch(this.pending);
+      try {
+        const payload = JSON.stringify(batch.map((p) => p.notification));
+        await this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+        for (const p of batch) p.sent();
+      } catch (error) {
+        for (const p of batch) p.failed(error);
+      }
+    }
+    this.flushing = false;
   }
 
   async subscribe(listener: (notification: UserNotification) => void): Promise<() => Promise<void>> {
@@ -38,10 +72,20 @@ export class PostgresNotifier implements Notifier {
       const next = new pg.Client({ connectionString: this.url, application_name: 'pharos-listener' });
       next.on('notification', (message) => {
         if (message.channel !== CHANNEL || !message.payload) return;
+        let parsed: UserNotification | UserNotification[];
         try {
-          listener(JSON.parse(message.payload) as UserNotification);
+          // A batch (an array) or, from an older publisher, one notification.
+          parsed = JSON.parse(message.payload) as UserNotification | UserNotification[];
         } catch (error) {
           this.logger.warn({ err: error }, 'dropped a malformed notification');
+          return;
+        }
+        for (const notification of Array.isArray(parsed) ? parsed : [parsed]) {
+          try {
+            listener(notification);
+          } catch (error) {
+            this.logger.warn({ err: error }, 'a notification listener failed');
+          }
         }
       });
       next.on('error', (error) => {
