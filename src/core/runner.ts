@@ -146,7 +146,13 @@ export class PipelineRunner {
         nextState: after.kind === 'end' ? next : after.name,
         document,
         beginNext: after.kind !== 'end',
+        // The last state's checkpoint also ends the execution: one write fewer per photo.
+        finish: after.kind === 'end' ? endOf(after) : undefined,
       });
+      if (after.kind === 'end') {
+        observer?.executionFinished?.(execution, after.status, endOf(after).error);
+        return after.status;
+      }
       at = after;
     }
   }
@@ -204,6 +210,9 @@ export class PipelineRunner {
     }
   }
 }
+
+const endOf = (end: Extract<Settled, { kind: 'end' }>) =>
+  end.status === 'FAILED' ? { status: end.status, error: end.error } : { status: end.status };
 
 /** Calls the step a state names (one call site for every runtime, typed by the step outputs). */
 export function invokeStep(

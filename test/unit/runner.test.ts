@@ -60,12 +60,14 @@ class MemoryStore implements ExecutionStore {
       nextState: string;
       document: PipelineDocument;
       beginNext?: boolean;
+      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
     },
   ) {
     if (step.attemptId)
       Object.assign(this.byId(step.attemptId), { status: 'SUCCEEDED', output: step.output });
     this.execution = { ...this.execution, current_state: step.nextState, document: step.document };
     this.checkpoints.push({ nextState: step.nextState, document: step.document });
+    if (step.finish) await this.finish(executionId, step.finish.status, step.finish.error);
     return step.beginNext ? this.beginAttempt(executionId, step.nextState) : null;
   }
   async finish(_executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError) {

@@ -188,16 +188,22 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       nextState: string;
       document: PipelineDocument;
       beginNext?: boolean;
+      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
     },
   ): Promise<PreparedAttempt | null> {
     // One statement: the attempt's success, the execution's next state and the next state's first
-    // attempt commit together, in a single round trip per state.
+    // attempt (or the execution's end) commit together, in a single round trip per state.
     const { rows } = await this.db.query<{ id: string; attempt: number }>(
       `WITH attempt AS (
          UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $4
           WHERE id = $3::bigint),
        execution AS (
-         UPDATE executions SET current_state = $2, document = $5 WHERE id = $1 RETURNING id, lease_owner)
+         UPDATE executions SET current_state = $2, document = $5,
+                status = COALESCE($7, status), ended_at = CASE WHEN $7 IS NULL THEN ended_at ELSE now() END,
+                error = CASE WHEN $7 IS NULL THEN error ELSE $8 END, cause = CASE WHEN $7 IS NULL THEN cause ELSE $9 END,
+                lease_owner = CASE WHEN $7 IS NULL THEN lease_owner END,
+                lease_until = CASE WHEN $7 IS NULL THEN lease_until END
+          WHERE id = $1 RETURNING id, lease_owner)
        INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
        SELECT execution.id, $2,
               (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = $1 AND a.state = $2),
@@ -211,6 +217,9 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         JSON.stringify(step.output),
         JSON.stringify(step.document),
         step.beginNext ?? false,
+        step.finish?.status ?? null,
+        step.finish?.error?.Error ?? null,
+        step.finish?.error?.Cause ?? null,
       ],
     );
     const row = rows[0];

@@ -40,7 +40,8 @@ export interface ExecutionStore {
   failAttempt(attemptId: string, error: StateError, willRetry: boolean): Promise<void>;
   /**
    * Atomically: close the attempt (if any) as SUCCEEDED with its output, move the execution on, and,
-   * when `beginNext` is set, record the first attempt of that next state (one round trip per state).
+   * when `beginNext` is set, record the first attempt of that next state (one round trip per state);
+   * when `finish` is set instead, end the execution there too (as `finish` would, in the same write).
    */
   checkpoint(
     executionId: string,
@@ -50,6 +51,7 @@ export interface ExecutionStore {
       nextState: string;
       document: PipelineDocument;
       beginNext?: boolean;
+      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
     },
   ): Promise<PreparedAttempt | null>;
   finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
