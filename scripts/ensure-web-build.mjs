@@ -50,5 +50,7 @@ console.log(`ensure-web-build: ${builtAt ? 'web/src changed' : 'web/dist missing
 const result = spawnSync(process.execPath, [viteBin, 'build', web, '--logLevel', 'warn'], {
   cwd: root,
   stdio: 'inherit',
+  // Always a production build: run from vitest, NODE_ENV=test would give React's development build.
+  env: { ...process.env, NODE_ENV: 'production' },
 });
 process.exit(result.status ?? 1);

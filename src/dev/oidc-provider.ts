@@ -52,7 +52,6 @@ export interface OidcStandIn {
 
 /** The resource every access token is issued for: makes them JWTs, as Cognito's are. */
 const API_RESOURCE = 'urn:pharos:api';
-const OIDC_SCOPES = 'openid profile email offline_access';
 
 const escape = (text: string) =>
   text.replace(
@@ -71,8 +70,8 @@ function loginPage(action: string, error?: string): string {
     'Sign in to your account',
     `${error ? `<p role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="${escape(action)}" autocomplete="off">
-<label for="username">Username</label> <input id="username" name="username" required autofocus>
-<label for="password">Password</label> <input id="password" name="password" type="password" required>
+<label for="username">Username</label> <input id="username" name="username" autocomplete="username" required autofocus>
+<label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
   );
 }
@@ -152,20 +151,6 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
     },
     // Cognito issues a refresh token with every code grant; it does not require offline_access.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    // First-party clients: no consent screen (Cognito shows none either).
-    async loadExistingGrant(ctx: KoaContextWithOIDC) {
-      const clientId = ctx.oidc.client!.clientId;
-      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(clientId);
-      if (grantId) {
-        const existing = await ctx.oidc.provider.Grant.find(grantId);
-        if (existing) return existing;
-      }
-      const grant = new ctx.oidc.provider.Grant({ clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope(OIDC_SCOPES);
-      grant.addResourceScope(API_RESOURCE, 'pharos');
-      await grant.save();
-      return grant;
-    },
     interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
@@ -233,6 +218,31 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
   async function handleInteraction(req: IncomingMessage, res: ServerResponse, uid: string, submit: boolean) {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
+    if (details.prompt.name === 'consent') {
+      // First-party clients: whatever the provider still wants consented is granted, unasked.
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+      const grant = details.grantId
+        ? (await provider.Grant.find(details.grantId))!
+        : new provider.Grant({
+            accountId: details.session!.accountId,
+            clientId: details.params.client_id as string,
+          });
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+        grant.addResourceScope(resource, scopes.join(' '));
+      await provider.interactionFinished(
+        req,
+        res,
+        { consent: { grantId: await grant.save() } },
+        { mergeWithLastSubmission: true },
+      );
+      return;
+    }
     if (!submit) {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
@@ -257,6 +267,10 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
 
   server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (mount && !url.pathname.startsWith(mount)) {
       res.writeHead(404).end();
       return;

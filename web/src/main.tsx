@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createUserManager, isCallback } from './auth/oidc';
+import { completeSignIn, createUserManager, isCallback } from './auth/oidc';
 import { loadWebConfig } from './config';
 import './styles.css';
 
@@ -25,7 +25,7 @@ loadWebConfig().then(
   (config) => {
     // Inside the hidden iframe of a silent renewal: hand the answer to the page and stop.
     if (window.parent !== window && isCallback() && config.auth.mode === 'oidc') {
-      void createUserManager(config.auth).signinCallback();
+      void completeSignIn(createUserManager(config.auth));
       return;
     }
     root.render(

@@ -23,11 +23,17 @@ export function createUserManager(auth: OidcAuth): UserManager {
     post_logout_redirect_uri: returnUrl(),
     response_type: 'code',
     automaticSilentRenew: true,
-    revokeTokensOnSignout: true,
     // Kept in this tab only: it survives a reload, not the closing of the tab.
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     ...(auth.logoutUrl ? { metadataSeed: { end_session_endpoint: auth.logoutUrl } } : {}),
   });
+}
+
+let callback: Promise<User | undefined> | null = null;
+/** The provider's answer is processed once per page load (its code can be redeemed only once). */
+export function completeSignIn(manager: UserManager): Promise<User | undefined> {
+  callback ??= manager.signinCallback();
+  return callback;
 }
 
 /** Whether this page load is the provider sending the browser back (`?code=…&state=…` or an error). */

@@ -7,7 +7,7 @@ import type { User } from 'oidc-client-ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Session } from '../api/types';
 import type { WebConfig } from '../config';
-import { createUserManager, isCallback, sessionOf, signOutParams } from './oidc';
+import { completeSignIn, createUserManager, isCallback, sessionOf, signOutParams } from './oidc';
 import { clearSession, loadSession, saveSession } from './session';
 
 export interface SessionControl {
@@ -48,7 +48,7 @@ export function useSession(config: WebConfig): SessionControl {
     void (async () => {
       try {
         if (isCallback()) {
-          const user = await manager.signinCallback();
+          const user = await completeSignIn(manager);
           cleanUrl();
           if (live && user) setSession(sessionOf(user));
         } else {
@@ -81,6 +81,7 @@ export function useSession(config: WebConfig): SessionControl {
     };
     manager.events.addUserLoaded(renewed);
     manager.events.addAccessTokenExpired(expired);
+    manager.startSilentRenew();
     return () => {
       live = false;
       manager.events.removeUserLoaded(renewed);
@@ -116,14 +117,17 @@ export function useSession(config: WebConfig): SessionControl {
         clearSession();
         return;
       }
-      if (reason) void manager.removeUser();
-      else
-        void manager
-          .signoutRedirect({ extraQueryParams: auth.mode === 'oidc' ? signOutParams(auth) : undefined })
-          .catch(() => {
-            // The provider is unreachable: at least forget the tokens here.
-            void manager.removeUser();
-          });
+      if (reason) {
+        void manager.removeUser();
+        return;
+      }
+      const params = auth.mode === 'oidc' ? signOutParams(auth) : undefined;
+      void (async () => {
+        // Best effort: some providers answer the revocation in a way oidc-client-ts rejects after
+        // it worked; the provider's session ends at the redirect below either way.
+        await manager.revokeTokens(['refresh_token']).catch(() => undefined);
+        await manager.signoutRedirect({ extraQueryParams: params });
+      })().catch(() => manager.removeUser()); // the provider is unreachable: forget the tokens here at least
     },
     [manager, auth, setSession],
   );
