@@ -17,6 +17,12 @@ function configOf(ctx: { config?: Config }, provider: string): Config {
   return ctx.config;
 }
 
+/**
+ * A provider's per-call deadline, scaled with the state timeouts (PHAROS_STATE_TIMEOUT_SCALE): it stays
+ * below its state's timeout, so a hung provider fails in time for a retry or the next provider.
+ */
+const deadline = (config: Config, ms: number) => Math.round(ms * config.PHAROS_STATE_TIMEOUT_SCALE);
+
 export const cloudLabelFactories: Record<string, CloudFactory<LabelDetector>> = {
   rekognition: (ctx) => {
     const config = configOf(ctx, 'rekognition');
@@ -24,6 +30,7 @@ export const cloudLabelFactories: Record<string, CloudFactory<LabelDetector>> = 
       // Rekognition reads the photo in place only when it really is in S3.
       source: config.PHAROS_STORAGE === 's3' ? 'S3Object' : 'bytes',
       maxLabels: config.PHAROS_REKOGNITION_MAX_LABELS,
+      timeoutMs: deadline(config, 20_000),
       minConfidence: config.PHAROS_REKOGNITION_MIN_CONFIDENCE,
     });
   },
@@ -38,6 +45,7 @@ export const cloudDescriberFactories: Record<string, CloudFactory<Describer>> = 
       model: config.PHAROS_OPENAI_MODEL,
       vision: config.PHAROS_OPENAI_VISION,
       price: parsePriceOverride(config.PHAROS_OPENAI_PRICE_PER_MTOKENS),
+      timeoutMs: deadline(config, 30_000),
     });
   },
 };
@@ -50,6 +58,7 @@ export const cloudBeautyFactories: Record<string, CloudFactory<BeautyScorer>> = 
       modelId: config.PHAROS_SAGEMAKER_MODEL_ID,
       label: config.PHAROS_SAGEMAKER_LABEL,
       scale: config.PHAROS_SAGEMAKER_SCALE ?? '0-1',
+      timeoutMs: deadline(config, 30_000),
     });
   },
   http: (ctx) => {
@@ -60,6 +69,7 @@ export const cloudBeautyFactories: Record<string, CloudFactory<BeautyScorer>> = 
       modelId: config.PHAROS_BEAUTY_MODEL_ID,
       label: config.PHAROS_BEAUTY_LABEL,
       scale: config.PHAROS_BEAUTY_SCALE ?? '0-1',
+      timeoutMs: deadline(config, 30_000),
     });
   },
 };

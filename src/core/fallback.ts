@@ -1,17 +1,22 @@
 /**
- * Ordered provider fallback (`PHAROS_DESCRIBER=openai,local`): when a provider fails permanently,
- * the next answers and the provenance records who failed first. Transient errors are not swallowed:
- * they go back to the state's retry policy, which is the right place to wait them out.
+ * Ordered provider fallback (`PHAROS_DESCRIBER=openai,local`), one rule for every port: retries first,
+ * then the next provider. A failure the state's retry policy would still retry (throttling, 5xx, a
+ * call deadline, malformed output within its budget) goes back to the policy, and the next attempt
+ * starts again at the first provider. Once the policy would not retry it (a permanent error, or the
+ * last attempt), the next provider answers in the same attempt and the provenance says who failed
+ * first (`fallbackFrom`). A hung provider meets its own call deadline, set below the state's timeout,
+ * so the fallback still has time to answer.
  */
 import type { BeautyScore, Caption, DetectedLabels, Provenance } from './domain.js';
 import { ErrorNames, errorName } from './errors.js';
 import type { BeautyScorer, CallOptions, Describer, ImageInput, LabelDetector } from './ports/index.js';
 
+// Without the runner's answer (a provider driven outside the pipeline), what the provider policy retries.
 const RETRYABLE: readonly string[] = [ErrorNames.Transient, ErrorNames.Timeout];
 
 async function firstThatAnswers<P extends { name: string }, R extends { provenance: Provenance | null }>(
   providers: readonly P[],
-  signal: AbortSignal,
+  options: CallOptions,
   call: (provider: P) => Promise<R>,
 ): Promise<R> {
   const failed: string[] = [];
@@ -23,7 +28,10 @@ async function firstThatAnswers<P extends { name: string }, R extends { provenan
       return result;
     } catch (error) {
       const last = index === providers.length - 1;
-      if (last || signal.aborted || RETRYABLE.includes(errorName(error))) throw error;
+      if (last || options.signal.aborted) throw error;
+      const name = errorName(error);
+      const retried = options.willRetry ? await options.willRetry(name) : RETRYABLE.includes(name);
+      if (retried) throw error;
       failed.push(provider.name);
     }
   }
@@ -35,7 +43,7 @@ export function labelDetectorChain(providers: readonly LabelDetector[]): LabelDe
   return {
     name: providers.map((p) => p.name).join(','),
     detect: (image: ImageInput, options: CallOptions): Promise<DetectedLabels> =>
-      firstThatAnswers(providers, options.signal, (p) => p.detect(image, options)),
+      firstThatAnswers(providers, options, (p) => p.detect(image, options)),
   };
 }
 
@@ -44,7 +52,7 @@ export function describerChain(providers: readonly Describer[]): Describer {
   return {
     name: providers.map((p) => p.name).join(','),
     describe: (input, options): Promise<Caption> =>
-      firstThatAnswers(providers, options.signal, (p) => p.describe(input, options)),
+      firstThatAnswers(providers, options, (p) => p.describe(input, options)),
   };
 }
 
@@ -53,6 +61,6 @@ export function beautyScorerChain(providers: readonly BeautyScorer[]): BeautySco
   return {
     name: providers.map((p) => p.name).join(','),
     score: (image, options): Promise<BeautyScore> =>
-      firstThatAnswers(providers, options.signal, (p) => p.score(image, options)),
+      firstThatAnswers(providers, options, (p) => p.score(image, options)),
   };
 }
