@@ -35,6 +35,8 @@ const schema = z
     DATABASE_URL: z.string().url().optional(),
     PHAROS_PUBLIC_URL: z.string().url().optional(),
     PHAROS_AUTO_PROCESS: bool.default(true),
+    // owner: a photo's EXIF GPS position is in its owner's GET /images/{id}; strip: in no API output.
+    PHAROS_GPS: z.enum(['owner', 'strip']).default('owner'),
     PHAROS_BEAUTY_FAILURE: z.enum(['null', 'fail']).default('null'),
     PHAROS_LABELS: providerList(LABEL_PROVIDERS).default(['local']),
     PHAROS_DESCRIBER: providerList(DESCRIBER_PROVIDERS).default(['local']),

@@ -210,6 +210,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger): 
         accounts,
         jwks,
         maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+        showGps: config.PHAROS_GPS === 'owner',
         webConfig: webConfigFrom(config),
         logger,
         ready: readinessChecks({ database: () => db.query('SELECT 1'), queue, storage: rawStorage }),

@@ -3,8 +3,11 @@
 export const IMAGE_STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
-/** How a list of photos can be ordered; relevance only with search words. */
-export const IMAGE_SORTS = ['created_at', 'beauty', 'relevance'] as const;
+/**
+ * How a list of photos can be ordered: newest uploaded, date taken (EXIF, else the upload time), most
+ * beautiful, or relevance (only with search words).
+ */
+export const IMAGE_SORTS = ['created_at', 'taken_at', 'beauty', 'relevance'] as const;
 export type ImageSort = (typeof IMAGE_SORTS)[number];
 
 /** Where one stored object lives (an S3 bucket/key or its local equivalent). */

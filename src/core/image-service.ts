@@ -5,7 +5,7 @@
  */
 import { uploadKey } from './events.js';
 import { AppError } from './errors.js';
-import type { ImageRecord, ImageRepository } from './ports/index.js';
+import type { ImageRecord, ImageRepository, NearDuplicate, PhotoMetadata } from './ports/index.js';
 import type { Logger } from './ports/index.js';
 import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports/index.js';
 import { type ListRequest, toImageQuery } from './search.js';
@@ -30,6 +30,19 @@ export function cleanFilename(name: string | undefined): string {
   return (base || 'upload').slice(0, 255);
 }
 
+/**
+ * At most this many of the 128 dHash bits may differ for two photos to count as near-duplicates: on
+ * the fixture photos a resized, recompressed or darkened copy differed in 1–8, unrelated photos in 32+.
+ */
+export const NEAR_DUPLICATE_BITS = 16;
+
+/** The instant an EXIF time names; a time without a zone is read as UTC (and said so in the API). */
+export function takenInstant(metadata: PhotoMetadata | null): string | null {
+  if (!metadata?.taken_at) return null;
+  const instant = new Date(metadata.taken_at_has_zone ? metadata.taken_at : `${metadata.taken_at}Z`);
+  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
+}
+
 export class ImageService {
   constructor(private readonly deps: ImageServiceDependencies) {}
 
@@ -41,7 +54,7 @@ export class ImageService {
     if (file.bytes.byteLength > deps.maxUploadBytes) {
       throw new AppError(413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
     }
-    const { probe, thumbnail } = await deps.codec.inspect(file.bytes);
+    const { probe, thumbnail, metadata, phash } = await deps.codec.inspect(file.bytes);
     const id = crypto.randomUUID();
     const objectKey = uploadKey(userId, id);
     const thumbnailKey = `thumbnails/${userId}/${id}`;
@@ -60,6 +73,9 @@ export class ImageService {
         object_key: objectKey,
         thumbnail_key: thumbnailKey,
         auto_process: file.process ?? deps.autoProcess,
+        photo_metadata: metadata,
+        taken_at: takenInstant(metadata),
+        phash,
       });
       await deps.status.put({
         image_id: id,
@@ -100,6 +116,13 @@ export class ImageService {
   /** A page of the owner's photos, filtered, searched and sorted by the rule in search.ts. */
   list(userId: string, request: ListRequest) {
     return this.deps.images.list(userId, toImageQuery(request));
+  }
+
+  /** The owner's near-duplicates of a photo (perceptual hashes within NEAR_DUPLICATE_BITS), closest first. */
+  async duplicates(userId: string, imageId: string): Promise<NearDuplicate[]> {
+    const image = await this.get(userId, imageId);
+    if (!image.phash) return [];
+    return this.deps.images.nearDuplicates(image.id, userId, NEAR_DUPLICATE_BITS);
   }
 
   async content(userId: string, imageId: string, which: 'original' | 'thumbnail'): Promise<StoredObject> {

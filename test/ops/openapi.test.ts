@@ -181,6 +181,9 @@ describe('OpenAPI document', () => {
       await client.request('GET', '/images/00000000-0000-4000-8000-000000000000'),
     ); // 404
     await check('get', '/images/{id}/ai', await client.request('GET', `/images/${id}/ai`));
+    await check('get', '/images', await client.request('GET', '/images?q=%23light&sort=taken_at'));
+    await check('get', '/images', await client.request('GET', '/images?sort=relevance')); // 400
+    await check('get', '/images/{id}/duplicates', await client.request('GET', `/images/${id}/duplicates`));
     await check('get', '/images/{id}/executions', await client.request('GET', `/images/${id}/executions`));
     await check('get', '/images/{id}/content', await client.request('GET', `/images/${id}/content`));
     await check('get', '/images/{id}/thumbnail', await client.request('GET', `/images/${id}/thumbnail`));

@@ -3,7 +3,10 @@
  * cards with the matched words marked, keeps the status filter and the sort, and an empty result says
  * what was searched.
  */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
@@ -97,5 +100,41 @@ describe('the search box', () => {
     await searchBox().fill('');
     await expect.poll(async () => (await titles()).length).toBe(FILES.length);
     expect(watch.unexpected()).toEqual([]);
+  });
+
+  it('the detail view shows the photo’s EXIF, its position to the owner, and its near-duplicates', async () => {
+    const fixture = path.join(PHOTOS, '../exif/camera-full.jpg');
+    const copy = path.join(await mkdtemp(path.join(os.tmpdir(), 'pharos-ui-copy-')), 'camera-copy.jpg');
+    await writeFile(
+      copy,
+      await sharp(await readFile(fixture))
+        .rotate()
+        .resize(200)
+        .jpeg({ quality: 50 })
+        .toBuffer(),
+    );
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Sort by').selectOption('created_at');
+    await uploadViaPicker(page, [fixture, copy]);
+    await shot(page, 'search-03-before');
+    for (const name of ['camera-full.jpg', 'camera-copy.jpg'])
+      await card(page, name)
+        .locator('[data-testid=status-badge][data-status=READY]')
+        .waitFor({ timeout: 30_000 });
+    await page.getByLabel('Sort by').selectOption('taken_at');
+    await card(page, 'camera-full.jpg')
+      .getByRole('button', { name: 'Details and timeline of camera-full.jpg' })
+      .click();
+    const facts = page.getByTestId('photo-facts');
+    await facts.filter({ hasText: 'Fixture One' }).waitFor();
+    const text = await facts.textContent();
+    expect(text).toContain('2024-06-01 19:42:10 UTC+02:00');
+    expect(text).toContain('Pharos 35mm F2');
+    expect(text).toContain('1/250 s · f/8 · ISO 100');
+    expect(text).toContain('48.85823, -4.79167');
+    await page.getByTestId('duplicates').filter({ hasText: 'camera-copy.jpg' }).waitFor();
+    await shot(page, 'search-03-detail-exif');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Close details' }).click();
   });
 });

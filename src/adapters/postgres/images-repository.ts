@@ -1,5 +1,11 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
-import type { ImageQuery, ImageRecord, ImageRepository, NewImage } from '../../core/ports/index.js';
+import type {
+  ImageQuery,
+  ImageRecord,
+  ImageRepository,
+  NearDuplicate,
+  NewImage,
+} from '../../core/ports/index.js';
 import type { ResultsRepository } from '../../core/ports/index.js';
 import { type Db, inTransaction, iso } from './db.js';
 
@@ -8,12 +14,22 @@ interface SearchColumns {
   search_text?: unknown;
 }
 
-type Row = Omit<ImageRecord, 'created_at' | 'updated_at' | 'processing_started_at' | 'processed_at'> & {
+type Row = Omit<
+  ImageRecord,
+  'created_at' | 'updated_at' | 'processing_started_at' | 'processed_at' | 'taken_at'
+> & {
   created_at: Date;
   updated_at: Date;
   processing_started_at: Date | null;
   processed_at: Date | null;
+  taken_at: Date | null;
+  /** bit(128) arrives as a string of 0s and 1s. */
+  phash: string | null;
 };
+
+/** bit(128) ⇄ 32 hex digits. */
+const hexOfBits = (bits: string | null) => (bits ? BigInt(`0b${bits}`).toString(16).padStart(32, '0') : null);
+const bitsParam = (hex: string | null | undefined) => (hex ? `x${hex}` : null);
 
 /** The search columns are the database's own index material, not part of the record. */
 const toRecord = ({ search_vector: _v, search_text: _t, ...row }: Row & SearchColumns): ImageRecord => ({
@@ -22,6 +38,9 @@ const toRecord = ({ search_vector: _v, search_text: _t, ...row }: Row & SearchCo
   updated_at: iso(row.updated_at)!,
   processing_started_at: iso(row.processing_started_at),
   processed_at: iso(row.processed_at),
+  photo_metadata: row.photo_metadata ?? null,
+  taken_at: iso(row.taken_at),
+  phash: hexOfBits(row.phash),
 });
 
 interface Cursor {
@@ -52,6 +71,7 @@ const TYPO_SIMILARITY = 0.51;
 const WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 const KEY_TYPES: Record<ImageQuery['sort'], string> = {
   created_at: 'timestamptz',
+  taken_at: 'timestamptz',
   beauty: 'int',
   relevance: 'numeric',
 };
@@ -59,6 +79,7 @@ const KEY_TYPES: Record<ImageQuery['sort'], string> = {
 /** A cursor made for another sort (or edited by hand) is refused before it reaches a cast. */
 const KEY_CHECKS: Record<ImageQuery['sort'], (k: string | number) => boolean> = {
   created_at: (k) => typeof k === 'string' && !Number.isNaN(Date.parse(k)),
+  taken_at: (k) => typeof k === 'string' && !Number.isNaN(Date.parse(k)),
   beauty: (k) => Number.isInteger(k),
   relevance: (k) => typeof k === 'string' && /^-?\d+(\.\d+)?$/.test(k),
 };
@@ -92,6 +113,7 @@ function termMatches(term: string, params: unknown[]): string {
 function sortKey(query: ImageQuery, params: unknown[]): string {
   if (query.sort === 'beauty') return 'COALESCE(beauty_score, -1)';
   if (query.sort === 'created_at') return 'created_at';
+  if (query.sort === 'taken_at') return 'COALESCE(taken_at, created_at)';
   const terms = query.terms ?? [];
   const any = `to_tsquery('english', $${params.push(terms.map((term) => `(${prefixQuery(term)})`).join(' | '))})`;
   const closeness = terms.map((term) => `word_similarity($${params.push(term)}::text, search_text)`);
@@ -103,8 +125,9 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
 
   async insert(image: NewImage): Promise<ImageRecord> {
     const { rows } = await this.db.query<Row>(
-      `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key, auto_process)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key,
+                           auto_process, photo_metadata, taken_at, phash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128)) RETURNING *`,
       [
         image.id,
         image.user_id,
@@ -117,6 +140,9 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
         image.object_key,
         image.thumbnail_key,
         image.auto_process,
+        image.photo_metadata ? JSON.stringify(image.photo_metadata) : null,
+        image.taken_at ?? null,
+        bitsParam(image.phash),
       ],
     );
     return toRecord(rows[0]!);
@@ -177,6 +203,35 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
       items: page.map(({ sort_key: _sortKey, ...row }) => toRecord(row)),
       next_cursor,
     };
+  }
+
+  async saveInspection(
+    id: string,
+    inspection: Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE images SET photo_metadata = $2, taken_at = $3, phash = $4::bit(128), updated_at = now() WHERE id = $1`,
+      [
+        id,
+        inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
+        inspection.taken_at,
+        bitsParam(inspection.phash),
+      ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async nearDuplicates(id: string, userId: string, maxDistance: number): Promise<NearDuplicate[]> {
+    // A scan of the owner's hashes: a XOR and a popcount per photo, cheap next to any index upkeep.
+    const { rows } = await this.db.query<Row & { distance: number }>(
+      `SELECT other.*, bit_count(other.phash # me.phash)::int AS distance
+         FROM images me JOIN images other ON other.user_id = me.user_id AND other.id <> me.id
+        WHERE me.id = $1 AND me.user_id = $2 AND other.phash IS NOT NULL
+          AND bit_count(other.phash # me.phash) <= $3
+        ORDER BY distance, other.created_at DESC, other.id`,
+      [id, userId, maxDistance],
+    );
+    return rows.map(({ distance, ...row }) => ({ image: toRecord(row), distance }));
   }
 
   async delete(id: string, userId: string): Promise<ImageRecord | null> {

@@ -1,12 +1,15 @@
 /**
- * Upload inspection with file-type (what the bytes are) and sharp (decode, orientation, thumbnail).
+ * Upload inspection with file-type (what the bytes are), sharp (decode, orientation, thumbnail,
+ * perceptual hash) and exifr (the photo's EXIF metadata).
  * Only raster formats are accepted: SVG and other document formats are refused as hostile input.
  */
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../core/errors.js';
-import type { ImageCodec, ImageProbe, StoredObject } from '../../core/ports/index.js';
+import type { ImageCodec, ImageInspection } from '../../core/ports/index.js';
+import { readPhotoMetadata } from '../exifr/photo-metadata.js';
+import { differenceHash } from './phash.js';
 
 // libvips' operation cache (process-wide, AI threads included) pays off only when the same image is
 // processed again, which Pharos never does; off, an upload burst peaks ~70 MB lower (bench P4).
@@ -45,7 +48,7 @@ export interface SharpCodecOptions {
 export class SharpImageCodec implements ImageCodec {
   constructor(private readonly options: SharpCodecOptions) {}
 
-  async inspect(bytes: Uint8Array): Promise<{ probe: ImageProbe; thumbnail: StoredObject }> {
+  async inspect(bytes: Uint8Array): Promise<ImageInspection> {
     if (bytes.byteLength === 0) throw new AppError(400, 'empty_file', 'the file is empty');
     const sniffed = await fileTypeFromBuffer(bytes);
     if (sniffed && !sniffed.mime.startsWith('image/')) {
@@ -103,9 +106,13 @@ export class SharpImageCodec implements ImageCodec {
         `the image could not be decoded: ${(error as Error).message.split('\n')[0]}`,
       );
     }
+    // The hash is taken from the (upright, decoded) thumbnail: the same picture, a fraction of the work.
+    const [photoMetadata, phash] = await Promise.all([readPhotoMetadata(bytes), differenceHash(thumbnail)]);
     return {
       probe: { format: metadata.format!, contentType, width, height },
       thumbnail: { bytes: thumbnail, contentType: 'image/jpeg' },
+      metadata: photoMetadata,
+      phash,
     };
   }
 }

@@ -14,5 +14,7 @@ export type AiResults = z.infer<typeof schemas.AiResults>;
 export type TimelineState = z.infer<typeof schemas.TimelineStateSchema>;
 export type Execution = z.infer<typeof schemas.Executions>['items'][number];
 export type RunStatus = Execution['status'];
+export type PhotoMetadata = z.infer<typeof schemas.PhotoMetadataSchema>;
+export type Duplicate = z.infer<typeof schemas.Duplicates>['items'][number];
 export type ProcessAccepted = z.infer<typeof schemas.ProcessAccepted>;
 export type { WebConfig } from './web-config.js';

@@ -16,6 +16,8 @@ export interface HttpDependencies {
   accounts: AccountService;
   jwks: (() => object) | null;
   maxUploadBytes: number;
+  /** PHAROS_GPS: whether a photo's GPS position may appear in its owner's API output (default yes). */
+  showGps?: boolean;
   /** Served as GET /config.json (absent on AWS, where the stack writes the file next to the web bundle). */
   webConfig?: WebConfig | null;
   logger: Logger;

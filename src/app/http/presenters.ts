@@ -2,7 +2,23 @@
 import type { ImageStatus } from '../../core/domain.js';
 import type { ImageRecord } from '../../core/ports/index.js';
 
-export function toMetadata(image: ImageRecord, status: { status: ImageStatus; updated_at: string } = image) {
+/** The EXIF metadata as the API shows it: the GPS position only when the deployment allows it. */
+function photoOf(image: ImageRecord, gps: boolean) {
+  if (!image.photo_metadata) return null;
+  return { ...image.photo_metadata, gps: gps ? image.photo_metadata.gps : null };
+}
+
+export interface PresentOptions {
+  /** Include the GPS position (the owner's own detail, with PHAROS_GPS=owner). */
+  gps?: boolean;
+}
+
+export function toMetadata(
+  image: ImageRecord,
+  status: { status: ImageStatus; updated_at: string } = image,
+  options: PresentOptions = {},
+) {
+  const exifTime = image.photo_metadata?.taken_at ?? null;
   return {
     image_id: image.id,
     filename: image.filename,
@@ -14,6 +30,10 @@ export function toMetadata(image: ImageRecord, status: { status: ImageStatus; up
     updated_at: status.updated_at,
     status: status.status,
     auto_process: image.auto_process,
+    // "Date taken": the camera's time when EXIF has one, otherwise the upload time, said as such.
+    taken_at: exifTime ?? image.created_at,
+    taken_at_source: exifTime ? ('exif' as const) : ('upload' as const),
+    photo: photoOf(image, options.gps ?? false),
   };
 }
 

@@ -46,6 +46,33 @@ export const Status = z.enum(IMAGE_STATUSES).openapi('Status');
 
 export const LabelSchema = z.object({ name: z.string(), confidence: z.number() }).openapi('Label');
 
+export const GpsSchema = z
+  .object({ latitude: z.number(), longitude: z.number(), altitude: z.number().nullable() })
+  .openapi('GpsPosition');
+
+export const PhotoMetadataSchema = z
+  .object({
+    taken_at: z.string().nullable().openapi({
+      description:
+        'As the camera recorded it: ISO 8601 with the offset when the file gives one, else local time without a zone',
+      example: '2024-06-01T19:42:10+02:00',
+    }),
+    taken_at_has_zone: z.boolean(),
+    make: z.string().nullable(),
+    model: z.string().nullable(),
+    lens: z.string().nullable(),
+    exposure_time: z.number().nullable().openapi({ description: 'seconds (1/250 s = 0.004)' }),
+    f_number: z.number().nullable(),
+    iso: z.number().nullable(),
+    focal_length: z.number().nullable().openapi({ description: 'millimetres' }),
+    focal_length_35mm: z.number().nullable(),
+    gps: GpsSchema.nullable().openapi({
+      description: 'Only in the owner’s GET /images/{id}, and never with PHAROS_GPS=strip',
+    }),
+    orientation: z.number().int().min(1).max(8).nullable(),
+  })
+  .openapi('PhotoMetadata');
+
 export const ImageMetadata = z
   .object({
     image_id: z.string(),
@@ -58,8 +85,29 @@ export const ImageMetadata = z
     updated_at: z.string(),
     status: Status,
     auto_process: z.boolean(),
+    taken_at: z
+      .string()
+      .openapi({ description: 'When the photo was taken (EXIF), else when it was uploaded' }),
+    taken_at_source: z.enum(['exif', 'upload']),
+    photo: PhotoMetadataSchema.nullable().openapi({
+      description: 'EXIF metadata; null when the file has none',
+    }),
   })
   .openapi('ImageMetadata');
+
+export const Duplicates = z
+  .object({
+    items: z.array(
+      z.object({
+        image_id: z.string(),
+        filename: z.string(),
+        created_at: z.string(),
+        status: Status,
+        distance: z.number().int().min(0).max(128).openapi({ description: 'differing bits of 128' }),
+      }),
+    ),
+  })
+  .openapi('Duplicates');
 
 export const AiResults = z
   .object({
@@ -100,7 +148,7 @@ export const ListQuery = z.object({
     .openapi({ description: SEARCH_SYNTAX, example: 'lighthouse sunse' }),
   sort: z.enum(IMAGE_SORTS).optional().openapi({
     description:
-      'relevance (the default with q; only with q), created_at (newest uploaded; the default without q) or beauty (most beautiful first)',
+      'relevance (the default with q; only with q), created_at (newest uploaded; the default without q), taken_at (date taken from EXIF, else the upload time) or beauty (most beautiful first)',
   }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),

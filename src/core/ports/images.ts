@@ -1,6 +1,7 @@
 /** The photo as the system of record keeps it, and the repository ports that are its only doors. */
 
 import type { BeautyScore, Caption, ImageSort, ImageStatus, Label } from '../domain.js';
+import type { PhotoMetadata } from './media.js';
 
 export interface ImageRecord {
   id: string;
@@ -28,6 +29,12 @@ export interface ImageRecord {
   updated_at: string;
   processing_started_at: string | null;
   processed_at: string | null;
+  /** EXIF metadata read at inspection (null: none in the file, or not inspected yet). */
+  photo_metadata: PhotoMetadata | null;
+  /** The instant photo_metadata.taken_at names (a zone-less time read as UTC); the "date taken" sort. */
+  taken_at: string | null;
+  /** Perceptual hash, 32 hex digits (see ImageInspection). */
+  phash: string | null;
 }
 
 export type NewImage = Pick<
@@ -43,7 +50,14 @@ export type NewImage = Pick<
   | 'object_key'
   | 'thumbnail_key'
   | 'auto_process'
->;
+> &
+  Partial<Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>>;
+
+/** A photo near-identical to another, with how many of the 128 hash bits differ (0 = same picture). */
+export interface NearDuplicate {
+  image: ImageRecord;
+  distance: number;
+}
 
 export interface ImageQuery {
   status?: ImageStatus;
@@ -63,6 +77,13 @@ export interface ImageRepository {
   getById(id: string): Promise<ImageRecord | null>;
   list(userId: string, query: ImageQuery): Promise<{ items: ImageRecord[]; next_cursor: string | null }>;
   delete(id: string, userId: string): Promise<ImageRecord | null>;
+  /** What inspection read from the bytes, for a photo inspected after its row was written. */
+  saveInspection(
+    id: string,
+    inspection: Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>,
+  ): Promise<boolean>;
+  /** The owner's other photos whose perceptual hash is within maxDistance bits, closest first. */
+  nearDuplicates(id: string, userId: string, maxDistance: number): Promise<NearDuplicate[]>;
 }
 
 /** PostgreSQL's role in the pipeline: the system of record for results. */

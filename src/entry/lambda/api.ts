@@ -51,6 +51,7 @@ export function apiHandlerFor(runtime: LambdaRuntime): Handler {
       accounts,
       jwks: null,
       maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+      showGps: config.PHAROS_GPS === 'owner',
       logger,
       ready: async () => ({
         database: await runtime.db.query('SELECT 1').then(

@@ -2,6 +2,7 @@
 import { ApiError, parseError } from './errors';
 import type {
   AiResults,
+  Duplicate,
   Execution,
   ImageList,
   ImageListItem,
@@ -64,6 +65,10 @@ export class Api {
 
   ai(id: string): Promise<AiResults> {
     return this.json<AiResults>('GET', `/images/${id}/ai`);
+  }
+
+  async duplicates(id: string): Promise<Duplicate[]> {
+    return (await this.json<{ items: Duplicate[] }>('GET', `/images/${id}/duplicates`)).items;
   }
 
   async executions(id: string): Promise<Execution[]> {

@@ -14,11 +14,13 @@ export const STATUSES = [
 // nothing from the server is bundled).
 export type {
   AiResults,
+  Duplicate,
   Execution,
   ImageList,
   ImageListItem,
   ImageMetadata,
   Label,
+  PhotoMetadata,
   RunStatus,
   TimelineState,
 } from '../../../src/app/http/api-types.js';
@@ -30,7 +32,7 @@ export interface Session {
 }
 
 /** relevance = best match when searching; without search words it means newest uploaded. */
-export type SortOrder = 'relevance' | 'created_at' | 'beauty';
+export type SortOrder = 'relevance' | 'created_at' | 'taken_at' | 'beauty';
 
 export interface ListFilters {
   status: ImageStatus | '';

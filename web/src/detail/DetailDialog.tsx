@@ -9,6 +9,7 @@ import { StatusBadge } from '../gallery/StatusBadge';
 import { TagList } from '../gallery/TagList';
 import { Thumbnail } from '../gallery/Thumbnail';
 import { LabelBars } from './LabelBars';
+import { DuplicateList, PhotoFacts } from './PhotoFacts';
 import { ProvenanceList } from './ProvenanceList';
 import { Timeline } from './Timeline';
 import { useImageDetails } from './useImageDetails';
@@ -28,7 +29,7 @@ interface Props {
 export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, onDelete, onTag }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   // Every status change or pipeline step refreshes the results and the timeline.
-  const { ai, executions, error } = useImageDetails(
+  const { ai, executions, error, metadata, duplicates } = useImageDetails(
     api,
     item.image_id,
     `${item.status}|${item.processed_at}|${step ?? ''}`,
@@ -88,6 +89,10 @@ export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, 
               <BeautyScore score={item.beauty_score} />
             </>
           )}
+          <h3>Photo</h3>
+          <PhotoFacts meta={metadata} />
+          <h3>Near-duplicates</h3>
+          <DuplicateList items={duplicates} />
           <h3>Labels</h3>
           <LabelBars labels={ai?.labels ?? []} />
           <h3>Provenance</h3>

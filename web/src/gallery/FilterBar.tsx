@@ -104,6 +104,7 @@ export function FilterBar({
             Best match
           </option>
           <option value="created_at">Newest first</option>
+          <option value="taken_at">Date taken</option>
           <option value="beauty">Most beautiful</option>
         </select>
       </div>

@@ -5,6 +5,7 @@ import { errorResponse } from '../errors.js';
 import { toAiResults, toListItem, toMetadata } from '../presenters.js';
 import {
   AiResults,
+  Duplicates,
   ErrorSchema,
   Executions,
   ImageIdParam,
@@ -158,7 +159,31 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     }),
     async (c) => {
       const image = await images.get(c.get('userId'), c.req.valid('param').id);
-      return c.json(toMetadata(image, await images.status(image)), 200);
+      return c.json(toMetadata(image, await images.status(image), { gps: deps.showGps ?? true }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/images/{id}/duplicates',
+      tags: ['images'],
+      security,
+      summary:
+        'The owner’s near-duplicates of a photo (perceptual hash within 16 of 128 bits), closest first',
+      request: { params: ImageIdParam },
+      responses: { 200: { description: 'Near-duplicates', ...json(Duplicates) }, ...common },
+    }),
+    async (c) => {
+      const found = await images.duplicates(c.get('userId'), c.req.valid('param').id);
+      const items = found.map(({ image, distance }) => ({
+        image_id: image.id,
+        filename: image.filename,
+        created_at: image.created_at,
+        status: image.status,
+        distance,
+      }));
+      return c.json({ items }, 200);
     },
   );
 
