@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/app/config.js';
 import { metricsAccess } from '../../src/app/metrics.js';
+import { eventually } from '../support/wait.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 /** One sample's value from the Prometheus text format, by metric name and (a subset of) labels. */
@@ -118,8 +119,11 @@ describe('/metrics', () => {
     await client.request('GET', `/images/${ids[0]}/ai`);
     await new ApiClient(server.url).request('GET', `/images/${ids[0]}`); // 401 from the auth middleware
     socket.close();
-    await new Promise((r) => setTimeout(r, 200));
-    const after = await (await fetch(`${server.url}/metrics`)).text();
+    // The closed socket leaves the gauge once the server has seen the close.
+    const after = await eventually(async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return sample(text, 'pharos_websocket_connections') === 0 && text;
+    }, 'the WebSocket gauge back to 0');
     expect(
       sample(after, 'pharos_http_request_duration_seconds_count', {
         method: 'GET',
@@ -143,8 +147,14 @@ describe('/metrics', () => {
     try {
       const client = await ApiClient.register(api.url);
       await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg');
-      await new Promise((r) => setTimeout(r, 1100));
-      const text = await (await fetch(`${api.url}/metrics`)).text();
+      // The job's age is whole seconds: wait until it has aged one, not for a guessed time.
+      const text = await eventually(async () => {
+        const body = await (await fetch(`${api.url}/metrics`)).text();
+        return (
+          (sample(body, 'pharos_queue_oldest_job_age_seconds', { queue: 'image-processing' }) ?? 0) >= 1 &&
+          body
+        );
+      }, 'the oldest job to be a second old');
       expect(sample(text, 'pharos_queue_jobs', { queue: 'image-processing', state: 'queued' })).toBe(1);
       expect(
         sample(text, 'pharos_queue_oldest_job_age_seconds', { queue: 'image-processing' }),

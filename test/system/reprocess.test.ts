@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/wait.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 describe('the explicit process path (StartJob), reruns and deletion', () => {
@@ -17,7 +18,7 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     const socket = await client.socket();
     const imageId = (await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg', '?process=false'))
       .body.image_id;
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing starts on its own (?process=false): the final timeline holds only the two API runs.
     const idle = await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`);
     expect(idle.body).toMatchObject({
       status: 'UPLOADED',
@@ -40,6 +41,15 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     const done = (await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`)).body;
     expect(done.status).toBe('READY');
     expect(done.description).toEqual(expect.any(String));
+    // The completion message goes out before the execution is closed: wait for that, or the rerun
+    // would be answered with the first execution, still running.
+    await eventually(async () => {
+      const { body } = await client.json<{ items: { execution_id: string; status: string }[] }>(
+        'GET',
+        `/images/${imageId}/executions`,
+      );
+      return body.items.some((e) => e.execution_id === first.body.execution_id && e.status === 'SUCCEEDED');
+    }, 'the first execution to be closed');
 
     socket.messages.length = 0;
     const rerun = await client.json<{ execution_id: string }>('POST', `/images/${imageId}/process`);
@@ -139,16 +149,13 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     await db.connect();
     try {
       // The ticket's job ends completed (not failed and retried into the dead-letter queue).
-      let state = '';
-      for (let i = 0; i < 100 && state !== 'completed'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      await eventually(async () => {
         const { rows } = await db.query<{ state: string }>(
           "SELECT state FROM pgboss.job WHERE name = 'image-processing' AND data->>'image_id' = $1",
           [imageId],
         );
-        state = rows[0]?.state ?? '';
-      }
-      expect(state).toBe('completed');
+        return rows[0]?.state === 'completed';
+      }, "the ticket's job to complete");
       const { rows } = await db.query('SELECT 1 FROM executions WHERE image_id = $1', [imageId]);
       expect(rows).toEqual([]);
     } finally {
