@@ -1,5 +1,8 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+
+const CORE_ONLY = 'src/core imports only files inside src/core (no package, builtin, adapter or app).';
 
 export default tseslint.config(
   {
@@ -14,36 +17,33 @@ export default tseslint.config(
     },
   },
   {
-    // The core is pure: no SDK, framework or database driver may leak into it.
-    files: ['src/core/**/*.ts'],
+    // The core is pure: it imports only its own files (an allowlist: no package, no node: builtin, no
+    // path out of src/core). Files at src/core/ may import ./x; files one folder down, ./x and ../x.
+    files: ['src/core/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: CORE_ONLY }] }],
+    },
+  },
+  {
+    files: ['src/core/*/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: [
-                'pg',
-                'pg-*',
-                'hono',
-                'hono/*',
-                '@aws-sdk/*',
-                'openai',
-                'sharp',
-                'ws',
-                'pino',
-                'zod',
-                'jose',
-                '../adapters/*',
-                '../../adapters/*',
-                '../app/*',
-                '../../app/*',
-              ],
-              message: 'src/core imports no SDK, framework, driver or adapter.',
-            },
+            { regex: '^(?!\\.\\.?/)', message: CORE_ONLY },
+            { regex: '^\\.\\./\\.\\./', message: CORE_ONLY },
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
 );

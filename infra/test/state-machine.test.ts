@@ -12,7 +12,7 @@ import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.
 import { toStatesLanguage } from '../../src/adapters/stepfunctions/asl.js';
 import { SharpImageCodec } from '../../src/adapters/sharp/codec.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
-import { systemClock } from '../../src/app/runtime.js';
+import { systemClock } from '../../src/app/clock.js';
 import type { UserNotification } from '../../src/core/domain.js';
 import { uploadKey } from '../../src/core/events.js';
 import { ImageService } from '../../src/core/image-service.js';
@@ -215,7 +215,7 @@ async function runScenario(mode: 'aws' | 'local', inject: () => void) {
   } else {
     const runner = new PipelineRunner({
       definition: runtime.definition,
-      steps: await runtime.steps(),
+      steps: (await runtime.steps()).steps,
       store: runtime.executions,
       clock: systemClock,
       retryDelayScale: 0.001,

@@ -8,7 +8,6 @@ export const ErrorNames = {
   MalformedOutput: 'Provider.MalformedOutput',
   Timeout: 'States.Timeout',
   All: 'States.ALL',
-  ImageMissing: 'Image.Missing',
   WorkerLost: 'Worker.Lost',
   /** The definition or the document is not what a state needs (a bug, never retried by providers' rules). */
   Runtime: 'States.Runtime',

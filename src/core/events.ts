@@ -3,7 +3,8 @@
  * upload rule below is the one the AWS stack installs too.
  */
 import type { JobTicket } from './domain.js';
-import type { ObjectCreatedEvent } from './ports/index.js';
+import type { JobQueue, ObjectCreatedEvent } from './ports/index.js';
+import { PROCESSING_QUEUE } from './processing-service.js';
 
 export type PatternMatcher =
   string | number | { prefix: string } | { suffix: string } | { 'anything-but': string[] };
@@ -67,4 +68,19 @@ export class EventRouter<E = ObjectCreatedEvent> {
     await Promise.all(matched.map((rule) => rule.target(event)));
     return matched.map((rule) => rule.name);
   }
+}
+
+/** The rule EventBridge runs on AWS, run in process locally: an upload's event becomes a queued ticket. */
+export function uploadRoutingRule(
+  bucket: string,
+  queue: Pick<JobQueue, 'send'>,
+): RoutingRule<ObjectCreatedEvent> {
+  return {
+    name: 'process-uploads',
+    pattern: uploadEventPattern(bucket),
+    target: async (event) => {
+      const ticket = ticketFromObjectCreated(event);
+      if (ticket) await queue.send(PROCESSING_QUEUE, ticket);
+    },
+  };
 }

@@ -11,7 +11,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
 
   constructor(
     private readonly executions: ExecutionRepository,
-    private readonly runner: PipelineRunner,
+    private readonly runner: Pick<PipelineRunner, 'run'>,
     private readonly workerId: string,
     leaseMs?: number,
   ) {

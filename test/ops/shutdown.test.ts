@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';
+import { eventually } from '../support/wait.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 describe('graceful shutdown of a worker', () => {
@@ -61,6 +62,13 @@ describe('graceful shutdown of a worker', () => {
     const db = new pg.Client({ connectionString: api.databaseUrl });
     await db.connect();
     try {
+      // The completion message goes out inside Notify, just before its checkpoint: wait for the ends.
+      await eventually(async () => {
+        const { rows } = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM executions WHERE status = 'RUNNING'",
+        );
+        return rows[0]!.n === 0;
+      }, 'every execution closed');
       const { rows } = await db.query<{
         image_id: string;
         state: string;

@@ -28,3 +28,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<
 
 export const iso = (value: Date | string | null | undefined): string | null =>
   value == null ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+
+/** Readiness: the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.query('SELECT 1');
+}

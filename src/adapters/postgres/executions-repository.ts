@@ -8,7 +8,7 @@ import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult } from '../../core/ports/index.js';
 import type { TimelineExecution } from '../../core/timeline.js';
 import type { ExecutionRecord, PreparedAttempt } from '../../core/ports/index.js';
-import { type Db, iso } from './db.js';
+import { type Db, inTransaction, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & {
   started_at: Date;
@@ -249,6 +249,21 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       [String(idleMs)],
     );
     return rows.map(({ execution_id, ...ticket }) => (execution_id ? { ...ticket, execution_id } : ticket));
+  }
+
+  async findIdByName(name: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id::text FROM executions WHERE name = $1', [
+      name,
+    ]);
+    return rows[0]?.id ?? null;
+  }
+
+  async exclusively<T>(executionId: string, work: () => Promise<T>): Promise<T> {
+    // The lock lives on one pooled connection and ends with its transaction; `work` uses the others.
+    return inTransaction(this.db, async (lock) => {
+      await lock.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`execution:${executionId}`]);
+      return work();
+    });
   }
 
   async timeline(imageId: string): Promise<TimelineExecution[]> {

@@ -156,6 +156,14 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Photos per status, for the metrics gauge. */
+  async countByStatus(): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM images GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   async getById(id: string): Promise<ImageRecord | null> {
     const { rows } = await this.db.query<Row>('SELECT * FROM images WHERE id = $1', [id]);
     return rows[0] ? toRecord(rows[0]) : null;

@@ -77,6 +77,10 @@ export interface ExecutionRepository extends ExecutionStore {
   renew(executionId: string, workerId: string, leaseMs: number): Promise<void>;
   release(executionId: string, workerId: string): Promise<void>;
   timeline(imageId: string): Promise<TimelineExecution[]>;
+  /** The execution with this (orchestrator-side) name, if any. */
+  findIdByName(name: string): Promise<string | null>;
+  /** Runs `work` while holding this execution's lock, so concurrent deliveries take turns. */
+  exclusively<T>(executionId: string, work: () => Promise<T>): Promise<T>;
   /**
    * Work that a crash could have orphaned: RUNNING executions nobody has held for `idleMs`, and photos
    * uploaded for auto-processing that never got an execution. Their tickets are sent again.

@@ -5,37 +5,16 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { type Config, loadConfig } from '../../app/config.js';
-import { createConfiguredSteps } from '../../app/configured-steps.js';
-import { createLogger } from '../../app/logger.js';
-import { selectRuntimeAdapters } from '../../app/runtime-adapters.js';
-import type { Logger } from '../../core/ports/index.js';
-import { type PipelineDefinition, buildPipeline } from '../../core/pipeline.js';
-import { ProcessingService } from '../../core/processing-service.js';
-import type { JobQueue, Notifier, ObjectStorage, StatusStore } from '../../core/ports/index.js';
-import type { StepRegistry } from '../../core/runner.js';
+import { createPool } from '../../adapters/postgres/db.js';
 import { StepFunctionsExecutionEngine } from '../../adapters/stepfunctions/engine.js';
-import { type Db, createPool } from '../../adapters/postgres/db.js';
-import { PostgresExecutionRepository } from '../../adapters/postgres/executions-repository.js';
-import { PostgresImageRepository } from '../../adapters/postgres/images-repository.js';
+import { loadConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
+import { type Services, buildServices } from '../../app/services.js';
+import type { Notifier } from '../../core/ports/index.js';
 import { describersFor, isPlaceholderKey } from './openai-key.js';
 
-export interface LambdaRuntime {
-  config: Config;
+export interface LambdaRuntime extends Services {
   env: NodeJS.ProcessEnv;
-  logger: Logger;
-  db: Db;
-  images: PostgresImageRepository;
-  executions: PostgresExecutionRepository;
-  storage: ObjectStorage;
-  queue: JobQueue;
-  status: StatusStore;
-  notifier: Notifier;
-  processing: ProcessingService;
-  definition: PipelineDefinition;
-  /** The core steps with the configured providers; built on first use (only step functions need them). */
-  steps(): Promise<StepRegistry>;
-  close(): Promise<void>;
 }
 
 /** The secret RDS generates for its master user (and RDS Proxy reads). */
@@ -129,37 +108,25 @@ export async function buildLambdaRuntime(
     );
   // One invocation at a time per environment: two connections are plenty; RDS Proxy pools the rest.
   const db = createPool(databaseUrl, 2);
-  const images = new PostgresImageRepository(db);
-  const executions = new PostgresExecutionRepository(db);
-  const adapters = selectRuntimeAdapters(config, { db, databaseUrl, logger });
-  const { storage, queue, status } = adapters;
-  const notifier = decorate.notifier ? decorate.notifier(adapters.notifier) : adapters.notifier;
-  const engine = new StepFunctionsExecutionEngine({
-    stateMachineArn: env.PHAROS_STATE_MACHINE_ARN ?? '',
-    executions,
-    client: new SFNClient({}),
-  });
-  const processing = new ProcessingService({ images, executions, queue, status, notifier, engine, logger });
-  const definition = buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE });
-  let steps: Promise<StepRegistry> | undefined;
-  return {
-    config,
-    env,
-    logger,
+  const services = buildServices(config, {
     db,
-    images,
-    executions,
-    storage,
-    queue,
-    status,
-    notifier,
-    processing,
-    definition,
-    steps: () =>
-      (steps ??= createConfiguredSteps(config, { storage, results: images, status, notifier }).then(
-        (built) => built.steps,
-      )),
+    databaseUrl,
+    logger,
+    // S3 sends its own events to EventBridge; Step Functions runs the executions.
+    emitObjectEvents: false,
+    engine: ({ executions }) =>
+      new StepFunctionsExecutionEngine({
+        stateMachineArn: env.PHAROS_STATE_MACHINE_ARN ?? '',
+        executions,
+        client: new SFNClient({}),
+      }),
+    notifier: decorate.notifier,
+  });
+  return {
+    ...services,
+    env,
     close: async () => {
+      await services.close();
       await db.end();
     },
   };

@@ -39,7 +39,7 @@ export async function runStep(
   }
   const task: TaskState = state;
   const document = normaliseCaughtErrors(runtime.definition, event.document);
-  const steps = await runtime.steps();
+  const { steps } = await runtime.steps();
   // The state's own timeout, a second early so the failure is ours (and recorded) rather than the service's.
   const stateMs = task.timeoutSeconds * 1000 * runtime.config.PHAROS_STATE_TIMEOUT_SCALE;
   const ms = Math.min(Math.max(stateMs - 1_000, stateMs * 0.9), remainingMs(context));

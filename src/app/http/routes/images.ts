@@ -193,7 +193,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       path: '/images/{id}/ai',
       tags: ['images'],
       security,
-      summary: "The seed's GetAIResults: caption, tags, beauty score and labels",
+      summary: 'AI results: caption, tags, beauty score and labels',
       request: { params: ImageIdParam },
       responses: {
         200: { description: 'AI results (null fields until READY)', ...json(AiResults) },
