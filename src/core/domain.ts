@@ -64,10 +64,44 @@ export interface JobTicket {
   execution_id?: string;
 }
 
+/**
+ * The pipeline's state names (the keys of the definition), and the pseudo-state a progress message
+ * names when an execution starts. The web UI and the CLI match on these, never on bare strings.
+ */
+export const StateNames = {
+  DetectLabels: 'DetectLabels',
+  FilterLabels: 'FilterLabels',
+  DescribeAndTag: 'DescribeAndTag',
+  ScoreBeauty: 'ScoreBeauty',
+  BeautyUnavailable: 'BeautyUnavailable',
+  SaveResults: 'SaveResults',
+  MarkFailed: 'MarkFailed',
+  Notify: 'Notify',
+  Finished: 'Finished',
+  Failed: 'Failed',
+  Succeeded: 'Succeeded',
+} as const;
+export type StateName = (typeof StateNames)[keyof typeof StateNames];
+export const EXECUTION_STARTED = 'ExecutionStarted';
+
+/** How a state ended, as progress messages say it (and the start of an execution, PROCESSING). */
+export type ProgressStatus = 'SUCCEEDED' | 'RETRYING' | 'FAILED' | 'PROCESSING';
+
 /** Messages the browser receives over the WebSocket (the seed's exact shapes). */
 export type ClientMessage =
   | { type: 'image_processing_complete'; image_id: string; status: 'READY' | 'FAILED' }
-  | { type: 'image_processing_progress'; image_id: string; state: string; status: string };
+  | {
+      type: 'image_processing_progress';
+      image_id: string;
+      state: StateName | typeof EXECUTION_STARTED;
+      status: ProgressStatus;
+    };
+
+/**
+ * Everything a WebSocket client may receive: the seed's messages, plus the local hub's `welcome` on
+ * connect and `pong` to a ping (API Gateway sends neither, so clients must not depend on them).
+ */
+export type ServerMessage = ClientMessage | { type: 'welcome' } | { type: 'pong' };
 
 /** What the notifier fans out: a client message addressed to one owner. */
 export interface UserNotification {

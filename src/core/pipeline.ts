@@ -2,6 +2,7 @@
  * The seed's Step Functions workflow, as data. The local runner interprets it; the AWS stack turns the
  * very same object into Amazon States Language. Field names mirror ASL so the mapping stays mechanical.
  */
+import { type StateName, StateNames } from './domain.js';
 import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
 import { ErrorNames } from './errors.js';
 
@@ -101,7 +102,7 @@ export interface StateError {
 }
 
 /** The state that announces completion to the user. */
-export const NOTIFY_STATE = 'Notify';
+export const NOTIFY_STATE = StateNames.Notify;
 
 export type BeautyFailurePolicy = 'null' | 'fail';
 
@@ -224,7 +225,7 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
       },
       Failed: { type: 'Fail', error: ErrorNames.ImageFailed, cause: 'The photo could not be processed.' },
       Succeeded: { type: 'Succeed' },
-    },
+    } satisfies Record<StateName, State>,
   };
 }
 

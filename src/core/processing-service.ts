@@ -3,7 +3,7 @@
  * trigger (an execution name, like Step Functions'), and at most one execution per photo is active;
  * where it runs is the `ExecutionEngine`'s business (the local engine, or Step Functions).
  */
-import type { JobTicket } from './domain.js';
+import { EXECUTION_STARTED, type JobTicket } from './domain.js';
 import { AppError } from './errors.js';
 import type {
   ExecutionEngine,
@@ -95,7 +95,7 @@ export class ProcessingService {
         message: {
           type: 'image_processing_progress',
           image_id: image.id,
-          state: 'ExecutionStarted',
+          state: EXECUTION_STARTED,
           status: 'PROCESSING',
         },
       })

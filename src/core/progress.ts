@@ -2,12 +2,21 @@
  * Progress messages for the browser, one per state outcome, and one log line per state transition.
  * Shared by the local runner and the Lambda step wrapper, so both runtimes say exactly the same.
  */
+import { type StateName, StateNames } from './domain.js';
 import type { Logger } from './ports/index.js';
 import { NOTIFY_STATE, type StateError } from './pipeline.js';
 import type { Notifier } from './ports/index.js';
 import type { RunnerObserver } from './runner.js';
 
 export type StateOutcome = 'SUCCEEDED' | 'RETRYING' | 'FAILED';
+
+const KNOWN_STATES: ReadonlySet<string> = new Set(Object.values(StateNames));
+
+/** A definition's state name as the shared type: every state the pipeline has is in `StateNames`. */
+export function asStateName(name: string): StateName {
+  if (!KNOWN_STATES.has(name)) throw new Error(`state ${name} is missing from StateNames (core/domain.ts)`);
+  return name as StateName;
+}
 
 export function publishProgress(
   notifier: Notifier,
@@ -21,7 +30,12 @@ export function publishProgress(
   return notifier
     .publish({
       user_id: target.user_id,
-      message: { type: 'image_processing_progress', image_id: target.image_id, state, status },
+      message: {
+        type: 'image_processing_progress',
+        image_id: target.image_id,
+        state: asStateName(state),
+        status,
+      },
     })
     .catch((error: unknown) =>
       logger.warn({ err: error, image_id: target.image_id }, 'progress publish failed'),

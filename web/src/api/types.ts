@@ -46,8 +46,6 @@ export interface ListFilters {
 export const effectiveSort = (filters: ListFilters): SortOrder =>
   filters.sort === 'relevance' && filters.q.trim() === '' ? 'created_at' : filters.sort;
 
-/** Messages pushed over the WebSocket. */
-export type ServerMessage =
-  | { type: 'pong' }
-  | { type: 'image_processing_progress'; image_id: string; state: string; status: string }
-  | { type: 'image_processing_complete'; image_id: string; status: 'READY' | 'FAILED' };
+/** Messages pushed over the WebSocket, and the state names they carry: the core's own types. */
+export type { ServerMessage, StateName } from '../../../src/core/domain.js';
+export { EXECUTION_STARTED, StateNames } from '../../../src/core/domain.js';

@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { type Api, listItemFromMetadata } from '../api/client';
 import {
+  EXECUTION_STARTED,
+  StateNames,
   type AiResults,
   effectiveSort,
   type ImageListItem,
@@ -143,7 +145,7 @@ export function useGallery(api: Api, filters: ListFilters) {
     (message: ServerMessage) => {
       if (message.type === 'image_processing_progress') {
         const id = message.image_id;
-        if (message.state === 'ExecutionStarted') {
+        if (message.state === EXECUTION_STARTED) {
           prefetched.current.delete(id);
           patch(id, { status: 'PROCESSING', ...CLEARED });
           dispatch({ type: 'progress', id, text: 'starting' });
@@ -152,7 +154,7 @@ export function useGallery(api: Api, filters: ListFilters) {
           dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
           if (
             message.status === 'SUCCEEDED' &&
-            (message.state === 'SaveResults' || message.state === 'MarkFailed')
+            (message.state === StateNames.SaveResults || message.state === StateNames.MarkFailed)
           )
             prefetch(id);
         }
