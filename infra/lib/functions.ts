@@ -16,7 +16,7 @@ import type { Construct } from 'constructs';
 import { lockedSharpVersion, sharpInstallCommands } from './lambda-sharp.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X; // the newest Node.js runtime CDK offers
 
 /** Packages loaded at run time rather than inlined: native code, or local-AI code the cloud never runs. */
 const EXTERNAL = [

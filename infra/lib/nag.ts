@@ -24,7 +24,7 @@ const STACK_WIDE: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions-L1',
     reason:
-      'Pharos functions run nodejs22.x, the version their bundles target (esbuild target node22); the CDK-provided helper functions (BucketDeployment, the custom-resource Provider framework) pin their own runtimes.',
+      'Pharos functions run nodejs24.x, the newest Node.js runtime (bundles target node22, which it runs); the CDK-provided helper functions (BucketDeployment, the custom-resource Provider framework) pin their own runtimes.',
   },
   {
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -115,15 +115,15 @@ describe('the state machine', () => {
     expect(definition).not.toContain('JSONata');
   });
 
-  it('runs every task state on Node.js 22 Lambdas', () => {
+  it('runs every task state on Node.js 24 Lambdas', () => {
     for (const fn of Object.values(stack.pipeline.stepFunctions)) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: Match.absent(),
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Environment: Match.objectLike({ Variables: Match.objectLike({ PHAROS_STATES: Match.anyValue() }) }),
       });
-      expect(fn.runtime.name).toBe('nodejs22.x');
+      expect(fn.runtime.name).toBe('nodejs24.x');
     }
   });
 });
