@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from '../app/config.js';
 import { createLogger } from '../app/logger.js';
 import { type Role, startRuntime } from '../app/runtime.js';
+import { startupFailure } from '../app/startup-failure.js';
 
 export async function main(role: Role): Promise<void> {
   let config;
@@ -17,7 +18,8 @@ export async function main(role: Role): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const runtime = await startRuntime(config, role, logger).catch((error: unknown) => {
-    logger.error({ err: error }, 'Pharos failed to start');
+    logger.error({ err: error }, 'Pharos failed to start'); // the JSON line, for log collectors
+    process.stderr.write(`\n${startupFailure(error)}\n\n`); // and a sentence for the person at the terminal
     process.exit(1);
   });
   if (runtime.url) process.stdout.write(`\nPharos is running: ${runtime.url}\n\n`);

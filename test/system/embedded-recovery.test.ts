@@ -69,4 +69,25 @@ describe('npm start on embedded defaults', () => {
     expect(code).toBe(0);
     expect(isAlive(newPostmaster)).toBe(false);
   }, 180_000);
+
+  it('under a 0700 directory: as root, one sentence naming the directory and the fix; otherwise it starts', async () => {
+    // A mkdtemp folder is 0700, like /root: the "postgres" user that root runs PostgreSQL as cannot enter it.
+    const closed = await mkdtemp(path.join(tmpdir(), 'pharos-closed-'));
+    dirs.push(closed);
+    const dataDir = path.join(closed, 'data');
+    if (process.getuid?.() === 0) {
+      const failure = await startServer(dataDir).then(
+        () => '',
+        (error: Error) => error.message,
+      );
+      expect(failure).toMatch(/exited with 1/);
+      expect(failure).toContain(
+        `Pharos could not start: running as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${closed}`,
+      );
+      expect(failure).toMatch(/\nFix: set PHAROS_DATA_DIR to a directory outside it .*chmod o\+x /);
+    } else {
+      const server = await startServer(dataDir);
+      expect(await server.kill('SIGINT')).toBe(0);
+    }
+  });
 });

@@ -4,11 +4,33 @@
  * directory locked, so it is detected by its pid file and shut down before starting again.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile, chmod, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../../core/ports/index.js';
+
+/** A start-up failure a person can fix: one sentence, and the fix. */
+export class EmbeddedPostgresError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+/** As root, PostgreSQL runs as the "postgres" user: the first parent directory it cannot enter, if any. */
+async function closedParent(dir: string): Promise<string | null> {
+  if (process.getuid?.() !== 0) return null;
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const mode = (await stat(current).catch(() => null))?.mode ?? 0o755;
+    if ((mode & 0o001) === 0) return current; // no search bit for "other": postgres cannot pass
+    if (current === path.dirname(current)) return null;
+  }
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -142,6 +164,13 @@ export async function startEmbeddedPostgres(
     await chmod(credentialsFile, 0o600);
   }
 
+  const closed = await closedParent(absoluteRoot);
+  if (closed) {
+    throw new EmbeddedPostgresError(
+      `running as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${closed} (on the way to ${absoluteRoot})`,
+      `set PHAROS_DATA_DIR to a directory outside it (for example PHAROS_DATA_DIR=/var/lib/pharos), or run \`chmod o+x ${closed}\`, or use your own PostgreSQL with DATABASE_URL`,
+    );
+  }
   const chosenPort = port ?? (await freePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -151,8 +180,16 @@ export async function startEmbeddedPostgres(
     password: credentials.password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    // Listen on loopback only; the embedded server is never meant to be reachable from outside.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Loopback TCP only: never reachable from outside, and no Unix socket (nor its lock file in /tmp,
+    // which the "postgres" user may not be able to write on some hosts).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres'),
     onError: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres error'),
   });
@@ -160,12 +197,9 @@ export async function startEmbeddedPostgres(
     if (!initialised) await server.initialise();
     await server.start();
   } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL failed to start in ${clusterDir}` +
-        (process.getuid?.() === 0
-          ? ' (as root, every parent directory must be enterable by the "postgres" user)'
-          : '') +
-        `: ${error instanceof Error ? error.message : 'see the log above'}`,
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL failed to start in ${clusterDir}: ${error instanceof Error ? error.message : 'see the log above'}`,
+      `run again with LOG_LEVEL=debug to see PostgreSQL's own messages; if the cluster is damaged, move ${clusterDir} away (a new one is made), or set DATABASE_URL to use your own PostgreSQL`,
       { cause: error },
     );
   }
