@@ -9,12 +9,14 @@ import { benchCloudAdapters } from './cloud-adapters.js';
 import { benchLocalAi } from './local-ai.js';
 import { benchOfflineAi } from './offline-ai.js';
 import { benchPipeline } from './pipeline.js';
+import { benchSearch } from './search.js';
 
 const sections: [string, () => Promise<string[]>][] = [
   ['Pipeline: P1, P2, P4 (issue 12)', benchPipeline],
   ['Local AI: P3 (issue 4)', benchLocalAi],
   ['Offline AI on worker threads: P5, P6, P4 with AI threads (issue 12)', benchOfflineAi],
   ['Cloud adapters over their wire-protocol servers (issue 5)', benchCloudAdapters],
+  ['Search: q= over 10,000 photos against a plain list (issue 15)', benchSearch],
 ];
 
 // Wall-clock ratios assume the machine is not busy with other work: the load is printed to judge that.

@@ -7,7 +7,7 @@ import type {
   NewImage,
 } from '../../core/ports/index.js';
 import type { ResultsRepository } from '../../core/ports/index.js';
-import { type Db, inTransaction, iso } from './db.js';
+import { type Db, inTransaction, iso, type Tx } from './db.js';
 
 interface SearchColumns {
   search_vector?: unknown;
@@ -94,11 +94,13 @@ const prefixQuery = (term: string) =>
 
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
-/** One search word matches a photo as a word prefix (stop words are ignored), as a substring (3+ characters) or, 4+, with a typo. */
+/**
+ * One search word matches a photo as a word prefix, as a substring (3+ characters) or, 4+, with a
+ * typo. Each branch can use a GIN index (the tsvector's or the trigrams'), so PostgreSQL can combine
+ * them in a bitmap instead of testing every photo of the owner.
+ */
 function termMatches(term: string, params: unknown[]): string {
-  // A stop word ("a", "the") has no lexeme: it is ignored rather than matching nothing.
-  const q = `to_tsquery('english', $${params.push(prefixQuery(term))})`;
-  const fts = `numnode(${q}) = 0 OR search_vector @@ ${q}`;
+  const fts = `search_vector @@ to_tsquery('english', $${params.push(prefixQuery(term))})`;
   if (term.length < 3) return `(${fts})`;
   const like = `search_text LIKE $${params.push(likePattern(term))}`;
   if (term.length < 4) return `(${fts} OR ${like})`;
@@ -106,9 +108,9 @@ function termMatches(term: string, params: unknown[]): string {
 }
 
 /**
- * The ORDER BY key. Relevance: the weighted full-text rank of any word plus a little for trigram
- * closeness (so typo and substring matches still order sensibly), rounded to a numeric so the cursor
- * compares exactly what was returned.
+ * The ORDER BY key. Relevance: the weighted full-text rank of any word (a photo found only by a
+ * substring or a typo ranks 0, after the word matches), rounded to a numeric so the cursor compares
+ * exactly what was returned.
  */
 function sortKey(query: ImageQuery, params: unknown[]): string {
   if (query.sort === 'beauty') return 'COALESCE(beauty_score, -1)';
@@ -116,8 +118,7 @@ function sortKey(query: ImageQuery, params: unknown[]): string {
   if (query.sort === 'taken_at') return 'COALESCE(taken_at, created_at)';
   const terms = query.terms ?? [];
   const any = `to_tsquery('english', $${params.push(terms.map((term) => `(${prefixQuery(term)})`).join(' | '))})`;
-  const closeness = terms.map((term) => `word_similarity($${params.push(term)}::text, search_text)`);
-  return `round((ts_rank('${WEIGHTS}', search_vector, ${any}) + 0.01 * (${closeness.join(' + ')}))::numeric, 6)`;
+  return `round(ts_rank('${WEIGHTS}', search_vector, ${any})::numeric, 6)`;
 }
 
 export class PostgresImageRepository implements ImageRepository, ResultsRepository {
@@ -173,11 +174,30 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     userId: string,
     query: ImageQuery,
   ): Promise<{ items: ImageRecord[]; next_cursor: string | null }> {
+    if (!query.terms?.length) return this.page(this.db, userId, query, []);
+    // The typo threshold is set for this transaction only (pg_trgm's `<%` operator reads it), and stop
+    // words ("a", "the": no lexeme) are found first, to be ignored rather than match nothing.
+    return inTransaction(this.db, async (tx) => {
+      const { rows } = await tx.query<{ lexemes: number[] }>(
+        `SELECT set_config('pg_trgm.word_similarity_threshold', $1, true),
+                array(SELECT numnode(to_tsquery('english', t)) FROM unnest($2::text[]) AS t) AS lexemes`,
+        [String(TYPO_SIMILARITY), query.terms!.map(prefixQuery)],
+      );
+      const terms = query.terms!.filter((_, i) => rows[0]!.lexemes[i]! > 0);
+      return this.page(tx, userId, { ...query, terms: terms.length ? terms : query.terms }, terms);
+    });
+  }
+
+  private async page(
+    db: Db | Tx,
+    userId: string,
+    query: ImageQuery,
+    terms: string[],
+  ): Promise<{ items: ImageRecord[]; next_cursor: string | null }> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.tag) where.push(`tags @> ARRAY[$${params.push(query.tag)}]::text[]`);
-    const terms = query.terms ?? [];
     for (const term of terms) where.push(termMatches(term, params));
     const key = sortKey(query, params);
     if (query.cursor) {
@@ -188,16 +208,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     }
     const sql = `SELECT *, ${key} AS sort_key FROM images WHERE ${where.join(' AND ')}
        ORDER BY sort_key DESC, id DESC LIMIT $${params.push(query.limit + 1)}`;
-    // The typo threshold is set for this statement's transaction only (pg_trgm's `<%` operator reads it).
-    const rows =
-      terms.length === 0
-        ? (await this.db.query<ListRow>(sql, params)).rows
-        : await inTransaction(this.db, async (tx) => {
-            await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
-              String(TYPO_SIMILARITY),
-            ]);
-            return (await tx.query<ListRow>(sql, params)).rows;
-          });
+    const { rows } = await db.query<ListRow>(sql, params);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const next_cursor =
