@@ -6,7 +6,16 @@
  * source mappings, state machines, APIs, the distribution; then the custom resources run (schema
  * migrations through the migrate Lambda, the web bundle and its config.json into the site bucket).
  */
-import { chmodSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +79,8 @@ export interface EmulatedDeployment {
   database: EmulatedDatabase;
   oidc: OidcStandIn;
   logFile: string;
+  /** What the WebSocket API's management endpoint answered, per post to a connection. */
+  webSocketPosts(): { connectionId: string; status: number }[];
   close(): Promise<void>;
 }
 
@@ -292,6 +303,11 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
       const name = resolver.functionName(id);
       const tmp = path.join(dataDir, 'lambda-tmp', name);
       mkdirSync(tmp, { recursive: true });
+      // The function's code at a path of its own outside the repository (Lambda's /var/task): the
+      // bundle resolves packages from what it ships, never from the repository's node_modules.
+      const taskRoot = path.join(dataDir, 'var-task', name);
+      mkdirSync(path.dirname(taskRoot), { recursive: true });
+      symlinkSync(path.resolve(codeDir), taskRoot);
       const variables = resolver.resolve(
         (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
       ) as Record<string, string>;
@@ -302,7 +318,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
           {
             name,
             arn: String(resolver.getAtt(id, 'Arn')),
-            codeDir,
+            codeDir: taskRoot,
             handler: String(p.Handler),
             timeoutSeconds: Number(p.Timeout ?? 3),
             memoryMb,
@@ -321,7 +337,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
               AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
               AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
               AWS_EXECUTION_ENV: `AWS_Lambda_${String(p.Runtime)}`,
-              LAMBDA_TASK_ROOT: codeDir,
+              LAMBDA_TASK_ROOT: taskRoot,
               _HANDLER: String(p.Handler),
               PHAROS_EMULATE_FUNCTION_ARN: String(resolver.getAtt(id, 'Arn')),
               ...endpointEnv,
@@ -409,7 +425,8 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
           if (replacements.length) {
             let text = bytes.toString('utf8');
             for (const [marker, value] of replacements) text = text.replaceAll(marker, value);
-            bytes = Buffer.from(text);
+            // The deploy-time values (e.g. config.json's URLs), with the emulated hosts made local.
+            bytes = Buffer.from(String(resolver.localise(text)));
           }
           const objectKey = `${prefix}${path.relative(dir, file).split(path.sep).join('/')}`;
           s3.objects.set(`${bucket}/${objectKey}`, {
@@ -440,7 +457,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
 
     for (const [id] of resolver.ofType('AWS::Events::Rule')) {
       const p = resolver.resolved(id);
-      if (p.State === 'DISABLED' || !p.EventPattern) continue;
+      if (p.State === 'DISABLED' || (!p.EventPattern && !p.ScheduleExpression)) continue;
       const targets: RuleTarget[] = ((p.Targets as Record<string, unknown>[]) ?? []).map((t) => {
         const arn = String(t.Arn);
         const deadLetter = (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
@@ -462,11 +479,15 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
             : {}),
         };
       });
-      bus.rules.push({
-        name: resolver.physicalName(id),
-        pattern: p.EventPattern as Record<string, unknown>,
-        targets,
-      });
+      if (p.ScheduleExpression) {
+        const stop = bus.schedule(String(p.ScheduleExpression), targets);
+        closers.push(async () => stop());
+      } else
+        bus.rules.push({
+          name: resolver.physicalName(id),
+          pattern: p.EventPattern as Record<string, unknown>,
+          targets,
+        });
     }
 
     for (const [id] of resolver.ofType('AWS::Lambda::EventSourceMapping')) {
@@ -565,6 +586,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
     };
     let httpApiUrl = '';
     let webSocketUrl = '';
+    const webSocketApis: WebSocketApi[] = [];
     for (const [apiId, api] of resolver.ofType('AWS::ApiGatewayV2::Api')) {
       const b = bound.get(apiId)!;
       if (api.Properties?.ProtocolType === 'WEBSOCKET') {
@@ -583,6 +605,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
           routes,
         });
         closers.push(() => ws.close());
+        webSocketApis.push(ws);
         webSocketUrl = `${b.url.replace(/^http/, 'ws')}/${stageName}`;
         continue;
       }
@@ -688,6 +711,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
       database,
       oidc,
       logFile,
+      webSocketPosts: () => webSocketApis.flatMap((ws) => ws.posts),
       close: async () => {
         if (closed) return;
         closed = true;

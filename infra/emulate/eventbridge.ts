@@ -76,7 +76,22 @@ export class EventBus {
     detail: unknown;
     resources?: string[];
   }): Record<string, unknown> {
-    const event = {
+    const event = this.envelope(entry);
+    this.events.push(event);
+    for (const rule of this.rules) {
+      if (!matchesPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets) void this.deliver(target, event, 0);
+    }
+    return event;
+  }
+
+  private envelope(entry: {
+    source: string;
+    'detail-type': string;
+    detail: unknown;
+    resources?: string[];
+  }): Record<string, unknown> {
+    return {
       version: '0',
       id: randomUUID(),
       'detail-type': entry['detail-type'],
@@ -87,12 +102,22 @@ export class EventBus {
       resources: entry.resources ?? [],
       detail: entry.detail,
     };
-    this.events.push(event);
-    for (const rule of this.rules) {
-      if (!matchesPattern(rule.pattern, event)) continue;
-      for (const target of rule.targets) void this.deliver(target, event, 0);
-    }
-    return event;
+  }
+
+  /** A scheduled rule (`rate(5 minutes)`): a "Scheduled Event" to its targets at that rate. */
+  schedule(expression: string, targets: RuleTarget[]): () => void {
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+    if (!rate) throw new Error(`schedule ${expression} is not emulated (only rate(...))`);
+    const unit = { minute: 60, hour: 3600, day: 86400 }[rate[2]!.replace(/s$/, '') as 'minute'];
+    const timer = setInterval(
+      () => {
+        const event = this.envelope({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+        for (const target of targets) void this.deliver(target, event, 0);
+      },
+      Number(rate[1]) * unit * 1000,
+    );
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async deliver(target: RuleTarget, event: Record<string, unknown>, attempt: number): Promise<void> {

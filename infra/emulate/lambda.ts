@@ -70,7 +70,8 @@ export class LocalFunction {
   private spawn(): Environment {
     const child = fork(HOST, [], {
       env: this.spec.environment,
-      execArgv: [],
+      // Resolve from the task root's own path (a link to the asset), not from where the asset sits.
+      execArgv: ['--preserve-symlinks', '--preserve-symlinks-main'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of [child.stdout!, child.stderr!])
