@@ -135,6 +135,7 @@ export class LocalFunction {
     const id = this.nextId++;
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
+    let onExit: (() => void) | undefined;
     try {
       await environment.ready;
       const result = await new Promise<unknown>((resolve, reject) => {
@@ -149,10 +150,11 @@ export class LocalFunction {
             ),
           );
         }, timeoutMs);
-        environment.child.once('exit', () => {
+        onExit = () => {
           if (this.pending.delete(id))
             reject(new FunctionError('Runtime.ExitError', 'the execution environment exited'));
-        });
+        };
+        environment.child.once('exit', onExit);
         environment.child.send({
           id,
           event: JSON.parse(payload) as unknown,
@@ -168,6 +170,7 @@ export class LocalFunction {
       return result;
     } finally {
       clearTimeout(timer);
+      if (onExit) environment.child.off('exit', onExit);
       this.release(environment);
     }
   }

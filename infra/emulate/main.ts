@@ -1,11 +1,13 @@
 /**
- * `npm run aws:emulate`: builds the web UI if needed, synthesizes the stack offline, and runs the
+ * `npm run aws:emulate`: builds the web UI if needed, synthesizes the stack offline (again only when
+ * a source changed; `-- --synth` forces it), and runs the
  * deployment the template describes on this machine (see docs/aws.md, "The emulated deployment").
  * Users to sign in with: PHAROS_EMULATE_USERS=name:password,name2:password2.
  */
 import path from 'node:path';
 import { ROOT } from '../lib/functions.js';
 import { startEmulatedDeployment } from './deployment.js';
+import { ensureSynth } from './synth.js';
 import type { OidcUser } from './oidc.js';
 
 export function parseUsers(spec: string | undefined): OidcUser[] {
@@ -24,9 +26,12 @@ export function parseUsers(spec: string | undefined): OidcUser[] {
 const users = parseUsers(process.env.PHAROS_EMULATE_USERS);
 if (!users.length)
   console.warn('No users: set PHAROS_EMULATE_USERS=name:password[,name2:password2] to sign in.');
+const outdir = path.join(ROOT, process.env.CDK_OUTDIR ?? 'infra/cdk.out');
+const stackName = process.env.PHAROS_EMULATE_STACK ?? 'Pharos';
+ensureSynth(ROOT, outdir, stackName, process.argv.includes('--synth'));
 const deployment = await startEmulatedDeployment({
-  outdir: path.join(ROOT, process.env.CDK_OUTDIR ?? 'infra/cdk.out'),
-  stackName: process.env.PHAROS_EMULATE_STACK ?? 'Pharos',
+  outdir,
+  stackName,
   users,
   ...(process.env.PHAROS_EMULATE_DATA_DIR ? { dataDir: process.env.PHAROS_EMULATE_DATA_DIR } : {}),
 });

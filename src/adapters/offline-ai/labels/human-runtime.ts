@@ -57,10 +57,17 @@ function humanPackageDir(): string {
   return dirname(dirname(require.resolve('@vladmandic/human')));
 }
 
-/** The installed Human version; it goes into each label's provenance. */
-export const HUMAN_VERSION: string = (
-  JSON.parse(readFileSync(join(humanPackageDir(), 'package.json'), 'utf8')) as { version: string }
-).version;
+let installedVersion: string | undefined;
+/**
+ * The installed Human version; it goes into each label's provenance. Read on first use, not at import:
+ * the Lambda bundles import this module but do not ship Human, and must still start.
+ */
+export function humanVersion(): string {
+  installedVersion ??= (
+    JSON.parse(readFileSync(join(humanPackageDir(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  return installedVersion;
+}
 
 /** The COCO detector ships inside @vladmandic/human; nanodet (in human-models) measured no better. */
 export const OBJECT_MODEL = 'centernet';

@@ -9,7 +9,7 @@ import type { CallOptions, ImageInput, LabelDetector } from '../../../core/ports
 import { contextLabels } from './context.js';
 import { decodeRgb, MODEL_INPUT_SIDE } from './decode.js';
 import { labelsFromFaces } from './faces.js';
-import { HUMAN_VERSION, MODELS_USED, runHuman, type HumanFace, type HumanObject } from './human-runtime.js';
+import { humanVersion, MODELS_USED, runHuman, type HumanFace, type HumanObject } from './human-runtime.js';
 import { mergeLabels } from './merge.js';
 import { labelsFromObjects } from './objects.js';
 import { measurePixels, type PixelStats } from './pixel-stats.js';
@@ -79,7 +79,7 @@ export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}
       call.signal.throwIfAborted();
       return {
         labels: labelsFromEvidence(evidence, minConfidence),
-        provenance: { provider: 'local', model: MODELS_USED, version: HUMAN_VERSION },
+        provenance: { provider: 'local', model: MODELS_USED, version: humanVersion() },
       };
     },
   };
