@@ -42,6 +42,11 @@ export interface TaskState {
   retry: RetryRule[];
   catch: CatchRule[];
   next: string;
+  /**
+   * No I/O and deterministic: the local runner runs it right after the state before and records both
+   * in one checkpoint (a crash in between reruns it for free). Step Functions runs it as any Task.
+   */
+  pure?: boolean;
 }
 
 export interface PassState {
@@ -155,6 +160,7 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         step: 'filterLabels',
         comment: 'Top N labels above the confidence threshold: the compact payload for the describer.',
         resultPath: '$.filtered',
+        pure: true,
         timeoutSeconds: 10,
         retry: [],
         catch: [toMarkFailed],

@@ -138,22 +138,58 @@ export class PipelineRunner {
         attemptId = outcome.kind === 'succeeded' ? outcome.attemptId : null;
         output = outcome.kind === 'succeeded' ? outcome.output : outcome.error;
       }
-      const after = settle(definition, next, document);
-      prepared = await store.checkpoint(executionId, {
+      let after = settle(definition, next, document);
+      // A pure state next (no I/O, deterministic) runs now and lands in this same checkpoint: rerunning
+      // it after a crash costs nothing, so it needs no write of its own.
+      const folded = after.kind === 'task' && after.state.pure ? await this.runPure(after, document) : null;
+      if (folded) {
+        document = folded.document;
+        after = settle(definition, folded.next, document);
+      }
+      const written = await store.checkpoint(executionId, {
         attemptId,
         output,
         // A Choice is pure: the checkpoint names the state it leads to, and records its first attempt.
-        nextState: after.kind === 'end' ? next : after.name,
+        nextState: after.kind === 'end' ? (folded?.next ?? next) : after.name,
         document,
         beginNext: after.kind !== 'end',
         // The last state's checkpoint also ends the execution: one write fewer per photo.
         finish: after.kind === 'end' ? endOf(after) : undefined,
+        folded: folded ? { state: folded.name, output: folded.output } : undefined,
       });
+      prepared = written.next;
+      if (folded) {
+        const attempt = written.folded?.attempt ?? 1;
+        observer?.stateStarted?.(execution, folded.name, attempt);
+        observer?.stateSucceeded?.(execution, folded.name, attempt, folded.ms);
+      }
       if (after.kind === 'end') {
         observer?.executionFinished?.(execution, after.status, endOf(after).error);
         return after.status;
       }
       at = after;
+    }
+  }
+
+  /** Runs a pure state in memory; null when it fails (it then runs as usual, with its retry and catch). */
+  private async runPure(
+    at: { name: string; state: TaskState },
+    document: PipelineDocument,
+  ): Promise<{ name: string; output: unknown; document: PipelineDocument; next: string; ms: number } | null> {
+    const startedAt = this.options.clock.now().getTime();
+    try {
+      // A pure step reads neither its attempt number nor its retry budget, nor waits on anything.
+      const output = await invokeStep(this.options.steps, at.state.step, document, {
+        signal: new AbortController().signal,
+        executionId: '',
+        state: at.name,
+        attempt: 1,
+        willRetry: async () => false,
+      });
+      const ms = this.options.clock.now().getTime() - startedAt;
+      return { name: at.name, output: output ?? null, ms, ...onTaskSuccess(at.state, document, output) };
+    } catch {
+      return null;
     }
   }
 

@@ -61,6 +61,7 @@ class MemoryStore implements ExecutionStore {
       document: PipelineDocument;
       beginNext?: boolean;
       finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
+      folded?: { state: string; output: unknown };
     },
   ) {
     if (step.attemptId)
@@ -68,7 +69,12 @@ class MemoryStore implements ExecutionStore {
     this.execution = { ...this.execution, current_state: step.nextState, document: step.document };
     this.checkpoints.push({ nextState: step.nextState, document: step.document });
     if (step.finish) await this.finish(executionId, step.finish.status, step.finish.error);
-    return step.beginNext ? this.beginAttempt(executionId, step.nextState) : null;
+    let folded: PreparedAttempt | null = null;
+    if (step.folded) {
+      folded = await this.beginAttempt(executionId, step.folded.state);
+      Object.assign(this.byId(folded.attemptId), { status: 'SUCCEEDED', output: step.folded.output });
+    }
+    return { next: step.beginNext ? await this.beginAttempt(executionId, step.nextState) : null, folded };
   }
   async finish(_executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError) {
     this.execution = { ...this.execution, status, error: error?.Error ?? null, cause: error?.Cause ?? null };
@@ -296,6 +302,42 @@ describe('the durable runner (in memory)', () => {
     await expect(runner(store, new FakeClock(), registry).run('exec-1', controller.signal)).rejects.toThrow();
     expect(store.trail().at(-1)).toBe('DescribeAndTag:1:RUNNING');
     expect(store.execution.status).toBe('RUNNING');
+  });
+
+  it('records the pure FilterLabels in the DetectLabels checkpoint: one write fewer, the same timeline', async () => {
+    const store = new MemoryStore(execution());
+    expect(await runner(store, new FakeClock(), steps()).run('exec-1', new AbortController().signal)).toBe(
+      'SUCCEEDED',
+    );
+    expect(store.trail()).toEqual(HAPPY);
+    expect(store.attempts.find((a) => a.state === 'FilterLabels')?.output).toEqual({
+      labels: [{ name: 'Lighthouse', confidence: 99 }],
+    });
+    // One checkpoint per state but FilterLabels; DetectLabels' names the state after it.
+    expect(store.checkpoints.map((c) => c.nextState)).toEqual([
+      'DescribeAndTag',
+      'ScoreBeauty',
+      'SaveResults',
+      'Notify',
+      'Finished',
+    ]);
+  });
+
+  it('runs a pure state that throws as an ordinary state: its failure recorded, then caught', async () => {
+    const store = new MemoryStore(execution());
+    const registry = steps();
+    registry.filterLabels = async () => {
+      throw new PipelineError(ErrorNames.Permanent, 'no labels to filter');
+    };
+    expect(await runner(store, new FakeClock(), registry).run('exec-1', new AbortController().signal)).toBe(
+      'FAILED',
+    );
+    expect(store.trail()).toEqual([
+      'DetectLabels:1:SUCCEEDED',
+      'FilterLabels:1:FAILED',
+      'MarkFailed:1:SUCCEEDED',
+      'Notify:1:SUCCEEDED',
+    ]);
   });
 
   it('refuses to boot when a state names a step nobody handles', () => {

@@ -7,7 +7,7 @@ import type { ImageRecord } from '../../core/ports/index.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
 import type { ExecutionRepository, StartResult } from '../../core/ports/index.js';
 import type { TimelineExecution } from '../../core/timeline.js';
-import type { ExecutionRecord, PreparedAttempt } from '../../core/ports/index.js';
+import type { CheckpointResult, ExecutionRecord } from '../../core/ports/index.js';
 import { type Db, inTransaction, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & {
@@ -189,27 +189,44 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       document: PipelineDocument;
       beginNext?: boolean;
       finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
+      folded?: { state: string; output: unknown };
     },
-  ): Promise<PreparedAttempt | null> {
+  ): Promise<CheckpointResult> {
     // One statement: the attempt's success, the execution's next state and the next state's first
     // attempt (or the execution's end) commit together, in a single round trip per state.
-    const { rows } = await this.db.query<{ id: string; attempt: number }>(
+    const { rows } = await this.db.query<{
+      id: string | null;
+      attempt: number | null;
+      folded_id: string | null;
+      folded_attempt: number | null;
+    }>(
       `WITH attempt AS (
          UPDATE state_attempts SET status = 'SUCCEEDED', ended_at = clock_timestamp(), output = $4
           WHERE id = $3::bigint),
+       folded AS (
+         INSERT INTO state_attempts (execution_id, state, attempt, worker_id, status, ended_at, output)
+         SELECT e.id, $10,
+                (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = e.id AND a.state = $10),
+                e.lease_owner, 'SUCCEEDED', clock_timestamp(), $11
+           FROM executions e WHERE e.id = $1 AND $10::text IS NOT NULL
+         RETURNING id, attempt),
        execution AS (
          UPDATE executions SET current_state = $2, document = $5,
                 status = COALESCE($7, status), ended_at = CASE WHEN $7 IS NULL THEN ended_at ELSE now() END,
                 error = CASE WHEN $7 IS NULL THEN error ELSE $8 END, cause = CASE WHEN $7 IS NULL THEN cause ELSE $9 END,
                 lease_owner = CASE WHEN $7 IS NULL THEN lease_owner END,
                 lease_until = CASE WHEN $7 IS NULL THEN lease_until END
-          WHERE id = $1 RETURNING id, lease_owner)
-       INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
-       SELECT execution.id, $2,
-              (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = $1 AND a.state = $2),
-              execution.lease_owner
-         FROM execution WHERE $6::boolean
-       RETURNING id::text, attempt`,
+          WHERE id = $1 RETURNING id, lease_owner),
+       next AS (
+         INSERT INTO state_attempts (execution_id, state, attempt, worker_id)
+         SELECT execution.id, $2,
+                (SELECT COALESCE(MAX(a.attempt), 0) + 1 FROM state_attempts a WHERE a.execution_id = $1 AND a.state = $2),
+                execution.lease_owner
+           -- Reading folded first makes its row the older one (ids give the timeline its order).
+           FROM execution, (SELECT count(*) FROM folded) AS folded_first WHERE $6::boolean
+         RETURNING id, attempt)
+       SELECT (SELECT id::text FROM next) AS id, (SELECT attempt FROM next) AS attempt,
+              (SELECT id::text FROM folded) AS folded_id, (SELECT attempt FROM folded) AS folded_attempt`,
       [
         executionId,
         step.nextState,
@@ -220,10 +237,15 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         step.finish?.status ?? null,
         step.finish?.error?.Error ?? null,
         step.finish?.error?.Cause ?? null,
+        step.folded?.state ?? null,
+        step.folded ? JSON.stringify(step.folded.output) : null,
       ],
     );
     const row = rows[0];
-    return row ? { attemptId: row.id, attempt: row.attempt } : null;
+    return {
+      next: row?.id ? { attemptId: row.id, attempt: row.attempt! } : null,
+      folded: row?.folded_id ? { attemptId: row.folded_id, attempt: row.folded_attempt! } : null,
+    };
   }
 
   async finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void> {

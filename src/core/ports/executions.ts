@@ -41,7 +41,8 @@ export interface ExecutionStore {
   /**
    * Atomically: close the attempt (if any) as SUCCEEDED with its output, move the execution on, and,
    * when `beginNext` is set, record the first attempt of that next state (one round trip per state);
-   * when `finish` is set instead, end the execution there too (as `finish` would, in the same write).
+   * when `finish` is set instead, end the execution there too (as `finish` would, in the same write);
+   * `folded` records a pure state that ran in between as one more SUCCEEDED attempt, in the same write.
    */
   checkpoint(
     executionId: string,
@@ -52,14 +53,22 @@ export interface ExecutionStore {
       document: PipelineDocument;
       beginNext?: boolean;
       finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
+      folded?: { state: string; output: unknown };
     },
-  ): Promise<PreparedAttempt | null>;
+  ): Promise<CheckpointResult>;
   finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
 }
 
 export interface PreparedAttempt {
   attemptId: string;
   attempt: number;
+}
+
+export interface CheckpointResult {
+  /** The next state's first attempt, when `beginNext` asked for it. */
+  next: PreparedAttempt | null;
+  /** The attempt recorded for the `folded` state. */
+  folded: PreparedAttempt | null;
 }
 
 export type StartResult =
