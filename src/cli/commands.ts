@@ -1,5 +1,6 @@
 /** The commands: each returns its exit code; errors the user can act on are CliErrors. */
-import { ApiError, normaliseUrl, PharosApi, type AiResults } from './api.js';
+import { ApiError, fetchServerConfig, normaliseUrl, PharosApi, type AiResults } from './api.js';
+import { oidcLogin } from './oidc-login.js';
 import { clearStoredToken, readStoredConfig, writeStoredConfig } from './config-store.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { collectImages } from './files.js';
@@ -43,13 +44,26 @@ export async function login(
     passwordStdin?: boolean;
     token?: string;
     tokenStdin?: boolean;
+    oidc?: boolean;
+    callbackPort?: number;
   },
 ): Promise<ExitCode> {
   const url = await resolveUrl(options);
   const stored = await readStoredConfig();
   let token: string;
   let username: string | undefined;
-  if (options.token !== undefined || options.tokenStdin) {
+  let refreshToken: string | undefined;
+  const local = options.username !== undefined || options.passwordStdin;
+  const tokenGiven = options.token !== undefined || options.tokenStdin;
+  const auth = options.oidc || (!local && !tokenGiven) ? (await fetchServerConfig(url))?.auth : undefined;
+  if (options.oidc && auth?.mode !== 'oidc')
+    throw new CliError(`${url} does not sign in with OpenID Connect (its /config.json says local accounts)`);
+  if (auth?.mode === 'oidc') {
+    // The server's OpenID provider: device code, or the browser and a loopback redirect.
+    const tokens = await oidcLogin(auth, { callbackPort: options.callbackPort }, err);
+    ({ token, username, refreshToken } = tokens);
+    await (await PharosApi.discover(url, token)).list({ limit: 1 });
+  } else if (tokenGiven) {
     // An OIDC / Cognito token obtained elsewhere: check it against the server before keeping it.
     token = (options.tokenStdin ? await readStdinLine() : options.token!).trim();
     if (!token) throw new CliError('the token is empty');
@@ -70,7 +84,7 @@ export async function login(
       throw error;
     }
   }
-  const file = await writeStoredConfig({ url, token, username });
+  const file = await writeStoredConfig({ url, token, username, refreshToken });
   err(`Signed in to ${url}${username ? ` as ${username}` : ''} (token saved in ${file}).`);
   return EXIT.ok;
 }

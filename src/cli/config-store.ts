@@ -10,6 +10,8 @@ export interface StoredConfig {
   url?: string;
   token?: string;
   username?: string;
+  /** OpenID Connect sign-ins: renews `token` when it expires. */
+  refreshToken?: string;
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,11 +28,12 @@ export async function readStoredConfig(env: NodeJS.ProcessEnv = process.env): Pr
   try {
     const parsed: unknown = JSON.parse(await readFile(configFile(env), 'utf8'));
     if (!parsed || typeof parsed !== 'object') return {};
-    const { url, token, username } = parsed as Record<string, unknown>;
+    const { url, token, username, refreshToken } = parsed as Record<string, unknown>;
     return {
       url: typeof url === 'string' ? url : undefined,
       token: typeof token === 'string' ? token : undefined,
       username: typeof username === 'string' ? username : undefined,
+      refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};

@@ -40,12 +40,23 @@ export function buildProgram(done: (code: number) => void): Command {
 
   program
     .command('login')
-    .description('sign in and save the token (0600) in your config directory')
+    .description(
+      'sign in and save the token (0600) in your config directory: a local account, or the OpenID provider the server names',
+    )
     .addOption(url())
     .option('-u, --username <name>', 'local account name')
     .option('--password-stdin', 'read the password from standard input')
     .option('--token <token>', 'use a token from your identity provider (OIDC / Cognito) instead')
     .option('--token-stdin', 'read that token from standard input')
+    .option(
+      '--oidc',
+      "sign in at the server's OpenID provider (the default when the server uses one): a device code to enter in any browser, or, if the provider has no device flow, a link that returns to 127.0.0.1",
+    )
+    .option(
+      '--callback-port <port>',
+      'with --oidc: the loopback redirect port (registered at the provider)',
+      positiveInt(65535),
+    )
     .action((options) => report(commands.login(options)));
 
   program

@@ -1,7 +1,20 @@
 /** Which server and which token a command uses: flag, then environment, then the stored login. */
 import { normaliseUrl, PharosApi } from './api.js';
-import { readStoredConfig } from './config-store.js';
+import { readStoredConfig, writeStoredConfig } from './config-store.js';
 import { CliError } from './errors.js';
+import { refreshOidcToken } from './oidc-login.js';
+
+/** Whether a JWT's `exp` is past or within a minute (a token that is not a JWT: no way to tell). */
+function expiresSoon(token: string): boolean {
+  try {
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp?: number;
+    };
+    return typeof exp === 'number' && exp * 1000 < Date.now() + 60_000;
+  } catch {
+    return false;
+  }
+}
 
 export interface ServerOptions {
   url?: string;
@@ -31,5 +44,13 @@ export async function openSession(
       `the stored login is for ${stored.url}, not ${url}: run \`pharos login --url ${url}\``,
     );
   }
-  return PharosApi.discover(url, token);
+  const api = await PharosApi.discover(url, token);
+  // An OpenID sign-in whose token has expired: renew it with the stored refresh token.
+  if (!env.PHAROS_TOKEN && stored.refreshToken && expiresSoon(token) && api.config?.auth.mode === 'oidc') {
+    const renewed = await refreshOidcToken(api.config.auth, stored.refreshToken);
+    if (!renewed) throw new CliError('the sign-in has expired: run `pharos login` again');
+    await writeStoredConfig({ ...stored, token: renewed.token, refreshToken: renewed.refreshToken }, env);
+    return new PharosApi(api.baseUrl, renewed.token, api.config);
+  }
+  return api;
 }

@@ -12,7 +12,13 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    input?: string;
+    cwd?: string;
+    /** Called with everything written to stderr so far, each time more arrives (interactive steps). */
+    onStderr?: (stderr: string) => void;
+  } = {},
 ): Promise<CliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
@@ -23,7 +29,10 @@ export function runCli(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+    options.onStderr?.(stderr);
+  });
   child.stdin.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
