@@ -292,7 +292,7 @@ describe('pharos CLI against a real server', () => {
       status: string;
     }[];
     expect(timelineJson.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-  });
+  }, 180_000); // some twenty CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 
   it('exits 2 on usage, connection and authentication errors', async () => {
     const config = await mkdtemp(path.join(tmpdir(), 'pharos-cli-config-'));
