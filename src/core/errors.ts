@@ -83,3 +83,11 @@ export class InvalidTokenError extends Error {
     this.name = 'InvalidTokenError';
   }
 }
+
+/** A list cursor that this API did not issue (or issued for another sort): the client's mistake, a 400. */
+export class InvalidCursorError extends Error {
+  constructor(message = 'cursor is not valid') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -1,4 +1,5 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
+import { InvalidCursorError } from '../../core/errors.js';
 import type {
   ImageQuery,
   ImageRecord,
@@ -60,8 +61,6 @@ function decodeCursor(value: string): Cursor | null {
     return null;
   }
 }
-
-export class InvalidCursorError extends Error {}
 
 type ListRow = Row & SearchColumns & { sort_key: number | string | Date };
 

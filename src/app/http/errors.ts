@@ -2,9 +2,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, InvalidTokenError, TooManyAttemptsError } from '../../core/errors.js';
+import { AppError, InvalidTokenError, TooManyAttemptsError, InvalidCursorError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/index.js';
-import { InvalidCursorError } from '../../adapters/postgres/images-repository.js';
 import type { AppEnv } from './env.js';
 
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });
