@@ -14,6 +14,8 @@ import { mergeLabels } from './merge.js';
 import { labelsFromObjects } from './objects.js';
 import { measurePixels, type PixelStats } from './pixel-stats.js';
 import { labelsFromPixels } from './scene.js';
+import { sceneFeatures } from './scene-features.js';
+import { sceneModelLabels } from './scene-labels.js';
 import { measureTexture, type TextureStats } from './texture.js';
 
 export interface LocalLabelDetectorOptions {
@@ -65,6 +67,7 @@ export function labelsFromEvidence(evidence: LabelEvidence, minConfidence = 50):
     faces,
     scene,
     contextLabels(scene, objects, hasPerson),
+    sceneModelLabels(sceneFeatures(evidence.pixels, evidence.texture, evidence.objects, evidence.faces)),
   ).filter((label) => label.confidence >= minConfidence);
 }
 

@@ -1,5 +1,6 @@
 /** Turns COCO detections into one label per class, with Rekognition-style parents. */
 import type { Label } from '../../../core/domain.js';
+import { isAmbiguousClass, parentLabel, SURE_CLASS_SCORE, UNSURE_CLASS_MAX_CONFIDENCE } from './ambiguous.js';
 import { interpolate, objectConfidence, round1 } from './calibration.js';
 import { COCO_TAXONOMY } from './coco-taxonomy.js';
 import type { HumanObject } from './human-runtime.js';
@@ -87,14 +88,16 @@ export function labelsFromObjects(objects: readonly HumanObject[]): DetectedObje
     if (!entry) continue;
     const best = Math.max(...hits.map((hit) => hit.score));
     const grouped = hits.filter((hit) => hit.score >= GROUP_MIN_SCORE).length >= GROUP_MIN_COUNT;
-    const confidence = Math.min(99, objectConfidence(best) + (grouped ? GROUP_BONUS : 0));
+    let confidence = Math.min(99, objectConfidence(best) + (grouped ? GROUP_BONUS : 0));
+    // A look-alike class on weak evidence: its parent speaks for it (ambiguous.ts).
+    const unsure = isAmbiguousClass(cocoClass) && best < SURE_CLASS_SCORE;
+    if (unsure) confidence = Math.min(confidence, UNSURE_CLASS_MAX_CONFIDENCE);
     const label: Label = { name: entry.name, confidence: round1(confidence) };
     if (entry.parents.length) label.parents = [...entry.parents];
-    result.push({
-      label,
-      largestArea: Math.max(...hits.map((hit) => hit.boxRaw[2] * hit.boxRaw[3])),
-      outdoor: entry.outdoor === true,
-    });
+    const largestArea = Math.max(...hits.map((hit) => hit.boxRaw[2] * hit.boxRaw[3]));
+    result.push({ label, largestArea, outdoor: entry.outdoor === true && !unsure });
+    const parent = parentLabel(cocoClass, best);
+    if (parent) result.push({ label: parent, largestArea, outdoor: false });
   }
   return [...result, ...familyLabels(objects)];
 }

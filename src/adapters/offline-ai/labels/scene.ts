@@ -114,15 +114,17 @@ export function labelsFromPixels(stats: PixelStats, texture?: TextureStats): Lab
 
   if (texture) {
     // Sensor noise: the median pixel-to-neighbour difference, which edges barely move. Clean
-    // fixtures measured 0.6–5.9; the copy with Gaussian noise 15.1.
-    if (texture.noise >= 9) {
+    // fixtures measured 0.6–5.9; the copy with Gaussian noise 15.1. On the evaluation's tuning half,
+    // fine natural texture (fur, foliage, gravel, a circuit board) reached 9–13 on clean photos: 1
+    // right in 7 at the old threshold of 9, so only noise stronger than any texture there counts.
+    if (texture.noise >= 14) {
       labels.push({
         name: 'Noise',
         confidence: round1(
           interpolate(
             [
-              [9, 82],
-              [15, 92],
+              [14, 82],
+              [18, 92],
             ],
             texture.noise,
           ),

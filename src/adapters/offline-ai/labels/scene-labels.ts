@@ -1,0 +1,29 @@
+/**
+ * Coarse scene labels (Outdoors, Indoors, Sky, Plant, Water, Tree, Animal, Text…) from the scene
+ * model: every photo gets its probability for each, and those above one half become labels with that
+ * probability as confidence (a label given 90 should be right about 9 times in 10).
+ */
+import type { Label } from '../../../core/domain.js';
+import { round1 } from './calibration.js';
+import { SCENE_MODEL } from './scene-model.js';
+
+const MIN_PROBABILITY = 0.5;
+/** The model saw 84 photos: never claim more certainty than that supports. */
+const MAX_CONFIDENCE = 95;
+
+export function sceneModelLabels(features: readonly number[]): Label[] {
+  const z = features.map((v, j) => (v - (SCENE_MODEL.mean[j] ?? 0)) / (SCENE_MODEL.sd[j] ?? 1));
+  const labels: Label[] = [];
+  for (const [name, model] of Object.entries(SCENE_MODEL.labels)) {
+    const [bias = 0, ...weights] = model.weights;
+    const logit = weights.reduce((sum, w, j) => sum + w * (z[j] ?? 0), bias);
+    const p = 1 / (1 + Math.exp(-logit));
+    if (p < MIN_PROBABILITY) continue;
+    labels.push({
+      name,
+      confidence: round1(Math.min(MAX_CONFIDENCE, 100 * p)),
+      ...(model.parents.length ? { parents: [...model.parents] } : {}),
+    });
+  }
+  return labels;
+}
