@@ -1,8 +1,9 @@
 /**
- * `npm run eval [-- folder] [--verbose] [--no-pairs] [--fresh]`: runs the offline providers (label
+ * `npm run eval [-- folder] [--verbose] [--no-pairs] [--fresh] [--text]`: runs the offline providers (label
  * detector → filterLabels → describer, beauty scorer) over every photo of an evaluation set (default
  * `eval/`: eval/photos + eval/MANIFEST.tsv) and prints the tuning and validation halves side by side
  * (split by scripts/eval/split.ts). Tune on the tuning half only; report the validation half.
+ * `--text` also runs the offline text reader (OCR) and prints word recall on the photos with text.
  * Model outputs are cached (scripts/eval/cache.ts); the rules and formulas always run afresh.
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +12,11 @@ import { join, resolve } from 'node:path';
 import { createLocalDescriber } from '../src/adapters/offline-ai/describer/index.js';
 import { rescore } from '../src/adapters/offline-ai/beauty/score.js';
 import { gatherLabelEvidence, labelsFromEvidence } from '../src/adapters/offline-ai/labels/index.js';
+import {
+  readRawWords,
+  readTextFromWords,
+  stopLocalTextReader,
+} from '../src/adapters/tesseract/text-reader.js';
 import { filterLabels } from '../src/core/policies.js';
 import type { BeautyScorer } from '../src/core/ports/index.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';
@@ -22,6 +28,7 @@ import { halfOf, HALVES, type Half } from './eval/split.js';
 import { interquartileRange, spearman } from './eval/stats.js';
 import { matchesExpected } from './eval/synonyms.js';
 import { tagProblems } from './eval/tag-check.js';
+import { recall } from './eval/text-recall.js';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i;
 /** Photos whose manifest marks them as already degraded are not used as "originals" in pairs. */
@@ -43,6 +50,10 @@ interface PhotoResult {
   pairs: number;
   orderedPairs: number;
   absent: string[];
+  /** OCR: expected words found / listed, and whether text was claimed (null when --text is off). */
+  textFound: number;
+  textTotal: number;
+  textClaimed: boolean | null;
   fillers: string[];
   nearDuplicates: string[];
 }
@@ -64,11 +75,12 @@ function parseArgs(argv: readonly string[]) {
     verbose: flags.has('--verbose'),
     pairs: !flags.has('--no-pairs'),
     fresh: flags.has('--fresh'),
+    text: flags.has('--text'),
   };
 }
 
 async function main(): Promise<void> {
-  const { folder, verbose, pairs, fresh } = parseArgs(process.argv.slice(2));
+  const { folder, verbose, pairs, fresh, text } = parseArgs(process.argv.slice(2));
   const photos = existsSync(join(folder, 'photos')) ? join(folder, 'photos') : folder;
   const files = (await readdir(photos)).filter((f) => IMAGE_FILE.test(f)).sort();
   const manifest = await readManifest(folder);
@@ -95,6 +107,10 @@ async function main(): Promise<void> {
           );
     const entry = manifest.get(file);
     const expected = entry?.expectedLabels ?? [];
+    const read = text
+      ? readTextFromWords(await cached('text', bytes, fresh, () => readRawWords(bytes)))
+      : null;
+    const words = read && entry?.text ? recall(entry.text, read.text) : { found: 0, total: 0 };
     const s = scoreLabels(filtered, expected);
     const tags = tagProblems(caption.tags);
     const result: PhotoResult = {
@@ -114,6 +130,9 @@ async function main(): Promise<void> {
       pairs: 0,
       orderedPairs: 0,
       absent: absentObjects(caption.description, filtered, lexicon),
+      textFound: words.found,
+      textTotal: words.total,
+      textClaimed: read ? read.words > 0 : null,
       ...tags,
     };
     const misordered: string[] = [];
@@ -138,6 +157,10 @@ async function main(): Promise<void> {
       console.log(`  expect : ${expected.join(', ')}`);
       console.log(`  caption: ${caption.description}`);
       console.log(`  tags   : ${caption.tags.join(', ')}`);
+      if (read)
+        console.log(
+          `  text   : ${read.text || '(none)'}${words.total ? ` (${words.found}/${words.total} words)` : ''}`,
+        );
       const notes = [
         s.top3Hit ? 'top-3 hit' : 'top-3 MISS',
         s.wrong.length ? `wrong ≥${SHOWN_CONFIDENCE}: ${s.wrong.join(', ')}` : '',
@@ -150,6 +173,7 @@ async function main(): Promise<void> {
     }
   }
   printSummary(results);
+  if (text) await stopLocalTextReader();
 }
 
 function column(results: readonly PhotoResult[], half: Half): Record<string, string> {
@@ -181,6 +205,21 @@ function column(results: readonly PhotoResult[], half: Half): Record<string, str
     'captions naming absent thing (0)': String(rows.filter((r) => r.absent.length).length),
     'photos with filler tags (0)': String(rows.filter((r) => r.fillers.length).length),
     'photos with near-dup tags (0)': String(rows.filter((r) => r.nearDuplicates.length).length),
+    ...(rows.some((r) => r.textClaimed !== null) ? textFigures(rows) : {}),
+  };
+}
+
+function textFigures(rows: readonly PhotoResult[]): Record<string, string> {
+  const withText = rows.filter((r) => r.textTotal > 0);
+  const found = withText.reduce((a, r) => a + r.textFound, 0);
+  const total = withText.reduce((a, r) => a + r.textTotal, 0);
+  const meanRecall = withText.reduce((a, r) => a + r.textFound / r.textTotal, 0) / (withText.length || 1);
+  const noText = rows.filter((r) => r.textTotal === 0);
+  const falseText = noText.filter((r) => r.textClaimed).length;
+  return {
+    'OCR word recall (all words)': `${percent(found, total)} (${found}/${total}; ${withText.length} photos)`,
+    'OCR word recall (mean/photo)': withText.length ? `${(100 * meanRecall).toFixed(1)}%` : 'n/a',
+    'Text on photos without text': `${percent(falseText, noText.length)} (${falseText}/${noText.length})`,
   };
 }
 

@@ -1,18 +1,23 @@
 /**
  * The evaluation's measurement cache: model outputs and pixel measurements per photo (keyed by the
  * photo's bytes), so re-running the rules and formulas after a change takes seconds, not minutes.
- * `--fresh` ignores it. Bump CACHE_VERSION when what is measured (not how it is judged) changes.
+ * `--fresh` ignores it.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CACHE_VERSION = '1';
+/** Per kind of measurement; bump one when what it measures changes. */
+const CACHE_VERSION: Record<string, string> = { labels: '1', beauty: '3', pairs: '3', text: '1' };
 const DIR = join(tmpdir(), 'pharos-eval-cache');
 
 function pathOf(kind: string, bytes: Uint8Array): string {
-  const hash = createHash('sha256').update(CACHE_VERSION).update(kind).update(bytes).digest('hex');
+  const hash = createHash('sha256')
+    .update(CACHE_VERSION[kind] ?? '1')
+    .update(kind)
+    .update(bytes)
+    .digest('hex');
   return join(DIR, `${kind}-${hash.slice(0, 32)}.json`);
 }
 

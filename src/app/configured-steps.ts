@@ -14,7 +14,12 @@ export async function createConfiguredSteps(
   deps: { storage: ObjectStorage; results: ResultsRepository; status: StatusStore; notifier: Notifier },
 ) {
   const providers = await createProviders(
-    { labels: config.PHAROS_LABELS, describer: config.PHAROS_DESCRIBER, beauty: config.PHAROS_BEAUTY },
+    {
+      labels: config.PHAROS_LABELS,
+      describer: config.PHAROS_DESCRIBER,
+      beauty: config.PHAROS_BEAUTY,
+      text: config.PHAROS_TEXT,
+    },
     { script: parseScript(config.PHAROS_SCRIPTED), config },
   );
   const steps = createSteps({

@@ -8,6 +8,7 @@ import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js'
 import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';
 import { AiWorkerPool } from '../adapters/piscina/ai-pool.js';
+import { createLocalTextReader, stopLocalTextReader } from '../adapters/tesseract/text-reader.js';
 import type { Config } from './config.js';
 import {
   ScriptedBeautyScorer,
@@ -65,6 +66,8 @@ export interface ProviderSelection {
   labels: readonly string[];
   describer: readonly string[];
   beauty: readonly string[];
+  /** OCR: 'local' or 'none' (absent: none). */
+  text?: 'local' | 'none';
 }
 
 export async function createProviders(selection: ProviderSelection, ctx: ProviderContext) {
@@ -80,10 +83,12 @@ export async function createProviders(selection: ProviderSelection, ctx: Provide
         await build(selection.describer, describerFactories, 'PHAROS_DESCRIBER', context),
       ),
       beauty: beautyScorerChain(await build(selection.beauty, beautyFactories, 'PHAROS_BEAUTY', context)),
+      text: selection.text === 'local' ? createLocalTextReader() : null,
       aiPool,
       /** Stops the AI threads (after the queue has stopped handing out work). */
       close: async () => {
         if (!ctx.aiPool) await aiPool?.close();
+        if (selection.text === 'local') await stopLocalTextReader();
       },
     };
   } catch (error) {

@@ -36,6 +36,19 @@ export interface Label {
 export interface DetectedLabels {
   labels: Label[];
   provenance: Provenance;
+  /** The text read from the photo, when a text reader is configured (null when it failed). */
+  text?: ReadText | null;
+}
+
+/** What a text reader (OCR) found: the believable words in reading order, as one string. */
+export interface ReadText {
+  /** Empty when the photo shows no legible text. */
+  text: string;
+  words: number;
+  /** Mean confidence (0–100) of the words kept. */
+  confidence: number;
+  provenance: Provenance;
+  error?: string;
 }
 
 export interface Caption {

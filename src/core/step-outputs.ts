@@ -21,7 +21,7 @@ export interface StepOutputs {
 type FieldSet<T> = { readonly [K in keyof Required<T>]: true };
 
 const FIELDS: { readonly [S in StepName]: FieldSet<StepOutputs[S]> } = {
-  detectLabels: { labels: true, provenance: true },
+  detectLabels: { labels: true, provenance: true, text: true },
   filterLabels: { labels: true },
   describeAndTag: { description: true, tags: true, provenance: true, usage: true },
   scoreBeauty: { score: true, raw: true, provenance: true },

@@ -16,9 +16,11 @@ import type {
   ObjectStorage,
   ResultsRepository,
   StatusStore,
+  TextReader,
 } from './ports/index.js';
 import type { StepRegistry } from './runner.js';
 import type { StepOutputs } from './step-outputs.js';
+import { readTextOrError, withReadText } from './text.js';
 
 export interface StepDependencies {
   labels: LabelDetector;
@@ -29,6 +31,8 @@ export interface StepDependencies {
   status: StatusStore;
   notifier: Notifier;
   labelFilter: LabelFilterPolicy;
+  /** Optional OCR: read alongside the labels within DetectLabels (no state of its own). */
+  text?: TextReader | null;
 }
 
 export function imageInput(
@@ -78,10 +82,14 @@ export function createSteps(deps: StepDependencies): StepRegistry {
 
   const steps: StepRegistry = {
     async detectLabels(doc, { signal, willRetry }): Promise<DetectedLabels> {
-      const detected = await deps.labels.detect(inputFor(doc), { signal, willRetry });
+      const image = inputFor(doc);
+      const [detected, read] = await Promise.all([
+        deps.labels.detect(image, { signal, willRetry }),
+        deps.text ? readTextOrError(deps.text, image, { signal, willRetry }) : null,
+      ]);
       if (!Array.isArray(detected?.labels))
         throw malformedOutputError('label detector returned no label list');
-      return detected;
+      return read ? withReadText(detected, read) : detected;
     },
 
     async filterLabels(doc): Promise<{ labels: Label[] }> {
@@ -120,10 +128,13 @@ export function createSteps(deps: StepDependencies): StepRegistry {
         labels: required(doc.filtered, 'filtered labels').labels,
         caption,
         beauty,
+        // Null when no reader ran, it failed, or the photo shows no text.
+        text: doc.detected?.text && !doc.detected.text.error ? doc.detected.text.text : null,
         provenance: {
           labels: doc.detected?.provenance ?? null,
           caption: caption.provenance,
           beauty: beauty.provenance,
+          ...(doc.detected?.text ? { text: doc.detected.text.provenance } : {}),
         },
       });
       if (!saved)

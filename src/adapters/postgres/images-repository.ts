@@ -266,7 +266,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     // A single UPDATE is one transaction: every output and READY land together, or none do.
     const { rows } = await this.db.query<{ processed_at: Date }>(
       `UPDATE images SET description = $3, tags = $4, beauty_score = $5, beauty_raw = $6, labels = $7,
-                provenance = $8, status = 'READY', error = NULL, error_cause = NULL,
+                provenance = $8, text_content = $9, status = 'READY', error = NULL, error_cause = NULL,
                 processed_at = now(), updated_at = now()
           WHERE id = $1 AND current_execution_id = $2
           RETURNING processed_at`,
@@ -279,6 +279,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
         JSON.stringify({ raw: input.beauty.raw ?? null, error: input.beauty.error ?? null }),
         JSON.stringify(input.labels),
         JSON.stringify({ ...input.provenance, usage: input.caption.usage ?? null }),
+        input.text || null,
       ],
     );
     return rows[0] ? { processed_at: iso(rows[0].processed_at)! } : null;

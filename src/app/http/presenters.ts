@@ -48,6 +48,7 @@ export function toAiResults(image: ImageRecord) {
     tags: image.tags,
     beauty_score: image.beauty_score,
     labels: image.labels.map(({ name, confidence }) => ({ name, confidence })),
+    text: image.text_content ?? null,
     processed_at: image.processed_at,
     error: errorText(image),
     provenance: image.provenance,

@@ -117,6 +117,7 @@ export const AiResults = z
     tags: z.array(z.string()),
     beauty_score: z.number().int().min(0).max(100).nullable(),
     labels: z.array(LabelSchema),
+    text: z.string().nullable().openapi({ description: 'Text read from the photo (OCR); null when none' }),
     processed_at: z.string().nullable(),
     error: z.string().nullable(),
     provenance: z.record(z.string(), z.unknown()).nullable(),

@@ -1,6 +1,6 @@
 /** The AI providers: the pipeline's external calls (Rekognition's, OpenAI's and SageMaker's roles). */
 
-import type { BeautyScore, Caption, DetectedLabels, Label, ObjectRef } from '../domain.js';
+import type { BeautyScore, Caption, DetectedLabels, Label, ObjectRef, ReadText } from '../domain.js';
 
 export interface CallOptions {
   /** Aborted when the state's timeout fires or the worker shuts down. */
@@ -33,4 +33,10 @@ export interface Describer {
 export interface BeautyScorer {
   readonly name: string;
   score(image: ImageInput, options: CallOptions): Promise<BeautyScore>;
+}
+
+/** Reads the text in a photo (signs, documents, screenshots): OCR, as its own provider. */
+export interface TextReader {
+  readonly name: string;
+  read(image: ImageInput, options: CallOptions): Promise<ReadText>;
 }

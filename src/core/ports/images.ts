@@ -21,6 +21,8 @@ export interface ImageRecord {
   beauty_score: number | null;
   beauty_raw: unknown;
   labels: Label[];
+  /** The text read from the photo (OCR), when a text reader ran. */
+  text_content?: string | null;
   provenance: Record<string, unknown> | null;
   error: string | null;
   error_cause: string | null;
@@ -95,6 +97,8 @@ export interface ResultsRepository {
     labels: Label[];
     caption: Caption;
     beauty: BeautyScore;
+    /** The text read from the photo (OCR); null or absent when no text reader ran. */
+    text?: string | null;
     provenance: Record<string, unknown>;
   }): Promise<{ processed_at: string } | null>;
   markFailed(input: {

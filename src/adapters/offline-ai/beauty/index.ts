@@ -60,5 +60,6 @@ export {
 export { brisque, brisqueFromGray, brisqueFeatures, type RgbPixels, type BrisqueResult } from './brisque.js';
 export { decodeForScoring, WORKING_MAX_SIDE, type DecodedPhoto } from './decode.js';
 export { FORMULA_VERSION, WEIGHTS, beautyComponents, combine, type BeautyComponents } from './formula.js';
+export { aestheticFeatures, predictedRating } from './aesthetic-model.js';
 export { computeSignals, type PixelSignals } from './signals.js';
 export { loadBrisqueModel, parseBrisqueModel, type BrisqueModel } from './yaml-model.js';

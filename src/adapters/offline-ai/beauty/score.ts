@@ -1,7 +1,15 @@
 /** Pure scoring: decoded pixels in, beauty score and its raw components out. No I/O beyond the cached model. */
 import { brisqueFromGray, BRISQUE_MIN_SIDE, type RgbPixels } from './brisque.js';
 import { grayFromRgb } from './opencv-ops.js';
-import { beautyComponents, combine, FORMULA_VERSION, type BeautyComponents } from './formula.js';
+import { predictedRating } from './aesthetic-model.js';
+import {
+  beautyComponents,
+  beautyV2,
+  combine,
+  FORMULA_VERSION,
+  technicalGate,
+  type BeautyComponents,
+} from './formula.js';
 import { computeSignals, type PixelSignals } from './signals.js';
 import { loadBrisqueModel, type BrisqueModel } from './yaml-model.js';
 
@@ -10,6 +18,10 @@ export interface BeautyRaw {
   brisque: number;
   /** Unrounded beauty, 0..100. */
   beauty: number;
+  /** Formula v2's parts: the predicted 1–10 rating, the technical gate (0..1) and v1's technical score. */
+  predictedRating: number;
+  gate: number;
+  technicalV1: number;
   components: BeautyComponents;
   signals: PixelSignals;
   /** Working image the signals were measured on, and the upload's displayed size. */
@@ -52,12 +64,17 @@ export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions =
     signals,
     megapixels: (originalWidth * originalHeight) / 1e6,
   });
-  const beauty = combine(components);
+  const rating = predictedRating(components, signals);
+  const gate = technicalGate(components, brisqueScore, signals.blockiness);
+  const beauty = beautyV2(rating, gate);
   return {
     score: Math.min(100, Math.max(0, Math.round(beauty))),
     raw: {
       brisque: brisqueScore,
       beauty,
+      predictedRating: rating,
+      gate,
+      technicalV1: combine(components),
       components,
       signals,
       workingSize: { width, height },
@@ -70,6 +87,10 @@ export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions =
 /** The score the current formula gives to measurements taken earlier (the evaluation's cache). */
 export function rescore(raw: Pick<BeautyRaw, 'brisque' | 'signals' | 'originalSize'>): number {
   const megapixels = (raw.originalSize.width * raw.originalSize.height) / 1e6;
-  const beauty = combine(beautyComponents({ brisque: raw.brisque, signals: raw.signals, megapixels }));
+  const components = beautyComponents({ brisque: raw.brisque, signals: raw.signals, megapixels });
+  const beauty = beautyV2(
+    predictedRating(components, raw.signals),
+    technicalGate(components, raw.brisque, raw.signals.blockiness),
+  );
   return Math.min(100, Math.max(0, Math.round(beauty)));
 }

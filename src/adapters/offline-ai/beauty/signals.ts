@@ -30,6 +30,18 @@ export interface PixelSignals {
    * centre, weighted by how concentrated that energy is (a flat or uniform texture scores ~0.5).
    */
   composition: number;
+  /**
+   * Mean |Laplacian| of luma in the central 40 % box ÷ the same outside it: well above 1 when a sharp
+   * subject stands against a soft background (shallow depth of field), about 1 when evenly sharp.
+   */
+  subjectIsolation: number;
+  /** Mean HSV saturation, 0..1. */
+  meanSaturation: number;
+  /**
+   * JPEG blocking: mean |luma step| across the 8-pixel grid ÷ mean |luma step| elsewhere. About 1 for
+   * clean photos; heavy compression makes the 8x8 block edges visible and pushes it well above 1.
+   */
+  blockiness: number;
 }
 
 /**
@@ -77,6 +89,9 @@ export function computeSignals(
     rmsContrast: Math.sqrt(variance) / 255,
     dynamicRange: (percentile(0.98) - percentile(0.02)) / 255,
     colourfulness: colourfulness(pixels, n, channels),
+    subjectIsolation: subjectIsolation(gray, width, height),
+    meanSaturation: meanSaturation(pixels, n, channels),
+    blockiness: blockiness(gray, width, height),
     laplacianVariance: laplacianVariance(gray, width, height),
     sharpness: sharpnessIndex(gray, width, height),
     noiseSigma: immerkaerNoise(gray, width, height),
@@ -252,4 +267,71 @@ export function composition(gray: Uint8Array, width: number, height: number): nu
   const nearest = Math.min(...points.map(([px, py]) => Math.hypot(cx - px, cy - py)));
   const placement = Math.max(0, 1 - nearest / 0.25);
   return 0.5 + focus * (placement - 0.5);
+}
+
+function subjectIsolation(gray: Uint8Array, width: number, height: number): number {
+  if (width < 3 || height < 3) return 1;
+  let centre = 0;
+  let centreCount = 0;
+  let outside = 0;
+  let outsideCount = 0;
+  for (let y = 1; y < height - 1; y++) {
+    const inRows = Math.abs(y / height - 0.5) < 0.2;
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const lap = Math.abs(gray[i - 1]! + gray[i + 1]! + gray[i - width]! + gray[i + width]! - 4 * gray[i]!);
+      if (inRows && Math.abs(x / width - 0.5) < 0.2) {
+        centre += lap;
+        centreCount++;
+      } else {
+        outside += lap;
+        outsideCount++;
+      }
+    }
+  }
+  const outsideMean = outsideCount ? outside / outsideCount : 0;
+  return outsideMean > 0 && centreCount ? centre / centreCount / outsideMean : 1;
+}
+
+function meanSaturation(pixels: Uint8Array, n: number, channels: number): number {
+  if (channels < 3) return 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const r = pixels[i * channels]!;
+    const g = pixels[i * channels + 1]!;
+    const b = pixels[i * channels + 2]!;
+    const max = Math.max(r, g, b);
+    if (max > 0) sum += (max - Math.min(r, g, b)) / max;
+  }
+  return sum / n;
+}
+
+function blockiness(gray: Uint8Array, width: number, height: number): number {
+  let edge = 0;
+  let edgeCount = 0;
+  let inner = 0;
+  let innerCount = 0;
+  for (let y = 0; y < height - 1; y++) {
+    for (let x = 0; x < width - 1; x++) {
+      const i = y * width + x;
+      const h = Math.abs(gray[i + 1]! - gray[i]!);
+      const v = Math.abs(gray[i + width]! - gray[i]!);
+      if (x % 8 === 7) {
+        edge += h;
+        edgeCount++;
+      } else {
+        inner += h;
+        innerCount++;
+      }
+      if (y % 8 === 7) {
+        edge += v;
+        edgeCount++;
+      } else {
+        inner += v;
+        innerCount++;
+      }
+    }
+  }
+  const innerMean = innerCount ? inner / innerCount : 0;
+  return innerMean > 0 && edgeCount ? edge / edgeCount / innerMean : 1;
 }

@@ -1,0 +1,67 @@
+/**
+ * `npx tsx scripts/eval/fit-beauty.ts`: fits the aesthetic part of the beauty formula (a ridge
+ * regression of the 1–10 rating on the scorer's raw signals, weights kept ≥ 0 so that no defect can
+ * raise a score) on the TUNING half only, from the measurements `npm run eval` cached, and prints the
+ * constants for src/adapters/offline-ai/beauty/aesthetic-model.ts. The validation half is never read.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { aestheticFeatures, type BeautyRaw } from '../../src/adapters/offline-ai/beauty/index.js';
+import { createScorer, rawOf } from './beauty-pairs.js';
+import { cached } from './cache.js';
+import { contentTypeOf } from './image-input.js';
+import { readManifest } from './manifest.js';
+import { halfOf } from './split.js';
+
+const LAMBDA = 5;
+const STEPS = 5000;
+const RATE = 0.05;
+
+async function main(): Promise<void> {
+  const manifest = await readManifest('eval');
+  const scorer = createScorer();
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (const [file, entry] of manifest) {
+    if (halfOf(file) !== 'tuning' || entry.quality === null) continue;
+    const bytes = new Uint8Array(await readFile(join('eval', 'photos', file)));
+    const raw = await cached<BeautyRaw>('beauty', bytes, false, () =>
+      rawOf(scorer, file, bytes, contentTypeOf(file)),
+    );
+    xs.push(aestheticFeatures(raw.components, raw.signals));
+    ys.push(entry.quality);
+  }
+  const d = xs[0]?.length ?? 0;
+  const mean = Array.from({ length: d }, (_, j) => xs.reduce((a, x) => a + x[j]!, 0) / xs.length);
+  const sd = Array.from({ length: d }, (_, j) =>
+    Math.max(1e-6, Math.sqrt(xs.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / xs.length)),
+  );
+  const zs = xs.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
+  const w = new Array<number>(d + 1).fill(0);
+  w[0] = ys.reduce((a, b) => a + b, 0) / ys.length;
+  for (let step = 0; step < STEPS; step++) {
+    const grad = new Array<number>(d + 1).fill(0);
+    zs.forEach((z, i) => {
+      const error = z.reduce((a, v, j) => a + v * w[j + 1]!, w[0]!) - ys[i]!;
+      grad[0]! += error;
+      z.forEach((v, j) => (grad[j + 1]! += error * v));
+    });
+    for (let j = 0; j <= d; j++) {
+      w[j]! -= RATE * (grad[j]! / zs.length + (j ? (LAMBDA * w[j]!) / zs.length : 0));
+      if (j) w[j] = Math.max(0, w[j]!);
+    }
+  }
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      photos: xs.length,
+      lambda: LAMBDA,
+      intercept: r(w[0]!),
+      weights: w.slice(1).map(r),
+      mean: mean.map(r),
+      sd: sd.map(r),
+    }),
+  );
+}
+
+await main();

@@ -1,0 +1,45 @@
+/**
+ * The aesthetic part of beauty formula v2: a person's 1–10 rating predicted from the scorer's own
+ * measurements by a ridge regression with non-negative weights, fitted on the evaluation's tuning
+ * half only (scripts/eval/fit-beauty.ts; 84 photos, λ = 5). On those photos colour, contrast, subject
+ * isolation (a sharp subject on a soft background), exposure and size carried the judgement; BRISQUE,
+ * which rewards texture, did not (Spearman −0.18 with the ratings), so it only guards technical quality.
+ */
+import type { BeautyComponents } from './formula.js';
+import type { PixelSignals } from './signals.js';
+
+const floorLog = (q: number) => Math.log(Math.max(0.02, q));
+
+/** The features, in the order of AESTHETIC_MODEL's weights. */
+export function aestheticFeatures(c: BeautyComponents, s: PixelSignals): number[] {
+  return [
+    Math.log1p(s.colourfulness),
+    floorLog(c.exposure),
+    floorLog(c.contrast),
+    floorLog(c.resolution),
+    floorLog(c.sharpness),
+    floorLog(c.noise),
+    floorLog(c.clipping),
+    Math.log(Math.min(8, Math.max(0.5, s.subjectIsolation ?? 1))),
+    s.meanSaturation ?? 0,
+  ];
+}
+
+export const AESTHETIC_MODEL = {
+  intercept: 6,
+  weights: [0.287, 0.147, 0.353, 0.166, 0, 0.093, 0, 0.291, 0.166],
+  mean: [3.675, -0.025, -0.12, -0.02, -0.12, -0.081, -0.111, 0.335, 0.369],
+  sd: [0.719, 0.128, 0.295, 0.068, 0.401, 0.205, 0.448, 0.484, 0.19],
+} as const;
+
+/** The predicted 1–10 rating. */
+export function predictedRating(c: BeautyComponents, s: PixelSignals): number {
+  const x = aestheticFeatures(c, s);
+  return x.reduce(
+    (sum, v, j) =>
+      sum +
+      (AESTHETIC_MODEL.weights[j] ?? 0) *
+        ((v - (AESTHETIC_MODEL.mean[j] ?? 0)) / (AESTHETIC_MODEL.sd[j] ?? 1)),
+    AESTHETIC_MODEL.intercept,
+  );
+}
