@@ -89,7 +89,8 @@ export function createSteps(deps: StepDependencies): StepRegistry {
       ]);
       if (!Array.isArray(detected?.labels))
         throw malformedOutputError('label detector returned no label list');
-      return read ? withReadText(detected, read) : detected;
+      // text: null when no reader ran, so the local and the Step Functions documents are alike.
+      return read ? withReadText(detected, read) : { ...detected, text: null };
     },
 
     async filterLabels(doc): Promise<{ labels: Label[] }> {
