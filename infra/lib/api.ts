@@ -14,7 +14,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { UPLOAD_PREFIX } from '../../src/core/events.js';
+import { RENDITION_PREFIX, THUMBNAIL_PREFIX, UPLOAD_PREFIX } from '../../src/core/events.js';
 import type { PharosData } from './data.js';
 import { pharosFunction } from './functions.js';
 import type { PharosPipeline } from './pipeline.js';
@@ -128,7 +128,8 @@ export class PharosApi extends Construct {
         actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
         resources: [
           data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`),
-          data.uploads.arnForObjects('thumbnails/*'),
+          data.uploads.arnForObjects(`${THUMBNAIL_PREFIX}*`),
+          data.uploads.arnForObjects(`${RENDITION_PREFIX}*`),
         ],
       }),
     );
@@ -267,9 +268,12 @@ export class PharosApi extends Construct {
     this.webUrl = webUrl;
   }
 
-  /** Cognito's logout endpoint (not in its discovery document): ends the managed login session. */
+  /**
+   * Cognito's logout endpoint (not in its discovery document): ends the managed login session. The UI
+   * appends `?client_id=<clientId>&logout_uri=<origin>/` (CONTRACTS.md, aws-ui).
+   */
   logoutUrl(): string {
-    return `${this.domain.baseUrl()}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${this.requireWebUrl()}`;
+    return `${this.domain.baseUrl()}/logout`;
   }
 
   private requireWebUrl(): string {

@@ -90,7 +90,37 @@ export function acknowledgeFindings(
         'An OpenAI API key cannot be rotated by Secrets Manager (rotate it in the OpenAI console and put the new value).',
     },
   ]);
+  const renditions = {
+    id: `AwsSolutions-IAM5[Resource::${uploads}/renditions/*]`,
+    reason:
+      "InspectImage's JPEG renditions of any photo (renditions/{user}/{image}.jpg); keys are per user and image.",
+  };
+  at('Pipeline/InspectImageFunction', [
+    {
+      id: `AwsSolutions-IAM5[Resource::${uploads}/uploads/*]`,
+      reason:
+        'Reads any photo that arrived under uploads/ to inspect it, and deletes one it refuses; keys are per user and image.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${uploads}/thumbnails/*]`,
+      reason: 'Writes the thumbnail of any photo it inspects (thumbnails/{user}/{image}).',
+    },
+    renditions,
+  ]);
+  at('Pipeline/SweepFunction', [
+    {
+      id: `AwsSolutions-IAM5[Resource::${uploads}/uploads/*]`,
+      reason:
+        'Checks (HeadObject) and removes what an expired upload slot may have left under its key; keys are made at run time.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${uploads}/thumbnails/*]`,
+      reason: "Removes an expired upload slot's thumbnail key; keys are made at run time.",
+    },
+    renditions,
+  ]);
   at('Pipeline/DetectLabelsFunction', [
+    renditions,
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'rekognition:DetectLabels supports no resource-level permissions.',
@@ -102,6 +132,7 @@ export function acknowledgeFindings(
     },
   ]);
   at('Pipeline/ScoreBeautyFunction', [
+    renditions,
     {
       id: `AwsSolutions-IAM5[Resource::${uploads}/uploads/*]`,
       reason: 'Reads any photo under uploads/ to downscale it for the model; keys are per user and image.',
@@ -133,6 +164,10 @@ export function acknowledgeFindings(
     },
   ]);
   at('Api/ApiFunction', [
+    {
+      ...renditions,
+      reason: "Deletes a photo's JPEG rendition with the photo; ownership is enforced by the app.",
+    },
     {
       id: `AwsSolutions-IAM5[Resource::${uploads}/uploads/*]`,
       reason:

@@ -18,7 +18,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { UPLOAD_PREFIX, uploadEventPattern } from '../../src/core/events.js';
+import {
+  RENDITION_PREFIX,
+  THUMBNAIL_PREFIX,
+  UPLOAD_PREFIX,
+  uploadEventPattern,
+} from '../../src/core/events.js';
 import { type PipelineDefinition, type StepName, buildPipeline } from '../../src/core/pipeline.js';
 import { PROCESSING_QUEUE } from '../../src/core/processing-service.js';
 import { taskStates, toStatesLanguage } from '../../src/adapters/stepfunctions/asl.js';
@@ -130,6 +135,7 @@ export class PharosPipeline extends Construct {
 
     // One function per Task state, all from one handler: each holds only its own step's permissions.
     const stepEnvironment: Record<StepName, Record<string, string>> = {
+      inspectImage: {},
       detectLabels: { PHAROS_LABELS: 'rekognition' },
       filterLabels: {},
       describeAndTag: {
@@ -154,9 +160,13 @@ export class PharosPipeline extends Construct {
       describeAndTag: reserved(settings.openAiConcurrency),
       scoreBeauty: reserved(settings.sageMakerConcurrency),
     };
+    // Providers read the original, or InspectImage's JPEG rendition of it.
     const readUpload = new iam.PolicyStatement({
       actions: ['s3:GetObject'],
-      resources: [data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)],
+      resources: [
+        data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`),
+        data.uploads.arnForObjects(`${RENDITION_PREFIX}*`),
+      ],
     });
     for (const { state, step, timeoutSeconds } of taskStates(this.definition)) {
       const fn = pharosFunction(this, `${state}Function`, {
@@ -165,13 +175,33 @@ export class PharosPipeline extends Construct {
         description: `Pharos state ${state}: runs the core step ${step}`,
         // The handler gives up a second before the state's TimeoutSeconds; the function outlives both.
         timeout: Duration.seconds(timeoutSeconds + 5),
-        memorySize: step === 'scoreBeauty' || step === 'detectLabels' ? 1024 : 512,
+        // InspectImage decodes photos of up to PHAROS_MAX_PIXELS (50 MP: ~150 MB of pixels, plus the JPEG).
+        memorySize:
+          step === 'inspectImage' ? 1536 : step === 'scoreBeauty' || step === 'detectLabels' ? 1024 : 512,
         reservedConcurrentExecutions: stepConcurrency[step],
         environment: { ...this.sharedEnvironment, ...stepEnvironment[step], PHAROS_STATES: state },
       });
       data.database.secret!.grantRead(fn);
       // Every state reports its progress (and Notify its completion) on the topic.
       this.topic.grantPublish(fn);
+      if (step === 'inspectImage') {
+        // Reads what arrived, removes a refused file; writes the thumbnail and the rendition.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject', 's3:DeleteObject'],
+            resources: [data.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)],
+          }),
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:PutObject'],
+            resources: [
+              data.uploads.arnForObjects(`${THUMBNAIL_PREFIX}*`),
+              data.uploads.arnForObjects(`${RENDITION_PREFIX}*`),
+            ],
+          }),
+        );
+      }
       if (step === 'detectLabels') {
         // DetectLabels has no resource-level permissions; Rekognition reads the photo with the caller's rights.
         fn.addToRolePolicy(
@@ -281,7 +311,7 @@ export class PharosPipeline extends Construct {
       ...vpcPlacement,
       entry: 'sweep',
       description:
-        'Pharos sweep: executions still RUNNING past the state machine timeout → DescribeExecution → reconciled',
+        'Pharos sweep: lost executions (DescribeExecution → reconciled) and expired upload slots (removed)',
       timeout: Duration.minutes(2),
       environment: {
         ...this.sharedEnvironment,
@@ -292,7 +322,19 @@ export class PharosPipeline extends Construct {
     data.database.secret!.grantRead(this.sweep);
     this.topic.grantPublish(this.sweep);
     this.sweep.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.statusTable.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [data.statusTable.tableArn],
+      }),
+    );
+    // Expired upload slots: is the object there (HeadObject needs s3:GetObject)? If not, remove the rest.
+    this.sweep.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [UPLOAD_PREFIX, THUMBNAIL_PREFIX, RENDITION_PREFIX].map((p) =>
+          data.uploads.arnForObjects(`${p}*`),
+        ),
+      }),
     );
     this.sweep.addToRolePolicy(
       new iam.PolicyStatement({

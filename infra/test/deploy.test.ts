@@ -135,8 +135,10 @@ describe('the web front door', () => {
     });
     expect(JSON.stringify(config.webSocketUrl)).toContain(id(stack, stack.api.webSocketApi));
     expect(JSON.stringify(config.webSocketUrl)).toContain('wss://');
-    expect(JSON.stringify(config.auth.logoutUrl)).toContain('/logout?client_id=');
-    expect(JSON.stringify(config.auth.logoutUrl)).toContain(cdn);
+    expect(JSON.stringify(config.auth.logoutUrl)).toContain('.amazoncognito.com/logout"');
+    expect(JSON.stringify(config.auth.logoutUrl)).toContain(id(stack, stack.api.domain));
+    // The callback the UI uses (`<origin>/`) is among the client's, whichever the page's domain.
+    expect(JSON.stringify(template.toJSON())).toContain(cdn);
     // One deployment carries the bundle and config.json, its deploy-time values as markers.
     template.resourceCountIs('Custom::CDKBucketDeployment', 1);
     template.hasResourceProperties('Custom::CDKBucketDeployment', {

@@ -96,6 +96,7 @@ describe('the state machine', () => {
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     const definition = JSON.stringify(stack.resolve(machine.Properties.DefinitionString));
     for (const state of [
+      'InspectImage',
       'DetectLabels',
       'FilterLabels',
       'DescribeAndTag',

@@ -289,8 +289,9 @@ describe('the generated state machine and the local runner give the same rows an
       (s) => {
         expect(s).toMatchObject({ image: { status: 'READY' } });
         expect(
-          (s.attempts as { state: string; status: string; will_retry: boolean }[]).slice(0, 2),
+          (s.attempts as { state: string; status: string; will_retry: boolean }[]).slice(0, 3),
         ).toMatchObject([
+          { state: 'InspectImage', status: 'SUCCEEDED' },
           { state: 'DetectLabels', status: 'FAILED', will_retry: true, error: 'Provider.Transient' },
           { state: 'DetectLabels', status: 'SUCCEEDED' },
         ]);

@@ -71,9 +71,12 @@ describe('the sweep in the template', () => {
       statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)] as const)),
     );
     expect([...byAction.keys()].sort()).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:PutItem',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
+      's3:DeleteObject',
+      's3:GetObject',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
       'sns:Publish',
@@ -237,7 +240,13 @@ describe('the sweep handler', () => {
       () => client(timing),
     );
     const report = await sweep({} as never, lambdaContext());
-    expect(report).toEqual({ checked: 4, reconciled: 3, closedSucceeded: 1, stillRunning: 0 });
+    expect(report).toEqual({
+      checked: 4,
+      reconciled: 3,
+      closedSucceeded: 1,
+      stillRunning: 0,
+      expiredUploads: 0,
+    });
 
     expect(await outcome(timedOut)).toEqual({
       execution: { status: 'FAILED', error: 'States.Timeout', cause: expect.stringContaining('TIMED_OUT') },
@@ -271,6 +280,7 @@ describe('the sweep handler', () => {
       reconciled: 0,
       closedSucceeded: 0,
       stillRunning: 0,
+      expiredUploads: 0,
     });
     expect((await outcome(timedOut)).messages).toEqual(['FAILED']);
   });

@@ -4,14 +4,21 @@
  */
 import { createProviders } from './providers.js';
 import { parseScript } from '../adapters/scripted/providers.js';
-import type { Notifier, ObjectStorage, StatusStore } from '../core/ports/index.js';
+import { SharpImageCodec } from '../adapters/sharp/codec.js';
+import type { InspectionRepository, Notifier, ObjectStorage, StatusStore } from '../core/ports/index.js';
 import { type ResultsRepository } from '../core/ports/index.js';
 import { createSteps } from '../core/steps.js';
 import type { Config } from './config.js';
 
 export async function createConfiguredSteps(
   config: Config,
-  deps: { storage: ObjectStorage; results: ResultsRepository; status: StatusStore; notifier: Notifier },
+  deps: {
+    storage: ObjectStorage;
+    results: ResultsRepository;
+    inspections: InspectionRepository;
+    status: StatusStore;
+    notifier: Notifier;
+  },
 ) {
   const providers = await createProviders(
     {
@@ -25,6 +32,8 @@ export async function createConfiguredSteps(
   const steps = createSteps({
     ...providers,
     ...deps,
+    // InspectImage checks the bytes with the same limits as the upload route.
+    codec: new SharpImageCodec({ maxPixels: config.PHAROS_MAX_PIXELS }),
     labelFilter: { maxLabels: config.PHAROS_LABELS_MAX, minConfidence: config.PHAROS_LABELS_MIN_CONFIDENCE },
   });
   return { providers, steps };

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { pingDatabase } from '../adapters/postgres/db.js';
 import { type Auth, selectAuth } from './auth.js';
 import { systemClock } from './clock.js';
+import { directUploadsFor } from './direct-uploads.js';
 import { createHttpApp } from './http/app.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { webConfigFrom } from './http/web-config.js';
@@ -21,6 +22,13 @@ export function buildHttpApp(services: Services, auth: Auth, metrics: Metrics | 
     processing: services.processing,
     ...auth,
     maxUploadBytes: config.PHAROS_MAX_UPLOAD_BYTES,
+    uploads: directUploadsFor(config, {
+      images: services.images,
+      rawStorage,
+      storage: services.storage,
+      status: services.status,
+      logger,
+    }),
     showGps: config.PHAROS_GPS === 'owner',
     webConfig: webConfigFrom(config),
     logger,

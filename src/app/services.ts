@@ -86,7 +86,14 @@ export function buildServices(config: Config, options: ServiceOptions): Services
     status,
     notifier,
     definition: buildPipeline({ beautyFailure: config.PHAROS_BEAUTY_FAILURE }),
-    steps: () => (steps ??= createConfiguredSteps(config, { storage, results: images, status, notifier })),
+    steps: () =>
+      (steps ??= createConfiguredSteps(config, {
+        storage,
+        results: images,
+        inspections: images,
+        status,
+        notifier,
+      })),
     close: async () => {
       await queue.stop();
       if (steps) await (await steps).providers.close();

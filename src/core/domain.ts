@@ -1,6 +1,7 @@
 /** Domain types shared by every part of Pharos. Pure data: no I/O, no SDKs. */
 
-export const IMAGE_STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const;
+/** UPLOADING: an upload slot was handed out and the bytes have not arrived (direct uploads only). */
+export const IMAGE_STATUSES = ['UPLOADING', 'UPLOADED', 'PROCESSING', 'READY', 'FAILED'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 /**
@@ -82,6 +83,7 @@ export interface JobTicket {
  * names when an execution starts. The web UI and the CLI match on these, never on bare strings.
  */
 export const StateNames = {
+  InspectImage: 'InspectImage',
   DetectLabels: 'DetectLabels',
   FilterLabels: 'FilterLabels',
   DescribeAndTag: 'DescribeAndTag',

@@ -8,6 +8,9 @@ export const ErrorNames = {
   MalformedOutput: 'Provider.MalformedOutput',
   Timeout: 'States.Timeout',
   All: 'States.ALL',
+  ImageMissing: 'Image.Missing',
+  /** InspectImage refused the bytes (not an image, too many pixels, corrupt): never retried. */
+  ImageRejected: 'Image.Rejected',
   WorkerLost: 'Worker.Lost',
   /** The definition or the document is not what a state needs (a bug, never retried by providers' rules). */
   Runtime: 'States.Runtime',

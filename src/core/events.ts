@@ -13,6 +13,8 @@ export interface EventPattern {
 }
 
 export const UPLOAD_PREFIX = 'uploads/';
+export const THUMBNAIL_PREFIX = 'thumbnails/';
+export const RENDITION_PREFIX = 'renditions/';
 
 /** Object Created under uploads/ in our bucket: the trigger of the whole pipeline. */
 export function uploadEventPattern(bucket: string): EventPattern {
@@ -43,6 +45,15 @@ export function matchesPattern(event: unknown, pattern: EventPattern): boolean {
 /** Object keys are `uploads/{user_id}/{image_id}`; the ticket is read back from them (an input transformer). */
 export function uploadKey(userId: string, imageId: string): string {
   return `${UPLOAD_PREFIX}${userId}/${imageId}`;
+}
+
+export function thumbnailKey(userId: string, imageId: string): string {
+  return `${THUMBNAIL_PREFIX}${userId}/${imageId}`;
+}
+
+/** A JPEG rendition for providers that take only JPEG/PNG within a size (Rekognition), made by InspectImage. */
+export function renditionKey(userId: string, imageId: string): string {
+  return `${RENDITION_PREFIX}${userId}/${imageId}.jpg`;
 }
 
 export function ticketFromObjectCreated(event: ObjectCreatedEvent): JobTicket | null {

@@ -3,7 +3,7 @@
  * anything is stored, so a rejected upload leaves nothing behind; the original is stored last, and
  * that put is the "Object Created" event that starts processing.
  */
-import { uploadKey } from './events.js';
+import { renditionKey, thumbnailKey, uploadKey } from './events.js';
 import { AppError } from './errors.js';
 import type { ImageRecord, ImageRepository, NearDuplicate, PhotoMetadata } from './ports/index.js';
 import type { Logger } from './ports/index.js';
@@ -57,8 +57,8 @@ export class ImageService {
     const { probe, thumbnail, metadata, phash } = await deps.codec.inspect(file.bytes);
     const id = crypto.randomUUID();
     const objectKey = uploadKey(userId, id);
-    const thumbnailKey = `thumbnails/${userId}/${id}`;
-    await deps.storage.put(thumbnailKey, thumbnail.bytes, thumbnail.contentType);
+    const thumbKey = thumbnailKey(userId, id);
+    await deps.storage.put(thumbKey, thumbnail.bytes, thumbnail.contentType);
     let image: ImageRecord | null = null;
     try {
       image = await deps.images.insert({
@@ -71,7 +71,7 @@ export class ImageService {
         height: probe.height,
         bucket: deps.storage.bucket,
         object_key: objectKey,
-        thumbnail_key: thumbnailKey,
+        thumbnail_key: thumbKey,
         auto_process: file.process ?? deps.autoProcess,
         photo_metadata: metadata,
         taken_at: takenInstant(metadata),
@@ -92,7 +92,7 @@ export class ImageService {
         'upload failed after inspection; removing what was stored',
       );
       await Promise.allSettled([
-        deps.storage.delete(thumbnailKey),
+        deps.storage.delete(thumbKey),
         deps.storage.delete(objectKey),
         image ? deps.images.delete(id, userId) : Promise.resolve(),
         deps.status.delete(id),
@@ -136,6 +136,8 @@ export class ImageService {
     await Promise.all([
       this.deps.storage.delete(image.object_key),
       this.deps.storage.delete(image.thumbnail_key),
+      // InspectImage's JPEG, when it made one (deleting a missing key is a no-op).
+      this.deps.storage.delete(renditionKey(image.user_id, image.id)),
       this.deps.status.delete(image.id),
     ]);
   }

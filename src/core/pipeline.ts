@@ -4,9 +4,11 @@
  */
 import { type StateName, StateNames } from './domain.js';
 import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
+import type { StepOutputs } from './step-outputs.js';
 import { ErrorNames } from './errors.js';
 
 export const STEP_NAMES = [
+  'inspectImage',
   'detectLabels',
   'filterLabels',
   'describeAndTag',
@@ -90,6 +92,7 @@ export interface PipelineDocument {
   content_type: string;
   execution_id: string;
   execution_seq: number;
+  inspected?: StepOutputs['inspectImage'];
   detected?: DetectedLabels;
   filtered?: { labels: Label[] };
   caption?: Caption;
@@ -143,8 +146,23 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
       : toMarkFailed;
   return {
     comment: 'Pharos: labels → filter → caption and tags → beauty → save → notify (the seed story).',
-    startAt: 'DetectLabels',
+    startAt: 'InspectImage',
     states: {
+      InspectImage: {
+        type: 'Task',
+        step: 'inspectImage',
+        comment:
+          'The bytes as they arrived: type sniffed, pixel limit, thumbnail, a JPEG rendition for JPEG/PNG-only providers.',
+        resultPath: '$.inspected',
+        timeoutSeconds: 60,
+        // A refused file stays refused; storage and database faults are worth a few tries.
+        retry: [
+          { ...internalRetry, errorEquals: [ErrorNames.ImageRejected], maxAttempts: 0 },
+          { ...internalRetry, maxAttempts: 2 },
+        ],
+        catch: [toMarkFailed],
+        next: 'DetectLabels',
+      },
       DetectLabels: {
         type: 'Task',
         step: 'detectLabels',

@@ -7,6 +7,14 @@ import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
 import type { StepName } from './pipeline.js';
 
 export interface StepOutputs {
+  /** The bytes' real type and size; `rendition` is the JPEG JPEG/PNG-only providers read, when one was made. */
+  inspectImage: {
+    content_type: string;
+    width: number;
+    height: number;
+    bytes: number;
+    rendition: { key: string; content_type: string } | null;
+  };
   detectLabels: DetectedLabels;
   filterLabels: { labels: Label[] };
   describeAndTag: Caption;
@@ -21,6 +29,7 @@ export interface StepOutputs {
 type FieldSet<T> = { readonly [K in keyof Required<T>]: true };
 
 const FIELDS: { readonly [S in StepName]: FieldSet<StepOutputs[S]> } = {
+  inspectImage: { content_type: true, width: true, height: true, bytes: true, rendition: true },
   detectLabels: { labels: true, provenance: true, text: true },
   filterLabels: { labels: true },
   describeAndTag: { description: true, tags: true, provenance: true, usage: true },

@@ -10,7 +10,9 @@ import { filterLabels, normaliseCaption } from './policies.js';
 import type {
   BeautyScorer,
   Describer,
+  ImageCodec,
   ImageInput,
+  InspectionRepository,
   LabelDetector,
   Notifier,
   ObjectStorage,
@@ -21,6 +23,7 @@ import type {
 import type { StepRegistry } from './runner.js';
 import type { StepOutputs } from './step-outputs.js';
 import { readTextOrError, withReadText } from './text.js';
+import { inspectImage } from './inspect-step.js';
 
 export interface StepDependencies {
   labels: LabelDetector;
@@ -33,6 +36,8 @@ export interface StepDependencies {
   labelFilter: LabelFilterPolicy;
   /** Optional OCR: read alongside the labels within DetectLabels (no state of its own). */
   text?: TextReader | null;
+  codec: ImageCodec;
+  inspections: InspectionRepository;
 }
 
 export function imageInput(
@@ -78,9 +83,17 @@ export async function announceOutcome(
 }
 
 export function createSteps(deps: StepDependencies): StepRegistry {
-  const inputFor = (doc: PipelineDocument) => imageInput(deps.storage, doc, doc.content_type);
+  // Providers read InspectImage's JPEG rendition when it made one, else the original as inspected.
+  const inputFor = (doc: PipelineDocument) => {
+    const rendition = doc.inspected?.rendition;
+    return rendition
+      ? imageInput(deps.storage, { bucket: doc.bucket, key: rendition.key }, rendition.content_type)
+      : imageInput(deps.storage, doc, doc.inspected?.content_type ?? doc.content_type);
+  };
 
   const steps: StepRegistry = {
+    inspectImage: (doc) => inspectImage(deps, doc),
+
     async detectLabels(doc, { signal, willRetry }): Promise<DetectedLabels> {
       const image = inputFor(doc);
       const [detected, read] = await Promise.all([

@@ -279,6 +279,7 @@ describe('pharos CLI against a real server', () => {
     expect(timeline.code).toBe(0);
     expect(timeline.stdout.match(/Execution #/g)).toHaveLength(2);
     for (const state of [
+      'InspectImage',
       'DetectLabels',
       'FilterLabels',
       'DescribeAndTag',

@@ -149,6 +149,15 @@ describe('OpenAPI document', () => {
     });
     const id = ((await uploaded.clone().json()) as { image_id: string }).image_id;
     await check('post', '/images', uploaded);
+    // The local disk offers no direct uploads: a documented 404 (the 201 is checked in direct-uploads.test.ts).
+    await check(
+      'post',
+      '/images/uploads',
+      await client.request('POST', '/images/uploads', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'a.jpg', content_type: 'image/jpeg', bytes: 10 }),
+      }),
+    );
     await check(
       'post',
       '/images',

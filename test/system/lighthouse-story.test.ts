@@ -31,6 +31,7 @@ describe('the lighthouse story, end to end on the local runtime', () => {
       .map((m) => `${String(m.state)}:${String(m.status)}`);
     expect(progressStates).toEqual([
       'ExecutionStarted:PROCESSING',
+      'InspectImage:SUCCEEDED',
       'DetectLabels:SUCCEEDED',
       'FilterLabels:SUCCEEDED',
       'DescribeAndTag:SUCCEEDED',
@@ -68,6 +69,7 @@ describe('the lighthouse story, end to end on the local runtime', () => {
     expect(timeline.body.items).toHaveLength(1);
     expect(timeline.body.items[0]!.status).toBe('SUCCEEDED');
     expect(timeline.body.items[0]!.states.map((s) => s.state)).toEqual([
+      'InspectImage',
       'DetectLabels',
       'FilterLabels',
       'DescribeAndTag',

@@ -138,6 +138,10 @@ function steps(failures: Partial<Record<string, string[]>> = {}): StepRegistry {
     if (next) throw new PipelineError(next, `${context.state} failed with ${next}`);
   };
   return {
+    inspectImage: async (_d, c) => (
+      maybeFail(c),
+      { content_type: 'image/jpeg', width: 64, height: 48, bytes: 1234, rendition: null }
+    ),
     detectLabels: async (_d, c) => (
       maybeFail(c),
       { labels: [{ name: 'Lighthouse', confidence: 99 }], provenance }
@@ -173,6 +177,7 @@ function runner(
 }
 
 const HAPPY = [
+  'InspectImage:1:SUCCEEDED',
   'DetectLabels:1:SUCCEEDED',
   'FilterLabels:1:SUCCEEDED',
   'DescribeAndTag:1:SUCCEEDED',
@@ -199,12 +204,13 @@ describe('the durable runner (in memory)', () => {
     expect(await runner(store, clock, registry).run('exec-1', new AbortController().signal)).toBe(
       'SUCCEEDED',
     );
-    expect(store.trail().slice(0, 3)).toEqual([
+    expect(store.trail().slice(0, 4)).toEqual([
+      'InspectImage:1:SUCCEEDED',
       'DetectLabels:1:FAILED',
       'DetectLabels:2:FAILED',
       'DetectLabels:3:SUCCEEDED',
     ]);
-    expect(store.attempts.slice(0, 2).map((a) => a.willRetry)).toEqual([true, true]);
+    expect(store.attempts.slice(1, 3).map((a) => a.willRetry)).toEqual([true, true]);
     // intervalSeconds 1, backoffRate 2, full jitter at random() = 1.
     expect(clock.sleeps).toEqual([1000, 2000]);
   });

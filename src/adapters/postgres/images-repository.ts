@@ -7,7 +7,7 @@ import type {
   NearDuplicate,
   NewImage,
 } from '../../core/ports/index.js';
-import type { ResultsRepository } from '../../core/ports/index.js';
+import type { InspectionRepository, ResultsRepository } from '../../core/ports/index.js';
 import { type Db, inTransaction, iso, type Tx } from './db.js';
 
 interface SearchColumns {
@@ -120,14 +120,14 @@ function sortKey(query: ImageQuery, params: unknown[]): string {
   return `round(ts_rank('${WEIGHTS}', search_vector, ${any})::numeric, 6)`;
 }
 
-export class PostgresImageRepository implements ImageRepository, ResultsRepository {
+export class PostgresImageRepository implements ImageRepository, ResultsRepository, InspectionRepository {
   constructor(private readonly db: Db) {}
 
   async insert(image: NewImage): Promise<ImageRecord> {
     const { rows } = await this.db.query<Row>(
       `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key,
-                           auto_process, photo_metadata, taken_at, phash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128)) RETURNING *`,
+                           auto_process, photo_metadata, taken_at, phash, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128), COALESCE($15, 'UPLOADED')) RETURNING *`,
       [
         image.id,
         image.user_id,
@@ -143,6 +143,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
         image.photo_metadata ? JSON.stringify(image.photo_metadata) : null,
         image.taken_at ?? null,
         bitsParam(image.phash),
+        image.status ?? null,
       ],
     );
     return toRecord(rows[0]!);
@@ -258,6 +259,28 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
       [id, userId],
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async findExpiredUploads(olderThanSeconds: number, limit: number): Promise<ImageRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT * FROM images WHERE status = 'UPLOADING' AND created_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async recordInspection(input: {
+    image_id: string;
+    content_type: string;
+    width: number;
+    height: number;
+    bytes: number;
+  }): Promise<void> {
+    await this.db.query(
+      'UPDATE images SET content_type = $2, width = $3, height = $4, bytes = $5, updated_at = now() WHERE id = $1',
+      [input.image_id, input.content_type, input.width, input.height, input.bytes],
+    );
   }
 
   async saveResults(

@@ -5,13 +5,15 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AppError } from '../../core/errors.js';
-import type { ObjectStorage, StoredObject } from '../../core/ports/index.js';
+import type { DirectObjectAccess, ObjectStorage, StoredObject } from '../../core/ports/index.js';
 import { createS3Client } from '../aws-sdk/clients.js';
 
 export interface S3StorageOptions {
@@ -21,7 +23,7 @@ export interface S3StorageOptions {
   presignExpiresSeconds?: number;
 }
 
-export class S3Storage implements ObjectStorage {
+export class S3Storage implements ObjectStorage, DirectObjectAccess {
   readonly bucket: string;
   private readonly client: S3Client;
 
@@ -55,7 +57,12 @@ export class S3Storage implements ObjectStorage {
   }
 
   /** A presigned POST for exactly this key, this content type and at most `maxBytes`. */
-  presignUpload(key: string, contentType: string, maxBytes: number): Promise<PresignedPost> {
+  presignUpload(
+    key: string,
+    contentType: string,
+    maxBytes: number,
+    expiresSeconds = this.options.presignExpiresSeconds ?? 300,
+  ): Promise<PresignedPost> {
     return createPresignedPost(this.client, {
       Bucket: this.bucket,
       Key: key,
@@ -64,7 +71,26 @@ export class S3Storage implements ObjectStorage {
         ['eq', '$Content-Type', contentType],
       ],
       Fields: { 'Content-Type': contentType },
-      Expires: this.options.presignExpiresSeconds ?? 300,
+      Expires: expiresSeconds,
     });
+  }
+
+  /** A presigned GET (the API answers reads with a redirect to it instead of streaming through Lambda). */
+  presignDownload(key: string, expiresSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresSeconds,
+    });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
+        return false;
+      throw error;
+    }
   }
 }

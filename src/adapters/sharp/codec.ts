@@ -7,9 +7,10 @@ import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../core/errors.js';
-import type { ImageCodec, ImageInspection } from '../../core/ports/index.js';
+import type { ImageCodec, ImageInspection, StoredObject } from '../../core/ports/index.js';
 import { readPhotoMetadata } from '../exifr/photo-metadata.js';
 import { differenceHash } from './phash.js';
+import { prepareForModel } from './downscale.js';
 
 // libvips' operation cache (process-wide, AI threads included) pays off only when the same image is
 // processed again, which Pharos never does; off, an upload burst peaks ~70 MB lower (bench P4).
@@ -47,6 +48,12 @@ export interface SharpCodecOptions {
 
 export class SharpImageCodec implements ImageCodec {
   constructor(private readonly options: SharpCodecOptions) {}
+
+  /** Long edge up to 4096 px, re-encoded until it fits: labels need far fewer pixels than that. */
+  async renderJpeg(bytes: Uint8Array, maxBytes: number): Promise<StoredObject> {
+    const prepared = await prepareForModel(bytes, { maxEdge: 4096, maxBytes });
+    return { bytes: prepared.bytes, contentType: prepared.contentType };
+  }
 
   async inspect(bytes: Uint8Array): Promise<ImageInspection> {
     if (bytes.byteLength === 0) throw new AppError(400, 'empty_file', 'the file is empty');

@@ -1,5 +1,6 @@
 /** What every handler can rely on: the dependencies, and the caller once authenticated. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { DirectUploads } from '../../core/direct-uploads.js';
 import type { ImageService } from '../../core/image-service.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ProcessingService } from '../../core/processing-service.js';
@@ -18,6 +19,8 @@ export interface HttpDependencies {
   maxUploadBytes: number;
   /** PHAROS_GPS: whether a photo's GPS position may appear in its owner's API output (default yes). */
   showGps?: boolean;
+  /** Present when storage can be reached by the client (S3): upload slots and presigned redirects. */
+  uploads?: DirectUploads | null;
   /** Served as GET /config.json (absent on AWS, where the stack writes the file next to the web bundle). */
   webConfig?: WebConfig | null;
   logger: Logger;

@@ -165,6 +165,27 @@ export const UploadBody = z.object({
     .openapi({ type: 'string', format: 'binary', description: 'the photo' }),
 });
 
+export const UploadSlotRequest = z
+  .object({
+    filename: z.string().min(1).max(1024),
+    /** What the client believes the file is; the bytes' real type is sniffed after they arrive. */
+    content_type: z.string().min(1).max(255),
+    bytes: z.number().int().positive(),
+  })
+  .openapi('UploadSlotRequest');
+
+export const UploadSlot = z
+  .object({
+    image: ImageListItem,
+    upload: z.object({
+      /** POST multipart/form-data here: every field of `fields`, then the file as `file`. */
+      url: z.string().url(),
+      fields: z.record(z.string(), z.string()),
+    }),
+    expires_at: z.string(),
+  })
+  .openapi('UploadSlot');
+
 export const ProcessAccepted = z
   .object({ image_id: z.string(), status: z.literal('PROCESSING'), execution_id: z.string() })
   .openapi('ProcessAccepted');

@@ -53,7 +53,10 @@ export type NewImage = Pick<
   | 'thumbnail_key'
   | 'auto_process'
 > &
-  Partial<Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>>;
+  Partial<Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>> & {
+    /** UPLOADING for a direct-upload slot (the bytes are still to come); UPLOADED by default. */
+    status?: 'UPLOADING';
+  };
 
 /** A photo near-identical to another, with how many of the 128 hash bits differ (0 = same picture). */
 export interface NearDuplicate {
@@ -86,6 +89,20 @@ export interface ImageRepository {
   ): Promise<boolean>;
   /** The owner's other photos whose perceptual hash is within maxDistance bits, closest first. */
   nearDuplicates(id: string, userId: string, maxDistance: number): Promise<NearDuplicate[]>;
+  /** Photos still UPLOADING `olderThanSeconds` after their slot was made, oldest first. */
+  findExpiredUploads(olderThanSeconds: number, limit: number): Promise<ImageRecord[]>;
+}
+
+/** What InspectImage reads and writes: the bytes' real type, size and dimensions replace the claims. */
+export interface InspectionRepository {
+  getById(id: string): Promise<ImageRecord | null>;
+  recordInspection(input: {
+    image_id: string;
+    content_type: string;
+    width: number;
+    height: number;
+    bytes: number;
+  }): Promise<void>;
 }
 
 /** PostgreSQL's role in the pipeline: the system of record for results. */

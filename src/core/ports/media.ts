@@ -56,4 +56,6 @@ export interface ImageInspection {
 export interface ImageCodec {
   /** Fully decodes the image (so truncation is caught): its probe, thumbnail, EXIF metadata and hash. */
   inspect(bytes: Uint8Array): Promise<ImageInspection>;
+  /** A JPEG of at most `maxBytes` (orientation applied), for providers that take only JPEG or PNG. */
+  renderJpeg(bytes: Uint8Array, maxBytes: number): Promise<StoredObject>;
 }

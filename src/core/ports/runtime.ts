@@ -15,6 +15,30 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
 }
 
+/** A browser form upload straight to storage (S3's presigned POST): POST every field, then `file`. */
+export interface UploadForm {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * Storage the client can reach itself (S3): uploads and reads that skip the API. Optional — the local
+ * disk offers neither, and the API then streams bytes itself.
+ */
+export interface DirectObjectAccess {
+  /** A form that stores exactly `key`, of `contentType`, 1..maxBytes bytes, until `expiresSeconds` pass. */
+  presignUpload(
+    key: string,
+    contentType: string,
+    maxBytes: number,
+    expiresSeconds: number,
+  ): Promise<UploadForm>;
+  /** A URL that reads `key` for `expiresSeconds`. */
+  presignDownload(key: string, expiresSeconds: number): Promise<string>;
+  /** Whether `key` holds an object (without reading it). */
+  exists(key: string): Promise<boolean>;
+}
+
 /** The event S3 sends to EventBridge on upload, in EventBridge's own shape. */
 export interface ObjectCreatedEvent {
   source: 'aws.s3';

@@ -7,10 +7,12 @@
  * - never started (ExecutionDoesNotExist: the ticket was dead-lettered before StartExecution) → FAILED;
  * - SUCCEEDED → the row is closed SUCCEEDED (the photo's results were saved by SaveResults);
  * - still RUNNING → left alone (cannot outlive its timeout; the next sweep sees it end).
+ * It also removes upload slots never used (the photo UPLOADING past the slot's expiry and grace).
  */
 import { DescribeExecutionCommand, type DescribeExecutionOutput, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { findOverdueExecutions } from '../../adapters/postgres/overdue-executions.js';
+import { directUploadsFor } from '../../app/direct-uploads.js';
 import { executionNameFor } from '../../adapters/stepfunctions/engine.js';
 import { type RuntimeProvider, remainingMs, withRuntime } from './middleware.js';
 import { type ExecutionStatusChangeEvent, reconcile } from './reconciler.js';
@@ -92,9 +94,21 @@ export async function sweepOverdueExecutions(
 
 let client: SFNClient | undefined;
 
+/** Upload slots never used (UPLOADING past their expiry and grace): removed with anything under their keys. */
+export async function expireUploadSlots(runtime: LambdaRuntime): Promise<number> {
+  const uploads = directUploadsFor(runtime.config, {
+    images: runtime.images,
+    rawStorage: runtime.storage,
+    status: runtime.status,
+    logger: runtime.logger,
+  });
+  return uploads ? uploads.expireSlots() : 0;
+}
+
 export const createSweepHandler = (getRuntime: RuntimeProvider, sfn: () => SFNClient) =>
-  withRuntime('sweep', getRuntime, (runtime, _event: ScheduledEvent, context: Context) =>
-    sweepOverdueExecutions(runtime, sfn(), context),
-  );
+  withRuntime('sweep', getRuntime, async (runtime, _event: ScheduledEvent, context: Context) => ({
+    ...(await sweepOverdueExecutions(runtime, sfn(), context)),
+    expiredUploads: await expireUploadSlots(runtime),
+  }));
 
 export const handler = createSweepHandler(lambdaRuntime, () => (client ??= new SFNClient({})));

@@ -4,6 +4,7 @@ import type { ImageStatus } from '../../../src/app/http/api-types.js';
 
 export type { ImageStatus };
 export const STATUSES = [
+  'UPLOADING',
   'UPLOADED',
   'PROCESSING',
   'READY',

@@ -5,6 +5,7 @@ import { effectiveSort, type ListFilters, type SortOrder, STATUSES } from '../ap
 export const SEARCH_DEBOUNCE_MS = 250;
 
 const STATUS_TEXT = {
+  UPLOADING: 'Uploading',
   UPLOADED: 'Uploaded',
   PROCESSING: 'Processing',
   READY: 'Ready',

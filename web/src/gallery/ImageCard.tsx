@@ -25,6 +25,7 @@ interface Props {
 const NO_WORDS: readonly string[] = [];
 
 const SPOKEN: Record<ImageStatus, string> = {
+  UPLOADING: 'uploading',
   UPLOADED: 'uploaded',
   PROCESSING: 'processing',
   READY: 'ready',

@@ -1,6 +1,7 @@
 import type { ImageStatus } from '../api/types';
 
 const TEXT: Record<ImageStatus, string> = {
+  UPLOADING: 'Uploading…',
   UPLOADED: 'Uploaded',
   PROCESSING: 'Processing…',
   READY: 'Ready',

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../../../core/errors.js';
 import type { App, HttpDependencies } from '../env.js';
 import { errorResponse } from '../errors.js';
 import { toAiResults, toListItem, toMetadata } from '../presenters.js';
@@ -15,6 +16,8 @@ import {
   ProcessAccepted,
   UploadBody,
   UploadQuery,
+  UploadSlot,
+  UploadSlotRequest,
 } from '../schemas.js';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -102,6 +105,39 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
         process: process === undefined ? undefined : process === 'true',
       });
       return c.json(toMetadata(image), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/images/uploads',
+      tags: ['images'],
+      security,
+      summary:
+        'An upload slot: a presigned POST straight to object storage (the photo is then processed like any upload)',
+      request: { body: { required: true, content: { 'application/json': { schema: UploadSlotRequest } } } },
+      responses: {
+        201: { description: 'The photo (status UPLOADING) and where to send its bytes', ...json(UploadSlot) },
+        400: { description: 'Invalid request', ...json(ErrorSchema) },
+        404: {
+          description: 'This server stores photos itself: upload with POST /images',
+          ...json(ErrorSchema),
+        },
+        413: { description: 'More bytes than the upload limit', ...json(ErrorSchema) },
+        415: { description: 'content_type is not an image type', ...json(ErrorSchema) },
+        401: common[401],
+      },
+    }),
+    async (c) => {
+      if (!deps.uploads)
+        throw new AppError(
+          404,
+          'direct_uploads_unavailable',
+          'this server stores photos on its own disk: upload with POST /images (multipart field "file")',
+        );
+      const slot = await deps.uploads.createSlot(c.get('userId'), c.req.valid('json'));
+      return c.json({ ...slot, image: toListItem(slot.image) }, 201);
     },
   );
 
@@ -232,10 +268,21 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
             description: which === 'content' ? 'The original bytes' : 'A JPEG thumbnail (320 px)',
             content: { 'image/*': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
           },
+          302: {
+            description:
+              'With object storage the client can reach (S3): a short-lived presigned URL of the bytes (Location)',
+          },
           ...common,
         },
       }),
       async (c) => {
+        if (deps.uploads) {
+          const image = await images.get(c.get('userId'), c.req.valid('param').id);
+          const url = await deps.uploads.contentUrl(image, which === 'content' ? 'original' : 'thumbnail');
+          // Cached for less time than the URL lives, so a cached redirect never points at an expired one.
+          c.header('Cache-Control', 'private, max-age=60');
+          return c.redirect(url, 302) as never;
+        }
         const object = await images.content(
           c.get('userId'),
           c.req.valid('param').id,
