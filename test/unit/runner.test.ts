@@ -321,6 +321,7 @@ describe('the durable runner (in memory)', () => {
     });
     // One checkpoint per state but FilterLabels; DetectLabels' names the state after it.
     expect(store.checkpoints.map((c) => c.nextState)).toEqual([
+      'DetectLabels',
       'DescribeAndTag',
       'ScoreBeauty',
       'SaveResults',
@@ -339,6 +340,7 @@ describe('the durable runner (in memory)', () => {
       'FAILED',
     );
     expect(store.trail()).toEqual([
+      'InspectImage:1:SUCCEEDED',
       'DetectLabels:1:SUCCEEDED',
       'FilterLabels:1:FAILED',
       'MarkFailed:1:SUCCEEDED',
