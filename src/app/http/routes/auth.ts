@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { answerOversizeBody } from '../oversize-body.js';
 import type { App, HttpDependencies } from '../env.js';
 import { clientAddress } from '../client-address.js';
-import { errorResponse } from '../errors.js';
 import { Credentials, ErrorSchema, LoggedIn, Registered } from '../schemas.js';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -46,7 +46,7 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     '/auth/*',
     bodyLimit({
       maxSize: 16 * 1024,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', 'the request body is larger than 16 KB'),
+      onError: (c) => answerOversizeBody(c, 4 * 1024 * 1024, 'the request body is larger than 16 KB'),
     }),
   );
 

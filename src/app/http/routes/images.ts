@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { answerOversizeBody } from '../oversize-body.js';
 import { AppError } from '../../../core/errors.js';
 import type { App, HttpDependencies } from '../env.js';
-import { errorResponse } from '../errors.js';
 import { toAiResults, toListItem, toMetadata } from '../presenters.js';
 import {
   AiResults,
@@ -27,23 +27,6 @@ const common = {
   404: { description: 'No such image for this user', ...json(ErrorSchema) },
 };
 
-async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<void> {
-  // A chunked body is already being read by the limiter, which stops reading it: nothing to drain.
-  if (!body || body.locked) return;
-  const reader = body.getReader();
-  let read = 0;
-  try {
-    while (read <= maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.byteLength;
-    }
-    await reader.cancel();
-  } catch {
-    // The client went away: nothing left to tell it.
-  }
-}
-
 export function registerImageRoutes(app: App, deps: HttpDependencies): void {
   const { images, processing } = deps;
 
@@ -56,18 +39,12 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     '/images',
     bodyLimit({
       maxSize: deps.maxUploadBytes + 64 * 1024,
-      onError: async (c) => {
-        // Read (and discard) a moderately oversize body so the client sees the 413 rather than a reset.
-        await discardBody(c.req.raw.body, deps.maxUploadBytes * 4);
-        // The rest of the body is left unread: the connection cannot carry another request.
-        c.header('Connection', 'close');
-        return errorResponse(
+      onError: (c) =>
+        answerOversizeBody(
           c,
-          413,
-          'payload_too_large',
+          deps.maxUploadBytes * 4,
           `the file is larger than ${deps.maxUploadBytes} bytes`,
-        );
-      },
+        ),
     }),
   );
 
