@@ -7,8 +7,8 @@ import { permanentError, transientError } from '../../core/errors.js';
 import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports/index.js';
 import { BEAUTY_IMAGE } from '../sagemaker/beauty-scorer.js';
 import { prepareForModel } from '../sharp/downscale.js';
-import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';
-import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../shared/call-deadline.js';
+import { type BeautyContract, parseBeautyOutput } from '../provider-calls/beauty-output.js';
+import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../provider-calls/call-deadline.js';
 
 export interface HttpBeautyOptions extends BeautyContract {
   url: string;

@@ -17,7 +17,7 @@ import { malformedOutputError, permanentError, transientError } from '../../core
 import { MAX_DESCRIPTION_LENGTH, TAG_RULES, normaliseCaption } from '../../core/policies.js';
 import type { CallOptions, Describer, ImageInput } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
-import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../shared/call-deadline.js';
+import { callDeadline, retryAfterMs, waitOutRetryAfter } from '../provider-calls/call-deadline.js';
 import { type TokenPrice, estimateCostUsd, priceOf } from './pricing.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';

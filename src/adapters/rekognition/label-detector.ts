@@ -12,7 +12,7 @@ import type { DetectedLabels, Label } from '../../core/domain.js';
 import { malformedOutputError } from '../../core/errors.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
-import { callDeadline } from '../shared/call-deadline.js';
+import { callDeadline } from '../provider-calls/call-deadline.js';
 import { createRekognitionClient } from '../aws-sdk/clients.js';
 import { mapAwsError } from '../aws-sdk/errors.js';
 

@@ -7,8 +7,8 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/cli
 import type { BeautyScore } from '../../core/domain.js';
 import type { BeautyScorer, CallOptions, ImageInput } from '../../core/ports/index.js';
 import { prepareForModel } from '../sharp/downscale.js';
-import { type BeautyContract, parseBeautyOutput } from '../shared/beauty-output.js';
-import { callDeadline } from '../shared/call-deadline.js';
+import { type BeautyContract, parseBeautyOutput } from '../provider-calls/beauty-output.js';
+import { callDeadline } from '../provider-calls/call-deadline.js';
 import { createSageMakerRuntimeClient } from '../aws-sdk/clients.js';
 import { mapAwsError } from '../aws-sdk/errors.js';
 
