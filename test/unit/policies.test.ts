@@ -12,7 +12,7 @@ import {
   normaliseDescription,
   normaliseTags,
 } from '../../src/core/policies.js';
-import { buildPipeline, retryDelayMs } from '../../src/core/pipeline.js';
+import { STEP_NAMES, buildPipeline, retryDelayMs } from '../../src/core/pipeline.js';
 import { assertDefinitionIsRunnable } from '../../src/core/runner.js';
 import type { ObjectCreatedEvent } from '../../src/core/ports/index.js';
 
@@ -123,17 +123,7 @@ describe('event routing (EventBridge patterns)', () => {
 describe('the pipeline definition', () => {
   it('names a handler for every task and a real target for every transition', () => {
     const handler = async () => null;
-    const steps = Object.fromEntries(
-      [
-        'detectLabels',
-        'filterLabels',
-        'describeAndTag',
-        'scoreBeauty',
-        'saveResults',
-        'markFailed',
-        'notify',
-      ].map((s) => [s, handler]),
-    );
+    const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, handler]));
     for (const beautyFailure of ['null', 'fail'] as const) {
       expect(() => assertDefinitionIsRunnable(buildPipeline({ beautyFailure }), steps)).not.toThrow();
     }
