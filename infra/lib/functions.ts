@@ -86,9 +86,10 @@ export function pharosFunction(scope: Construct, id: string, props: PharosFuncti
       sourceMap: true,
       bundleAwsSDK: true,
       externalModules: props.withNativeDeps ? EXTERNAL : ['pg-native'],
-      // CommonJS dependencies (pg, pino) still call require(): give the ESM bundle one.
+      // CommonJS dependencies (pg, pino, tesseract.js) still call require() and read __dirname: give
+      // the ESM bundle both.
       banner:
-        "import { createRequire as __pharosRequire } from 'node:module'; const require = __pharosRequire(import.meta.url);",
+        "import { createRequire as __pharosRequire } from 'node:module'; import { fileURLToPath as __pharosPath } from 'node:url'; const require = __pharosRequire(import.meta.url); const __filename = __pharosPath(import.meta.url); const __dirname = __pharosPath(new URL('.', import.meta.url));",
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],

@@ -25,8 +25,8 @@ function langPath(): string {
   return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), MODEL);
 }
 
-export const TESSERACT_VERSION: string = (require('tesseract.js/package.json') as { version: string })
-  .version;
+/** Read on first use, not at import: a bundle that never reads text (the Lambdas) ships no tesseract.js. */
+const tesseractVersion = (): string => (require('tesseract.js/package.json') as { version: string }).version;
 
 let starting: Promise<Worker> | null = null;
 
@@ -85,7 +85,7 @@ export function createLocalTextReader(): TextReader {
       signal.throwIfAborted();
       return {
         ...readTextFromWords(words),
-        provenance: { provider: 'local', model: `tesseract-eng-${MODEL}`, version: TESSERACT_VERSION },
+        provenance: { provider: 'local', model: `tesseract-eng-${MODEL}`, version: tesseractVersion() },
       };
     },
   };
