@@ -88,7 +88,7 @@ describe('graceful shutdown of a worker', () => {
       for (const row of rows) {
         expect(row, `${row.image_id} ${row.state}`).toMatchObject({ succeeded: 1, lost: 0, executions: 1 });
       }
-      expect(rows).toHaveLength(ids.length * 6);
+      expect(rows).toHaveLength(ids.length * 7); // InspectImage … Notify, each once
       const statuses = await db.query<{ status: string }>('SELECT status FROM images WHERE user_id = $1', [
         client.userId,
       ]);
