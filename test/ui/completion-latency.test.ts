@@ -11,43 +11,23 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { ApiClient, PHOTOS } from '../support/server.js';
 import {
-  ensureWebBuild,
   installMilestones,
   type PharosMetrics,
-  launchBrowser,
   median,
   registerViaUi,
   shot,
   token,
   uploadViaPicker,
-  watchConsole,
-  type ConsoleWatch,
+  useUiSession,
 } from './support.js';
 
 const COUNT = 20;
-let server: TestServer;
-let browser: Browser;
-let page: Page;
-let watch: ConsoleWatch;
-
-beforeAll(async () => {
-  ensureWebBuild();
-  [server, browser] = await Promise.all([
-    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 100 } }) }),
-    launchBrowser(),
-  ]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await installMilestones(page);
-  watch = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+const ui = useUiSession({
+  env: { PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 100 } }) },
+  preparePage: installMilestones,
 });
 
 const percentile = (values: number[], p: number) =>
@@ -56,8 +36,8 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 describe('completion → card latency', () => {
   it(`renders each finished card soon after its completion message (p50 over ${COUNT} photos)`, async () => {
-    await registerViaUi(page, server.url);
-    const probe = await new ApiClient(server.url, await token(page)).socket();
+    await registerViaUi(ui.page, ui.server.url);
+    const probe = await new ApiClient(ui.server.url, await token(ui.page)).socket();
     // Keyed by photo and run number: each photo completes twice in this test.
     const sentAt = new Map<string, number>();
     const runs = new Map<string, number>();
@@ -76,11 +56,11 @@ describe('completion → card latency', () => {
       .slice(0, COUNT);
     expect(files).toHaveLength(COUNT);
     await uploadViaPicker(
-      page,
+      ui.page,
       files.map((f) => path.join(PHOTOS, f)),
     );
 
-    await page
+    await ui.page
       .waitForFunction(
         (n) => {
           const done = window.__pharosMetrics!.completions.filter((c) => c.renderedAt !== null);
@@ -90,7 +70,7 @@ describe('completion → card latency', () => {
         { timeout: 60_000, polling: 100 },
       )
       .catch(async (error: unknown) => {
-        const state = await page.evaluate(() => ({
+        const state = await ui.page.evaluate(() => ({
           completions: window.__pharosMetrics!.completions,
           badges: Array.from(document.querySelectorAll('[data-testid=status-badge]')).map(
             (b) => b.textContent,
@@ -102,14 +82,14 @@ describe('completion → card latency', () => {
         throw new Error(`not all cards rendered: ${JSON.stringify(state, null, 1)}`, { cause: error });
       });
     await expect
-      .poll(() => page.locator('[data-testid=status-badge][data-status=READY]').count())
+      .poll(() => ui.page.locator('[data-testid=status-badge][data-status=READY]').count())
       .toBe(COUNT);
-    await shot(page, '30-twenty-ready');
+    await shot(ui.page, '30-twenty-ready');
 
     // Then the seed's one-photo-at-a-time story: Reprocess each photo in turn and wait for its card.
     for (const [i, file] of files.entries()) {
-      await page.getByRole('button', { name: `Reprocess ${file}`, exact: true }).click();
-      await page.waitForFunction(
+      await ui.page.getByRole('button', { name: `Reprocess ${file}`, exact: true }).click();
+      await ui.page.waitForFunction(
         (n) => window.__pharosMetrics!.completions.filter((c) => c.renderedAt !== null).length >= n,
         COUNT + i + 1,
         { timeout: 20_000, polling: 50 },
@@ -117,7 +97,7 @@ describe('completion → card latency', () => {
     }
     probe.close();
 
-    const samples = await page.evaluate(() => window.__pharosMetrics!.completions);
+    const samples = await ui.page.evaluate(() => window.__pharosMetrics!.completions);
     expect(samples).toHaveLength(2 * COUNT);
     expect(samples.every((s) => s.status === 'READY' && s.renderedAt !== null)).toBe(true);
     const report = (label: string, part: (PharosMetrics['completions'][number] & { n: number })[]) => {
@@ -144,6 +124,6 @@ describe('completion → card latency', () => {
     // The figure is reported, not asserted: speed belongs in measurements, not in pass/fail timing.
     report(`${COUNT} photos uploaded at once (server and browser busy)`, numbered.slice(0, COUNT));
     report(`${COUNT} photos one at a time (Reprocess, then wait)`, numbered.slice(COUNT));
-    expect(watch.unexpected()).toEqual([]);
+    expect(ui.watch.unexpected()).toEqual([]);
   }, 120_000);
 });

@@ -3,73 +3,54 @@
  * error, no retries), the card says why, and Retry brings it to READY — all live.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { ApiClient, PHOTOS } from '../support/server.js';
 import {
   accessibilityViolations,
   card,
-  ensureWebBuild,
-  launchBrowser,
   registerViaUi,
   shot,
   token,
   uploadViaPicker,
-  watchConsole,
-  type ConsoleWatch,
+  useUiSession,
 } from './support.js';
 
-let server: TestServer;
-let browser: Browser;
-let page: Page;
-let watch: ConsoleWatch;
-
-beforeAll(async () => {
-  ensureWebBuild();
-  // The describer fails each photo's first call permanently; labels are slow enough to watch.
-  const script = { describer: { failures: ['permanent'] }, labels: { latencyMs: 600 } };
-  [server, browser] = await Promise.all([
-    startTestServer({ PHAROS_SCRIPTED: JSON.stringify(script) }),
-    launchBrowser(),
-  ]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  watch = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+// The describer fails each photo's first call permanently; labels are slow enough to watch.
+const ui = useUiSession({
+  env: {
+    PHAROS_SCRIPTED: JSON.stringify({ describer: { failures: ['permanent'] }, labels: { latencyMs: 600 } }),
+  },
 });
 
 describe('a provider failure in the browser', () => {
   it('shows the reason, and Retry brings the photo to READY', async () => {
-    await registerViaUi(page, server.url);
-    await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
-    const lighthouse = card(page, 'lighthouse.jpg');
+    await registerViaUi(ui.page, ui.server.url);
+    await uploadViaPicker(ui.page, [path.join(PHOTOS, 'lighthouse.jpg')]);
+    const lighthouse = card(ui.page, 'lighthouse.jpg');
     await lighthouse.locator('[data-status=PROCESSING]').waitFor({ timeout: 10_000 });
     await lighthouse.locator('[data-status=FAILED]').waitFor({ timeout: 20_000 });
 
     const id = (await lighthouse.getAttribute('data-image-id'))!;
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     const { body: ai } = await api.json<{ status: string; error: string }>('GET', `/images/${id}/ai`);
     expect(ai.status).toBe('FAILED');
     const failure = await lighthouse.getByTestId('failure').textContent();
     expect(failure).toContain(ai.error);
     expect(failure).toContain('scripted: request rejected (400)');
     expect(await lighthouse.getByTestId('caption').count()).toBe(0);
-    await shot(page, '10-failed-card');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    await shot(ui.page, '10-failed-card');
+    expect(await accessibilityViolations(ui.page)).toEqual([]);
 
     // The timeline tells the same story: DescribeAndTag failed, then MarkFailed.
     await lighthouse.getByRole('button', { name: 'Details and timeline of lighthouse.jpg' }).click();
-    const dialog = page.getByRole('dialog', { name: 'lighthouse.jpg' });
+    const dialog = ui.page.getByRole('dialog', { name: 'lighthouse.jpg' });
     const describeRow = dialog.locator('table.states tbody tr', {
-      has: page.getByRole('rowheader', { name: 'DescribeAndTag' }),
+      has: ui.page.getByRole('rowheader', { name: 'DescribeAndTag' }),
     });
     await describeRow.waitFor();
     await expect(describeRow.textContent()).resolves.toMatch(/FAILED.*scripted: request rejected \(400\)/);
     await dialog.getByRole('rowheader', { name: 'MarkFailed' }).waitFor();
-    await shot(page, '11-failed-timeline', false);
+    await shot(ui.page, '11-failed-timeline', false);
     await dialog.getByRole('button', { name: 'Close details' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -86,14 +67,14 @@ describe('a provider failure in the browser', () => {
     await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(
       `Beauty: ${after.beauty_score}/100`,
     );
-    await shot(page, '12-retried-ready');
+    await shot(ui.page, '12-retried-ready');
 
     // Two executions now: the retry on top, succeeded; the first one failed.
     await lighthouse.getByRole('button', { name: 'Details and timeline of lighthouse.jpg' }).click();
-    const executions = page.getByRole('dialog').locator('.execution');
+    const executions = ui.page.getByRole('dialog').locator('.execution');
     await expect.poll(() => executions.count()).toBe(2);
     await expect(executions.nth(0).locator('.execution__head .run').textContent()).resolves.toBe('SUCCEEDED');
     await expect(executions.nth(1).locator('.execution__head .run').textContent()).resolves.toBe('FAILED');
-    expect(watch.unexpected()).toEqual([]);
+    expect(ui.watch.unexpected()).toEqual([]);
   });
 });

@@ -4,78 +4,57 @@
  * provider's page and back (authorization code + PKCE), live updates with the provider's token, a
  * silent renewal that keeps the page as it is, and a sign-out that ends the provider's session too.
  */
-import { createServer } from 'node:net';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/adapters/postgres/embedded.js';
 import { type OidcStandIn, startOidcStandIn } from '../../src/dev/oidc-provider.js';
-import { ApiClient, PHOTOS, startTestServer, type TestServer } from '../support/server.js';
-import {
-  card,
-  type ConsoleWatch,
-  ensureWebBuild,
-  launchBrowser,
-  shot,
-  uploadViaPicker,
-  watchConsole,
-} from './support.js';
+import { ApiClient, PHOTOS } from '../support/server.js';
+import { card, shot, uploadViaPicker, useUiSession } from './support.js';
 
 const CLIENT_ID = 'pharos-web';
 /** Short enough that oidc-client-ts renews within seconds (it starts 60 s before expiry). */
 const TOKEN_TTL_SECONDS = 68;
 
 let provider: OidcStandIn;
-let server: TestServer;
-let browser: Browser;
-let page: Page;
-let watch: ConsoleWatch;
+let origin: string;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+afterAll(async () => {
+  await provider?.stop(); // registered first, so it runs after the session's server has stopped
+});
 
-beforeAll(async () => {
-  ensureWebBuild();
+const ui = useUiSession({
   // The provider must know the page's address (its redirect URI) before the server exists.
-  const port = await freePort();
-  const origin = `http://localhost:${port}`;
-  provider = await startOidcStandIn({
-    clients: [{ clientId: CLIENT_ID, redirectUris: [`${origin}/`], postLogoutRedirectUris: [`${origin}/`] }],
-    users: [
-      { username: 'alice', password: 'alice password 1' },
-      { username: 'bob', password: 'bob password 22' },
-    ],
-    issuerPath: '/realms/pharos',
-    accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
-  });
-  [server, browser] = await Promise.all([
-    startTestServer({
+  env: async () => {
+    const port = await freePort();
+    origin = `http://localhost:${port}`;
+    provider = await startOidcStandIn({
+      clients: [
+        { clientId: CLIENT_ID, redirectUris: [`${origin}/`], postLogoutRedirectUris: [`${origin}/`] },
+      ],
+      users: [
+        { username: 'alice', password: 'alice password 1' },
+        { username: 'bob', password: 'bob password 22' },
+      ],
+      issuerPath: '/realms/pharos',
+      accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+    });
+    return {
       PORT: String(port),
       PHAROS_AUTH: 'oidc',
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_JWKS_URL: provider.jwksUrl,
-    }),
-    launchBrowser(),
-  ]);
-  expect(server.url).toBe(origin);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  watch = watchConsole(page);
+    };
+  },
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await provider?.stop();
+beforeAll(() => {
+  expect(ui.server.url).toBe(origin);
 });
 
 /** What oidc-client-ts keeps for this tab. */
 const storedUser = () =>
-  page.evaluate(
+  ui.page.evaluate(
     (key) =>
       JSON.parse(sessionStorage.getItem(key) ?? 'null') as {
         access_token: string;
@@ -85,35 +64,35 @@ const storedUser = () =>
   );
 
 async function signInAtProvider(username: string, password: string) {
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.href.startsWith(provider.issuer));
-  await page.getByRole('heading', { name: 'Sign in to your account' }).waitFor();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${server.url}/`);
-  await page.getByTestId('username').filter({ hasText: username }).waitFor();
-  await page.locator('[data-testid=connection][data-state=live]').waitFor();
+  await ui.page.getByRole('button', { name: 'Sign in' }).click();
+  await ui.page.waitForURL((url) => url.href.startsWith(provider.issuer));
+  await ui.page.getByRole('heading', { name: 'Sign in to your account' }).waitFor();
+  await ui.page.getByLabel('Username').fill(username);
+  await ui.page.getByLabel('Password').fill(password);
+  await ui.page.getByRole('button', { name: 'Sign in' }).click();
+  await ui.page.waitForURL(`${ui.server.url}/`);
+  await ui.page.getByTestId('username').filter({ hasText: username }).waitFor();
+  await ui.page.locator('[data-testid=connection][data-state=live]').waitFor();
 }
 
 describe('sign-in with OpenID Connect (PHAROS_AUTH=oidc)', () => {
   it("signs in on the provider's page, follows processing live, renews silently, and signs out there too", async () => {
-    await page.goto(server.url);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await ui.page.goto(ui.server.url);
+    await ui.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // No local account form: the password is typed on the provider's page only.
-    expect(await page.getByLabel('Password').count()).toBe(0);
+    expect(await ui.page.getByLabel('Password').count()).toBe(0);
 
     // A wrong password is the provider's business.
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
-    await page.goto(server.url);
+    await ui.page.getByRole('button', { name: 'Sign in' }).click();
+    await ui.page.getByLabel('Username').fill('alice');
+    await ui.page.getByLabel('Password').fill('not the password');
+    await ui.page.getByRole('button', { name: 'Sign in' }).click();
+    await ui.page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
+    await ui.page.goto(ui.server.url);
 
     await signInAtProvider('alice', 'alice password 1');
     // The callback's code and state are gone from the address bar.
-    expect(page.url()).toBe(`${server.url}/`);
+    expect(ui.page.url()).toBe(`${ui.server.url}/`);
     const first = (await storedUser())!;
     // The bearer is the provider's JWT access token, for this client and this user.
     const claims = JSON.parse(Buffer.from(first.access_token.split('.')[1]!, 'base64url').toString()) as {
@@ -121,32 +100,32 @@ describe('sign-in with OpenID Connect (PHAROS_AUTH=oidc)', () => {
       sub: string;
     };
     expect(claims).toMatchObject({ client_id: CLIENT_ID, sub: provider.subjectOf('alice') });
-    await shot(page, '40-oidc-signed-in');
+    await shot(ui.page, '40-oidc-signed-in');
 
-    await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
-    const lighthouse = card(page, 'lighthouse.jpg');
+    await uploadViaPicker(ui.page, [path.join(PHOTOS, 'lighthouse.jpg')]);
+    const lighthouse = card(ui.page, 'lighthouse.jpg');
     await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 30_000 });
 
     // Silent renewal before expiry: a new token, the same page (no reload, same socket).
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await ui.page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
     await expect
       .poll(async () => (await storedUser())?.access_token, { timeout: 30_000, interval: 500 })
       .not.toBe(first.access_token);
     const renewed = (await storedUser())!;
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
-    expect(await page.locator('[data-testid=connection]').getAttribute('data-state')).toBe('live');
+    expect(await ui.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await ui.page.locator('[data-testid=connection]').getAttribute('data-state')).toBe('live');
     // The renewed token is the one in use: a reprocess from the page goes through and ends live.
-    const api = new ApiClient(server.url, renewed.access_token);
+    const api = new ApiClient(ui.server.url, renewed.access_token);
     expect((await api.request('GET', '/images')).status).toBe(200);
     await lighthouse.getByRole('button', { name: 'Reprocess lighthouse.jpg' }).click();
     await lighthouse.locator('[data-status=PROCESSING]').waitFor();
     await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 30_000 });
 
     // Sign-out ends the provider's session: signing in again asks for the password again.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${server.url}/`);
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await ui.page.getByRole('button', { name: 'Sign out' }).click();
+    await ui.page.waitForURL(`${ui.server.url}/`);
+    await ui.page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await storedUser()).toBeNull();
     // The refresh token was revoked with it.
     const refresh = await fetch(`${provider.issuer}/token`, {
@@ -160,8 +139,8 @@ describe('sign-in with OpenID Connect (PHAROS_AUTH=oidc)', () => {
     });
     expect(refresh.status).toBe(400);
     await signInAtProvider('bob', 'bob password 22');
-    await page.getByTestId('empty-gallery').waitFor();
-    await shot(page, '41-oidc-second-user');
-    expect(watch.unexpected()).toEqual([]);
+    await ui.page.getByTestId('empty-gallery').waitFor();
+    await shot(ui.page, '41-oidc-second-user');
+    expect(ui.watch.unexpected()).toEqual([]);
   });
 });

@@ -4,81 +4,67 @@
  * off and another is uploaded elsewhere; after the page reconnects, the gallery is right anyway.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, PHOTOS, photo, startTestServer, type TestServer } from '../support/server.js';
+import { ApiClient, PHOTOS, photo } from '../support/server.js';
 import {
   card,
-  type ConsoleWatch,
-  ensureWebBuild,
   installMilestones,
-  launchBrowser,
   NetworkCable,
   registerViaUi,
   shot,
   token,
   uploadViaPicker,
-  watchConsole,
+  useUiSession,
 } from './support.js';
 
-let server: TestServer;
+const ui = useUiSession({
+  env: { PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1200 } }) },
+  preparePage: installMilestones,
+});
 let cable: NetworkCable;
-let browser: Browser;
-let page: Page;
-let watch: ConsoleWatch;
 
 beforeAll(async () => {
-  ensureWebBuild();
-  [server, browser] = await Promise.all([
-    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1200 } }) }),
-    launchBrowser(),
-  ]);
-  cable = new NetworkCable(new URL(server.url));
+  cable = new NetworkCable(new URL(ui.server.url));
   await cable.start();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await installMilestones(page);
-  watch = watchConsole(page);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await cable?.stop();
-  await server?.stop();
+  await cable?.stop(); // before the server (hooks after run last-registered first)
 });
 
 describe('the live socket survives a network drop', () => {
   it('reconnects with backoff and shows what completed while it was disconnected', async () => {
-    await registerViaUi(page, cable.url);
-    await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
-    const lighthouse = card(page, 'lighthouse.jpg');
+    await registerViaUi(ui.page, cable.url);
+    await uploadViaPicker(ui.page, [path.join(PHOTOS, 'lighthouse.jpg')]);
+    const lighthouse = card(ui.page, 'lighthouse.jpg');
     await lighthouse.locator('[data-status=PROCESSING]').waitFor({ timeout: 10_000 });
     const id = (await lighthouse.getAttribute('data-image-id'))!;
-    const before = await page.evaluate(() => ({ ...window.__pharosMetrics! }));
+    const before = await ui.page.evaluate(() => ({ ...window.__pharosMetrics! }));
 
     cable.drop();
-    await page.locator('[data-testid=connection][data-state=reconnecting]').waitFor({ timeout: 5_000 });
+    await ui.page.locator('[data-testid=connection][data-state=reconnecting]').waitFor({ timeout: 5_000 });
 
     // Meanwhile, on the server: the photo finishes, and another is uploaded from elsewhere.
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     await api.waitForStatus(id, ['READY'], 20_000);
     const other = await api.upload(await photo('ocean-waves.jpg'), 'ocean-waves.jpg');
     expect(other.status).toBe(201);
     await api.waitForStatus(other.body.image_id, ['READY'], 20_000);
     // The page cannot know yet: its badge is stale and the new photo is absent.
     expect(await lighthouse.getByTestId('status-badge').getAttribute('data-status')).toBe('PROCESSING');
-    expect(await card(page, 'ocean-waves.jpg').count()).toBe(0);
-    await shot(page, '20-disconnected');
+    expect(await card(ui.page, 'ocean-waves.jpg').count()).toBe(0);
+    await shot(ui.page, '20-disconnected');
 
     // The first thumbnail fetched after the cable is back is cut off too: the card must retry it.
     let cut = 0;
-    await page.route('**/images/*/thumbnail', (route) =>
+    await ui.page.route('**/images/*/thumbnail', (route) =>
       cut++ === 0 ? route.abort('connectionreset') : route.continue(),
     );
 
     const outageStarted = cable.refusedAt[0] ?? Date.now();
     cable.restore();
     const restoredAt = Date.now();
-    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 20_000 });
+    await ui.page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 20_000 });
     await lighthouse.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
     const { body: ai } = await api.json<{ description: string; beauty_score: number }>(
       'GET',
@@ -88,12 +74,12 @@ describe('the live socket survives a network drop', () => {
     await expect(lighthouse.getByTestId('beauty').textContent()).resolves.toBe(
       `Beauty: ${ai.beauty_score}/100`,
     );
-    const ocean = card(page, 'ocean-waves.jpg');
+    const ocean = card(ui.page, 'ocean-waves.jpg');
     await ocean.locator('[data-status=READY]').waitFor({ timeout: 5_000 });
     await expect(ocean.getByTestId('caption').textContent()).resolves.toMatch(/^A photo showing /);
-    const after = await page.evaluate(() => ({ ...window.__pharosMetrics! }));
+    const after = await ui.page.evaluate(() => ({ ...window.__pharosMetrics! }));
     expect(after.socketOpens).toBe(before.socketOpens + 1);
-    await shot(page, '21-reconnected');
+    await shot(ui.page, '21-reconnected');
 
     // Backoff, not a busy loop: delays of 0.25–0.5 s, 0.5–1 s, 1–2 s… allow about log2(outage) tries.
     const failedAttempts = after.socketAttempts - before.socketAttempts - 1;
@@ -122,6 +108,6 @@ describe('the live socket survives a network drop', () => {
       /WebSocket connection to 'ws:\/\/localhost:\d+\/ws\?token=[\w.-]+' failed/,
       /Failed to load resource: net::ERR_CONNECTION_(RESET|REFUSED) @ http:\/\/localhost:\d+\//,
     ];
-    expect(watch.unexpected(expected)).toEqual([]);
+    expect(ui.watch.unexpected(expected)).toEqual([]);
   });
 });

@@ -5,68 +5,48 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, PHOTOS, photo, startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { ApiClient, PHOTOS, photo } from '../support/server.js';
 import {
   accessibilityViolations,
   card,
-  ensureWebBuild,
-  launchBrowser,
   registerViaUi,
   shot,
   token,
   uploadViaPicker,
   watchConsole,
-  type ConsoleWatch,
+  useUiSession,
 } from './support.js';
 
-let server: TestServer;
-let browser: Browser;
-let page: Page;
-let watch: ConsoleWatch;
-const tagInput = () => page.getByRole('searchbox', { name: 'Tag' });
+const tagInput = () => ui.page.getByRole('searchbox', { name: 'Tag' });
 /** The server's 415 for the rejected text file is printed by Chromium as a failed resource load. */
 const EXPECTED_REJECTION = /Failed to load resource: the server responded with a status of 415/;
 
-beforeAll(async () => {
-  ensureWebBuild();
-  // Labels take 1.5 s so that "Processing…" is on screen long enough to be seen.
-  [server, browser] = await Promise.all([
-    startTestServer({ PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1500 } }) }),
-    launchBrowser(),
-  ]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  watch = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Labels take 1.5 s so that "Processing…" is on screen long enough to be seen.
+const ui = useUiSession({ env: { PHAROS_SCRIPTED: JSON.stringify({ labels: { latencyMs: 1500 } }) } });
 
 describe('the upload story in the browser', () => {
   it('register → upload lighthouse.jpg → Processing… → the card shows caption, tags and beauty without a reload', async () => {
-    await page.goto(server.url);
-    await shot(page, '01-sign-in');
-    expect(await accessibilityViolations(page)).toEqual([]);
-    await registerViaUi(page, server.url);
-    await expect(page.getByTestId('empty-gallery').textContent()).resolves.toContain('No photos yet');
+    await ui.page.goto(ui.server.url);
+    await shot(ui.page, '01-sign-in');
+    expect(await accessibilityViolations(ui.page)).toEqual([]);
+    await registerViaUi(ui.page, ui.server.url);
+    await expect(ui.page.getByTestId('empty-gallery').textContent()).resolves.toContain('No photos yet');
     // A marker that a reload would wipe out.
-    await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+    await ui.page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
-    await uploadViaPicker(page, [path.join(PHOTOS, 'lighthouse.jpg')]);
-    const lighthouse = card(page, 'lighthouse.jpg');
+    await uploadViaPicker(ui.page, [path.join(PHOTOS, 'lighthouse.jpg')]);
+    const lighthouse = card(ui.page, 'lighthouse.jpg');
     await lighthouse
       .locator('[data-testid=status-badge][data-status=PROCESSING]')
       .waitFor({ timeout: 10_000 });
     await expect(lighthouse.getByTestId('status-badge').textContent()).resolves.toMatch(/^Processing…/);
-    await expect(page.getByTestId('upload-item').first().textContent()).resolves.toContain('Uploaded');
-    await shot(page, '02-processing');
+    await expect(ui.page.getByTestId('upload-item').first().textContent()).resolves.toContain('Uploaded');
+    await shot(ui.page, '02-processing');
 
     await lighthouse.locator('[data-testid=status-badge][data-status=READY]').waitFor({ timeout: 20_000 });
     const id = await lighthouse.getAttribute('data-image-id');
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     const { body: ai } = await api.json<{ description: string; tags: string[]; beauty_score: number }>(
       'GET',
       `/images/${id}/ai`,
@@ -85,20 +65,20 @@ describe('the upload story in the browser', () => {
       await lighthouse.locator('img.thumb').evaluate((img: HTMLImageElement) => img.naturalWidth),
     ).toBeGreaterThan(0);
     expect(
-      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+      await ui.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
     ).toBe(true);
     // Screen readers heard about it.
-    await page.waitForFunction(
+    await ui.page.waitForFunction(
       () => document.querySelector('[data-testid=announcer]')?.textContent === 'lighthouse.jpg is ready',
     );
-    await shot(page, '03-ready-card');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    await shot(ui.page, '03-ready-card');
+    expect(await accessibilityViolations(ui.page)).toEqual([]);
   });
 
   it('details show labels with confidence bars, provenance and the execution timeline', async () => {
-    const lighthouse = card(page, 'lighthouse.jpg');
+    const lighthouse = card(ui.page, 'lighthouse.jpg');
     await lighthouse.getByRole('button', { name: 'Details and timeline of lighthouse.jpg' }).click();
-    const dialog = page.getByRole('dialog', { name: 'lighthouse.jpg' });
+    const dialog = ui.page.getByRole('dialog', { name: 'lighthouse.jpg' });
     await dialog.getByTestId('timeline').waitFor();
     const bars = dialog.getByRole('meter', { name: /confidence$/ });
     expect(await bars.count()).toBeGreaterThan(3);
@@ -110,17 +90,17 @@ describe('the upload story in the browser', () => {
       expect.arrayContaining(['DetectLabels', 'DescribeAndTag', 'ScoreBeauty', 'SaveResults', 'Notify']),
     );
     const labelsRow = dialog.locator('table.states tbody tr', {
-      has: page.getByRole('rowheader', { name: 'DetectLabels' }),
+      has: ui.page.getByRole('rowheader', { name: 'DetectLabels' }),
     });
     await expect(labelsRow.textContent()).resolves.toMatch(/SUCCEEDED/);
     // DetectLabels took the scripted 1.5 s.
     await expect(labelsRow.locator('td').nth(3).textContent()).resolves.toMatch(/^1\.\d\d s$/);
-    await shot(page, '04-details-timeline', false);
-    expect(await accessibilityViolations(page)).toEqual([]);
-    await page.keyboard.press('Escape');
+    await shot(ui.page, '04-details-timeline', false);
+    expect(await accessibilityViolations(ui.page)).toEqual([]);
+    await ui.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // Focus went back to the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+    expect(await ui.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Details and timeline of lighthouse.jpg',
     );
   });
@@ -128,35 +108,35 @@ describe('the upload story in the browser', () => {
   it('many files at once by picker and by drag and drop; a rejected file shows the server’s own reason', async () => {
     const notAPhoto = path.join(os.tmpdir(), `not-a-photo-${process.pid}.txt`);
     await writeFile(notAPhoto, 'this is not an image\n');
-    await uploadViaPicker(page, [path.join(PHOTOS, 'forest-path.jpg'), notAPhoto]);
+    await uploadViaPicker(ui.page, [path.join(PHOTOS, 'forest-path.jpg'), notAPhoto]);
     // A real drop event carrying a file, as the browser builds it when a photo is dragged in.
     const bytes = (await photo('ocean-waves.jpg')).toString('base64');
-    const dataTransfer = await page.evaluateHandle((b64) => {
+    const dataTransfer = await ui.page.evaluateHandle((b64) => {
       const transfer = new DataTransfer();
       const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       transfer.items.add(new File([raw], 'ocean-waves.jpg', { type: 'image/jpeg' }));
       return transfer;
     }, bytes);
-    await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer });
-    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-    const rejected = page.getByTestId('upload-item').filter({ hasText: path.basename(notAPhoto) });
+    await ui.page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer });
+    await ui.page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    const rejected = ui.page.getByTestId('upload-item').filter({ hasText: path.basename(notAPhoto) });
     const alert = rejected.getByRole('alert');
     await alert.waitFor();
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     const direct = await api.upload(new TextEncoder().encode('this is not an image\n'), 'x.txt');
     expect(direct.status).toBe(415);
     await expect(alert.textContent()).resolves.toBe(
       `${path.basename(notAPhoto)}: ${direct.body.error!.message}`,
     );
-    await card(page, 'forest-path.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
-    await card(page, 'ocean-waves.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
-    expect(await page.getByTestId('image-card').count()).toBe(3);
-    await shot(page, '05-gallery-three');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    await card(ui.page, 'forest-path.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
+    await card(ui.page, 'ocean-waves.jpg').locator('[data-status=READY]').waitFor({ timeout: 20_000 });
+    expect(await ui.page.getByTestId('image-card').count()).toBe(3);
+    await shot(ui.page, '05-gallery-three');
+    expect(await accessibilityViolations(ui.page)).toEqual([]);
   });
 
   it('filters by status and tag, and sorts by beauty, through the API', async () => {
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     const { body: all } = await api.json<{
       items: { filename: string; tags: string[]; beauty_score: number }[];
     }>('GET', '/images');
@@ -170,64 +150,67 @@ describe('the upload story in the browser', () => {
     await tagInput().press('Enter');
     const { body: tagged } = await api.json<{ items: { filename: string }[] }>('GET', `/images?tag=${tag}`);
     await expect
-      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .poll(() => ui.page.getByTestId('image-card').locator('h3').allTextContents())
       .toEqual(tagged.items.map((i) => i.filename));
 
     await tagInput().fill('');
-    await page.getByLabel('Sort by').selectOption('beauty');
+    await ui.page.getByLabel('Sort by').selectOption('beauty');
     const { body: byBeauty } = await api.json<{ items: { filename: string }[] }>(
       'GET',
       '/images?sort=beauty',
     );
     await expect
-      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .poll(() => ui.page.getByTestId('image-card').locator('h3').allTextContents())
       .toEqual(byBeauty.items.map((i) => i.filename));
 
-    await page.getByLabel('Status').selectOption('FAILED');
-    await page.getByTestId('empty-gallery').filter({ hasText: 'No photos match these filters.' }).waitFor();
-    await page.getByLabel('Status').selectOption('READY');
-    await expect.poll(() => page.getByTestId('image-card').count()).toBe(3);
+    await ui.page.getByLabel('Status').selectOption('FAILED');
+    await ui.page
+      .getByTestId('empty-gallery')
+      .filter({ hasText: 'No photos match these filters.' })
+      .waitFor();
+    await ui.page.getByLabel('Status').selectOption('READY');
+    await expect.poll(() => ui.page.getByTestId('image-card').count()).toBe(3);
 
     // Clicking a tag on a card filters by it.
-    await page.getByLabel('Status').selectOption('');
-    await page.getByLabel('Sort by').selectOption('created_at');
-    await card(page, 'lighthouse.jpg')
+    await ui.page.getByLabel('Status').selectOption('');
+    await ui.page.getByLabel('Sort by').selectOption('created_at');
+    await card(ui.page, 'lighthouse.jpg')
       .getByRole('button', { name: `Show photos tagged ${tag}` })
       .click();
     await expect.poll(() => tagInput().inputValue()).toBe(tag);
     await expect
-      .poll(() => page.getByTestId('image-card').locator('h3').allTextContents())
+      .poll(() => ui.page.getByTestId('image-card').locator('h3').allTextContents())
       .toEqual(tagged.items.map((i) => i.filename));
     await tagInput().fill('');
-    await expect.poll(() => page.getByTestId('image-card').count()).toBe(3);
+    await expect.poll(() => ui.page.getByTestId('image-card').count()).toBe(3);
   });
 
   it('reprocess runs again live, and delete removes the photo', async () => {
-    const ocean = card(page, 'ocean-waves.jpg');
+    const ocean = card(ui.page, 'ocean-waves.jpg');
     await ocean.getByRole('button', { name: 'Reprocess ocean-waves.jpg' }).click();
     await ocean.locator('[data-status=PROCESSING]').waitFor();
     await ocean.locator('[data-status=READY]').waitFor({ timeout: 20_000 });
     await expect(ocean.getByTestId('beauty').textContent()).resolves.toMatch(/^Beauty: \d{1,3}\/100$/);
 
-    const forest = card(page, 'forest-path.jpg');
+    const forest = card(ui.page, 'forest-path.jpg');
     await forest.getByRole('button', { name: 'Delete forest-path.jpg' }).click();
     await forest.getByRole('button', { name: 'Confirm: delete forest-path.jpg for good' }).click();
     await forest.waitFor({ state: 'detached' });
-    const api = new ApiClient(server.url, await token(page));
+    const api = new ApiClient(ui.server.url, await token(ui.page));
     const { body } = await api.json<{ items: { filename: string }[] }>('GET', '/images');
     expect(body.items.map((i) => i.filename).sort()).toEqual(['lighthouse.jpg', 'ocean-waves.jpg']);
   });
 
   it('fits a phone screen', async () => {
-    const phone = await browser.newPage({
+    const phone = await ui.browser.newPage({
       viewport: { width: 375, height: 740 },
       isMobile: true,
       hasTouch: true,
     });
     const phoneWatch = watchConsole(phone);
-    await phone.goto(server.url);
+    await phone.goto(ui.server.url);
     await phone.evaluate((t) => sessionStorage.setItem('pharos.session', JSON.stringify(t)), {
-      token: await token(page),
+      token: await token(ui.page),
       user_id: 'x',
       username: 'phone',
     });
@@ -249,16 +232,16 @@ describe('the upload story in the browser', () => {
   });
 
   it('a second user sees none of the first user’s photos, not even live', async () => {
-    const first = new ApiClient(server.url, await token(page));
-    const context = await browser.newContext();
+    const first = new ApiClient(ui.server.url, await token(ui.page));
+    const context = await ui.browser.newContext();
     const other = await context.newPage();
     const otherWatch = watchConsole(other);
-    await registerViaUi(other, server.url);
+    await registerViaUi(other, ui.server.url);
     await other.getByTestId('empty-gallery').waitFor();
     // The first user uploads while the second is watching: nothing reaches the second page.
     const upload = await first.upload(await photo('lighthouse.jpg'), 'private.jpg');
     await first.waitForStatus(upload.body.image_id, ['READY']);
-    await card(page, 'private.jpg').locator('[data-status=READY]').waitFor();
+    await card(ui.page, 'private.jpg').locator('[data-status=READY]').waitFor();
     expect(await other.getByTestId('image-card').count()).toBe(0);
     expect(await other.locator(`[data-image-id="${upload.body.image_id}"]`).count()).toBe(0);
     await other.reload();
@@ -269,11 +252,11 @@ describe('the upload story in the browser', () => {
   });
 
   it('signing out forgets the session', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('pharos.session'))).toBeNull();
-    await page.reload();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(watch.unexpected([EXPECTED_REJECTION])).toEqual([]);
+    await ui.page.getByRole('button', { name: 'Sign out' }).click();
+    await ui.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await ui.page.evaluate(() => sessionStorage.getItem('pharos.session'))).toBeNull();
+    await ui.page.reload();
+    await ui.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(ui.watch.unexpected([EXPECTED_REJECTION])).toEqual([]);
   });
 });

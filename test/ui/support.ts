@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { MILESTONE } from '../../web/src/milestones.js';
 
 /**
@@ -94,6 +96,42 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** What a browser test file works with: one real server, one Chromium and a watched page. */
+export interface UiSession {
+  server: TestServer;
+  browser: Browser;
+  page: Page;
+  watch: ConsoleWatch;
+}
+
+export interface UiSessionOptions {
+  /** The server's environment, or a function making it (e.g. once a provider it names has started). */
+  env?: Record<string, string> | (() => Promise<Record<string, string>>);
+  /** Runs on the new page before any test: installMilestones, recordSockets. */
+  preparePage?: (page: Page) => Promise<void>;
+}
+
+/**
+ * Starts the server and the browser before the file's tests and stops both after them. The fields are
+ * filled in by then: read them inside tests and hooks, not at module level.
+ */
+export function useUiSession(options: UiSessionOptions = {}): UiSession {
+  const session = {} as UiSession;
+  beforeAll(async () => {
+    ensureWebBuild();
+    const env = typeof options.env === 'function' ? await options.env() : options.env;
+    [session.server, session.browser] = await Promise.all([startTestServer(env), launchBrowser()]);
+    session.page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await options.preparePage?.(session.page);
+    session.watch = watchConsole(session.page);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+  });
+  return session;
 }
 
 export interface ConsoleWatch {
