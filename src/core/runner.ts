@@ -12,6 +12,7 @@ import type {
   Clock,
   ExecutionRecord,
   ExecutionStatus,
+  FinalStatus,
   ExecutionStore,
   PreparedAttempt,
 } from './ports/index.js';
@@ -70,7 +71,7 @@ export interface RunnerObserver {
     error: StateError,
     willRetry: boolean,
   ): void;
-  executionFinished?(execution: ExecutionRecord, status: 'SUCCEEDED' | 'FAILED', error?: StateError): void;
+  executionFinished?(execution: ExecutionRecord, status: FinalStatus, error?: StateError): void;
 }
 
 export interface RunnerOptions {

@@ -5,7 +5,7 @@ import type { ExecutionStatus } from './ports/executions.js';
 export interface TimelineState {
   state: string;
   attempt: number;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: ExecutionStatus;
   started_at: string;
   ended_at: string | null;
   duration_ms: number | null;

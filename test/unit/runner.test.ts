@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorNames, PipelineError } from '../../src/core/errors.js';
 import { buildPipeline, type PipelineDocument, type StateError } from '../../src/core/pipeline.js';
-import type { Clock, ExecutionRecord, ExecutionStore, PreparedAttempt } from '../../src/core/ports/index.js';
+import type {
+  CheckpointStep,
+  Clock,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionStore,
+  FinalStatus,
+  PreparedAttempt,
+} from '../../src/core/ports/index.js';
 import { PipelineRunner, type StepContext, type StepRegistry } from '../../src/core/runner.js';
 import { WORKER_LOST } from '../../src/core/transitions.js';
 
@@ -13,7 +21,7 @@ interface Attempt {
   id: string;
   state: string;
   attempt: number;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: ExecutionStatus;
   error: string | null;
   willRetry: boolean;
   output?: unknown;
@@ -52,18 +60,7 @@ class MemoryStore implements ExecutionStore {
   async failAttempt(attemptId: string, error: StateError, willRetry: boolean) {
     Object.assign(this.byId(attemptId), { status: 'FAILED', error: error.Error, willRetry });
   }
-  async checkpoint(
-    executionId: string,
-    step: {
-      attemptId: string | null;
-      output: unknown;
-      nextState: string;
-      document: PipelineDocument;
-      beginNext?: boolean;
-      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
-      folded?: { state: string; output: unknown };
-    },
-  ) {
+  async checkpoint(executionId: string, step: CheckpointStep) {
     if (step.attemptId)
       Object.assign(this.byId(step.attemptId), { status: 'SUCCEEDED', output: step.output });
     this.execution = { ...this.execution, current_state: step.nextState, document: step.document };
@@ -76,7 +73,7 @@ class MemoryStore implements ExecutionStore {
     }
     return { next: step.beginNext ? await this.beginAttempt(executionId, step.nextState) : null, folded };
   }
-  async finish(_executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError) {
+  async finish(_executionId: string, status: FinalStatus, error?: StateError) {
     this.execution = { ...this.execution, status, error: error?.Error ?? null, cause: error?.Cause ?? null };
   }
   /** The timeline as `state:attempt:status`, in order. */

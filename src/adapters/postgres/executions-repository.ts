@@ -3,11 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { JobTicket } from '../../core/domain.js';
 import { ErrorNames, PipelineError } from '../../core/errors.js';
 import { WORKER_LOST } from '../../core/transitions.js';
-import type { ImageRecord } from '../../core/ports/index.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
-import type { ExecutionRepository, StartResult } from '../../core/ports/index.js';
 import type { TimelineExecution } from '../../core/timeline.js';
-import type { CheckpointResult, ExecutionRecord } from '../../core/ports/index.js';
+import type {
+  CheckpointResult,
+  CheckpointStep,
+  ExecutionRecord,
+  ExecutionRepository,
+  ExecutionStatus,
+  FinalStatus,
+  ImageRecord,
+  StartResult,
+} from '../../core/ports/index.js';
 import { type Db, inTransaction, iso } from './db.js';
 
 type ExecutionRow = Omit<ExecutionRecord, 'started_at' | 'ended_at'> & {
@@ -180,18 +187,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     );
   }
 
-  async checkpoint(
-    executionId: string,
-    step: {
-      attemptId: string | null;
-      output: unknown;
-      nextState: string;
-      document: PipelineDocument;
-      beginNext?: boolean;
-      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
-      folded?: { state: string; output: unknown };
-    },
-  ): Promise<CheckpointResult> {
+  async checkpoint(executionId: string, step: CheckpointStep): Promise<CheckpointResult> {
     // One statement: the attempt's success, the execution's next state and the next state's first
     // attempt (or the execution's end) commit together, in a single round trip per state.
     const { rows } = await this.db.query<{
@@ -248,7 +244,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     };
   }
 
-  async finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void> {
+  async finish(executionId: string, status: FinalStatus, error?: StateError): Promise<void> {
     await this.db.query(
       `UPDATE executions SET status = $2, ended_at = now(), error = $3, cause = $4, lease_owner = NULL, lease_until = NULL
         WHERE id = $1`,
@@ -323,7 +319,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 interface TimelineRow {
   state: string;
   attempt: number;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: ExecutionStatus;
   started_at: string;
   ended_at: string | null;
   error: string | null;

@@ -7,6 +7,19 @@ import type { TimelineExecution } from '../timeline.js';
 import type { ImageRecord } from './images.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** How an execution ends. */
+export type FinalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+
+/** One state's checkpoint: see `ExecutionStore.checkpoint`. */
+export interface CheckpointStep {
+  attemptId: string | null;
+  output: unknown;
+  nextState: string;
+  document: PipelineDocument;
+  beginNext?: boolean;
+  finish?: { status: FinalStatus; error?: StateError };
+  folded?: { state: string; output: unknown };
+}
 
 export interface ExecutionRecord {
   id: string;
@@ -44,19 +57,8 @@ export interface ExecutionStore {
    * when `finish` is set instead, end the execution there too (as `finish` would, in the same write);
    * `folded` records a pure state that ran in between as one more SUCCEEDED attempt, in the same write.
    */
-  checkpoint(
-    executionId: string,
-    step: {
-      attemptId: string | null;
-      output: unknown;
-      nextState: string;
-      document: PipelineDocument;
-      beginNext?: boolean;
-      finish?: { status: 'SUCCEEDED' | 'FAILED'; error?: StateError };
-      folded?: { state: string; output: unknown };
-    },
-  ): Promise<CheckpointResult>;
-  finish(executionId: string, status: 'SUCCEEDED' | 'FAILED', error?: StateError): Promise<void>;
+  checkpoint(executionId: string, step: CheckpointStep): Promise<CheckpointResult>;
+  finish(executionId: string, status: FinalStatus, error?: StateError): Promise<void>;
 }
 
 export interface PreparedAttempt {
