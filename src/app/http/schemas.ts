@@ -20,6 +20,12 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi('Error');
 
+/** What Node's HTTP parser answers on any route before the app sees the request (client-errors.ts). */
+export const HeadersTooLarge = {
+  description: 'The request headers are too large (an oversized Authorization or Cookie header?)',
+  content: { 'application/json': { schema: ErrorSchema } },
+};
+
 export const Credentials = z
   .object({
     username: z

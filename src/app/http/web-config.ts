@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from './env.js';
+import { HeadersTooLarge } from './schemas.js';
 
 export const WebAuthConfig = z
   .discriminatedUnion('mode', [
@@ -75,6 +76,8 @@ export function registerWebConfigRoute(app: App, config: WebConfig): void {
     createRoute({
       method: 'get',
       path: '/config.json',
+      operationId: 'webConfig',
+      security: [],
       tags: ['operations'],
       summary: "The web UI's run-time configuration (API and WebSocket URLs, sign-in, uploads)",
       responses: {
@@ -82,6 +85,7 @@ export function registerWebConfigRoute(app: App, config: WebConfig): void {
           description: 'The configuration',
           content: { 'application/json': { schema: WebConfigSchema } },
         },
+        431: HeadersTooLarge,
       },
     }),
     // Never cached: a changed setting must reach the next page load.

@@ -9,6 +9,10 @@ const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } })
 const errors = {
   400: { description: 'Invalid request or malformed JSON', ...json(ErrorSchema) },
   413: { description: 'The body is larger than 16 KB', ...json(ErrorSchema) },
+  404: {
+    description: 'Local accounts are disabled (PHAROS_AUTH=oidc): sign in with the identity provider',
+    ...json(ErrorSchema),
+  },
   415: { description: 'The body is not JSON', ...json(ErrorSchema) },
   429: {
     description: 'Too many failed attempts for this username or from this address; see Retry-After',
@@ -22,6 +26,7 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'delete',
       path: '/me',
+      operationId: 'deleteAccount',
       tags: ['auth'],
       security: [{ bearerAuth: [] }],
       summary:
@@ -54,7 +59,10 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'post',
       path: '/auth/register',
+      operationId: 'register',
       tags: ['auth'],
+      summary: 'Create a local account (PHAROS_AUTH=local) and sign in',
+      security: [],
       request: { body: { required: true, ...json(Credentials) } },
       responses: {
         201: { description: 'Registered and signed in', ...json(Registered) },
@@ -72,7 +80,10 @@ export function registerAuthRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'post',
       path: '/auth/login',
+      operationId: 'login',
       tags: ['auth'],
+      summary: 'Sign in with a local account: a bearer token for the other routes',
+      security: [],
       request: {
         body: {
           required: true,

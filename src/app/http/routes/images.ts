@@ -23,6 +23,7 @@ import {
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const security = [{ bearerAuth: [] }];
 const common = {
+  400: { description: 'The id is not a UUID', ...json(ErrorSchema) },
   401: { description: 'Missing, invalid or expired token', ...json(ErrorSchema) },
   404: { description: 'No such image for this user', ...json(ErrorSchema) },
 };
@@ -52,6 +53,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'post',
       path: '/images',
+      operationId: 'uploadImage',
       tags: ['images'],
       security,
       summary: 'Upload a photo (multipart field "file"); it is processed automatically unless ?process=false',
@@ -89,6 +91,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'post',
       path: '/images/uploads',
+      operationId: 'createUploadSlot',
       tags: ['images'],
       security,
       summary:
@@ -122,6 +125,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/images',
+      operationId: 'listImages',
       tags: ['images'],
       security,
       summary: 'List or search the owner’s photos (q=), filtered by status and tag, paged by cursor',
@@ -146,6 +150,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'post',
       path: '/images/{id}/process',
+      operationId: 'processImage',
       tags: ['images'],
       security,
       summary: 'Start (or rerun) AI processing: status PROCESSING, previous outputs cleared',
@@ -165,6 +170,8 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/images/{id}',
+      operationId: 'getImage',
+      summary: 'The photo’s metadata (EXIF included) and its current status',
       tags: ['images'],
       security,
       request: { params: ImageIdParam },
@@ -180,6 +187,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/images/{id}/duplicates',
+      operationId: 'listDuplicates',
       tags: ['images'],
       security,
       summary:
@@ -204,6 +212,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/images/{id}/ai',
+      operationId: 'getAiResults',
       tags: ['images'],
       security,
       summary: 'AI results: caption, tags, beauty score and labels',
@@ -220,6 +229,7 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/images/{id}/executions',
+      operationId: 'getTimeline',
       tags: ['images'],
       security,
       summary: 'The timeline: every execution with each state attempt',
@@ -237,6 +247,9 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
       createRoute({
         method: 'get',
         path: `/images/{id}/${which}`,
+        operationId: which === 'content' ? 'getContent' : 'getThumbnail',
+        summary:
+          which === 'content' ? 'The original bytes of the photo' : 'The photo’s 320 px JPEG thumbnail',
         tags: ['images'],
         security,
         request: { params: ImageIdParam },
@@ -278,6 +291,8 @@ export function registerImageRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'delete',
       path: '/images/{id}',
+      operationId: 'deleteImage',
+      summary: 'Delete a photo with its outputs and history',
       tags: ['images'],
       security,
       request: { params: ImageIdParam },

@@ -7,7 +7,7 @@ import { metricsAccess } from '../../metrics.js';
 import type { App, HttpDependencies } from '../env.js';
 import { clientAddress } from '../client-address.js';
 import { errorBody } from '../errors.js';
-import { ErrorSchema } from '../schemas.js';
+import { ErrorSchema, HeadersTooLarge } from '../schemas.js';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 
@@ -27,9 +27,11 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'health',
+      security: [],
       tags: ['operations'],
       summary: 'Liveness: the process answers',
-      responses: { 200: { description: 'Alive', ...json(Health) } },
+      responses: { 200: { description: 'Alive', ...json(Health) }, 431: HeadersTooLarge },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
@@ -38,10 +40,13 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'readiness',
+      security: [],
       tags: ['operations'],
       summary: 'Readiness: database, queue and storage reachable',
       responses: {
         200: { description: 'Ready for traffic', ...json(Readiness) },
+        431: HeadersTooLarge,
         503: { description: 'A dependency is unreachable; `checks` names it', ...json(Readiness) },
       },
     }),
@@ -60,9 +65,11 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
       createRoute({
         method: 'get',
         path: '/.well-known/jwks.json',
+        operationId: 'jwks',
+        security: [],
         tags: ['auth'],
         summary: "The local token issuer's public keys (PHAROS_AUTH=local)",
-        responses: { 200: { description: 'JSON Web Key Set', ...json(Jwks) } },
+        responses: { 200: { description: 'JSON Web Key Set', ...json(Jwks) }, 431: HeadersTooLarge },
       }),
       (c) => c.json(jwks() as { keys: Record<string, unknown>[] }, 200),
     );
@@ -74,6 +81,9 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
       createRoute({
         method: 'get',
         path: '/metrics',
+        operationId: 'metrics',
+        // Open, or with PHAROS_METRICS_TOKEN set, a bearer token of its own (not a user's).
+        security: [{}, { metricsToken: [] }],
         tags: ['operations'],
         summary: 'Prometheus metrics (PHAROS_METRICS=localhost|public, optional PHAROS_METRICS_TOKEN)',
         responses: {
