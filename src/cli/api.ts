@@ -1,6 +1,4 @@
 /** A small client for the Pharos HTTP API (the same endpoints the web UI uses). */
-import { openAsBlob } from 'node:fs';
-import path from 'node:path';
 import { CliError, EXIT } from './errors.js';
 
 export type {
@@ -11,7 +9,14 @@ export type {
   ImageStatus,
   TimelineState,
 } from '../app/http/api-types.js';
-import type { AiResults, Execution, ImageListItem, ImageMetadata } from '../app/http/api-types.js';
+import type {
+  AiResults,
+  Execution,
+  ImageListItem,
+  ImageMetadata,
+  UploadSlot,
+  UploadSlotRequest,
+} from '../app/http/api-types.js';
 import { type WebConfig, WebConfigSchema } from '../app/http/web-config.js';
 
 /**
@@ -95,7 +100,7 @@ export class PharosApi {
     } catch {
       // Not our JSON error shape (a proxy's page): keep the status line.
     }
-    if (response.status === 401 && pathname !== '/auth/login') {
+    if (response.status === 401 && !pathname.startsWith('/auth/')) {
       throw new CliError(
         `not signed in, or the session expired (${message}): run \`pharos login\``,
         EXIT.usage,
@@ -109,18 +114,30 @@ export class PharosApi {
     return (await response.json()) as T;
   }
 
-  login(username: string, password: string) {
-    return this.json<{ user_id: string; token: string }>('POST', '/auth/login', {
+  /** `POST /auth/login`, or `/auth/register` (a new local account, signed in at once). */
+  signIn(how: 'login' | 'register', username: string, password: string) {
+    return this.json<{ user_id: string; token: string }>('POST', `/auth/${how}`, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
     });
   }
 
-  async upload(file: string, options: { process?: boolean } = {}): Promise<ImageMetadata> {
-    const form = new FormData();
-    form.append('file', await openAsBlob(file), path.basename(file));
+  /** The multipart route: the form (see upload.ts) posted to the API. */
+  upload(form: FormData, options: { process?: boolean } = {}): Promise<ImageMetadata> {
     const query = options.process === false ? '?process=false' : '';
     return this.json<ImageMetadata>('POST', `/images${query}`, { body: form });
+  }
+
+  /** The direct route's first step: the photo's record (UPLOADING) and a presigned POST for its bytes. */
+  createUploadSlot(request: UploadSlotRequest) {
+    return this.json<UploadSlot>('POST', '/images/uploads', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.request('DELETE', `/images/${encodeURIComponent(id)}`);
   }
 
   get(id: string) {

@@ -20,6 +20,7 @@ import {
 } from './output.js';
 import { ask, readStdinLine } from './prompt.js';
 import { openSession, resolveUrl, type ServerOptions } from './session.js';
+import { uploadMode, uploadPhoto } from './upload.js';
 import { CompletionWatcher, type Outcome } from './watch.js';
 
 /** An API error for one photo becomes that photo's failure reason; anything else propagates. */
@@ -38,10 +39,53 @@ async function single<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+type Credentials = ServerOptions & { username?: string; passwordStdin?: boolean };
+
+/**
+ * A local account's name and password: flags, the saved login's name, prompts. With --password-stdin
+ * standard input holds the password, so the name must come from --username (or the saved login).
+ */
+async function localCredentials(
+  options: Credentials,
+  url: string,
+  confirm: boolean,
+): Promise<{ username: string; password: string }> {
+  const stored = await readStoredConfig();
+  let username =
+    options.username ??
+    (!confirm && stored.username && normaliseUrl(stored.url ?? url) === url ? stored.username : undefined);
+  if (options.passwordStdin && username === undefined)
+    throw new CliError('--password-stdin needs --username <name> (standard input holds the password)');
+  username ??= await ask('Username: ', { flag: '--username <name>' });
+  username = username.trim();
+  if (!username) throw new CliError('the username is empty');
+  if (options.passwordStdin) {
+    const password = await readStdinLine();
+    if (!password) throw new CliError('--password-stdin read no password from standard input');
+    return { username, password };
+  }
+  const password = await ask('Password: ', { secret: true, flag: '--password-stdin' });
+  if (!password) throw new CliError('the password is empty');
+  if (confirm && (await ask('Repeat the password: ', { secret: true })) !== password)
+    throw new CliError('the two passwords differ');
+  return { username, password };
+}
+
+/** Signs in (or registers) a local account and saves the token; the server's refusal is exit 2. */
+async function signInLocally(how: 'login' | 'register', url: string, options: Credentials) {
+  const { username, password } = await localCredentials(options, url, how === 'register');
+  try {
+    const { token } = await new PharosApi(url, null).signIn(how, username, password);
+    return { token, username };
+  } catch (error) {
+    if (error instanceof ApiError)
+      throw new CliError(`${how === 'login' ? 'login' : 'registration'} failed: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function login(
-  options: ServerOptions & {
-    username?: string;
-    passwordStdin?: boolean;
+  options: Credentials & {
     token?: string;
     tokenStdin?: boolean;
     oidc?: boolean;
@@ -49,7 +93,6 @@ export async function login(
   },
 ): Promise<ExitCode> {
   const url = await resolveUrl(options);
-  const stored = await readStoredConfig();
   let token: string;
   let username: string | undefined;
   let refreshToken: string | undefined;
@@ -66,26 +109,27 @@ export async function login(
   } else if (tokenGiven) {
     // An OIDC / Cognito token obtained elsewhere: check it against the server before keeping it.
     token = (options.tokenStdin ? await readStdinLine() : options.token!).trim();
-    if (!token) throw new CliError('the token is empty');
+    if (!token) throw new CliError(options.tokenStdin ? '--token-stdin read no token' : 'the token is empty');
     await new PharosApi(url, token).list({ limit: 1 });
   } else {
-    username =
-      options.username ??
-      (stored.username && normaliseUrl(stored.url ?? url) === url ? stored.username : undefined);
-    username ??= (await ask('Username: ')).trim();
-    const password = options.passwordStdin
-      ? await readStdinLine()
-      : await ask('Password: ', { secret: true });
-    if (!username || !password) throw new CliError('username and password are required');
-    try {
-      token = (await new PharosApi(url, null).login(username, password)).token;
-    } catch (error) {
-      if (error instanceof ApiError) throw new CliError(`login failed: ${error.message}`, EXIT.usage);
-      throw error;
-    }
+    ({ token, username } = await signInLocally('login', url, options));
   }
   const file = await writeStoredConfig({ url, token, username, refreshToken });
   err(`Signed in to ${url}${username ? ` as ${username}` : ''} (token saved in ${file}).`);
+  return EXIT.ok;
+}
+
+/** `pharos register`: a new local account on the server, signed in at once (the token saved as by login). */
+export async function register(options: Credentials): Promise<ExitCode> {
+  const url = await resolveUrl(options);
+  const auth = (await fetchServerConfig(url))?.auth;
+  if (auth?.mode === 'oidc')
+    throw new CliError(
+      `${url} signs in with OpenID Connect: create the account at ${auth.authority} (or its sign-up page), then run \`pharos login\``,
+    );
+  const { token, username } = await signInLocally('register', url, options);
+  const file = await writeStoredConfig({ url, token, username });
+  err(`Registered ${username} on ${url} and signed in (token saved in ${file}).`);
   return EXIT.ok;
 }
 
@@ -163,7 +207,7 @@ function summarise(
         item.status === 'READY'
           ? `${item.beauty_score === null || item.beauty_score === undefined ? '' : `beauty ${item.beauty_score}/100  `}${item.description ?? ''}`
           : (item.error ?? '');
-      out(`${colourStatus(item.status.padEnd(10))} ${item.file}  ${dim(item.image_id ?? '-')}  ${detail}`);
+      out(`${colourStatus(item.status, 10)} ${item.file}  ${dim(item.image_id ?? '-')}  ${detail}`);
     }
     const counts = new Map<string, number>();
     for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
@@ -188,6 +232,10 @@ export async function upload(
   },
 ): Promise<ExitCode> {
   const api = await openSession(options);
+  if (options.process === false && uploadMode(api) === 'direct')
+    throw new CliError(
+      `--no-process is not available on ${api.baseUrl}: it takes uploads straight to object storage, and those are always processed`,
+    );
   const { images, skipped } = await collectImages(inputs);
   for (const s of skipped) err(`skipped ${s.path}: ${s.reason}`);
   if (!images.length) throw new CliError('nothing to upload: no images among the arguments');
@@ -214,7 +262,7 @@ export async function upload(
       for (let index = next++; index < images.length; index = next++) {
         const item = results[index]!;
         try {
-          const meta = await api.upload(item.file, { process: options.process });
+          const meta = await uploadPhoto(api, images[index]!, { process: options.process });
           item.image_id = meta.image_id;
           item.status = meta.status;
           names.set(meta.image_id, item.file);
@@ -257,9 +305,25 @@ export async function reprocess(
   options: ServerOptions & { wait?: boolean; json?: boolean; timeout: number },
 ): Promise<ExitCode> {
   const api = await openSession(options);
+  // Every id first: an unknown (or malformed) one is a usage error (exit 2), and nothing is started.
+  const found = await Promise.all(
+    ids.map((id) =>
+      api.get(id).catch((error: unknown) => {
+        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
+        err(`pharos: ${id}: ${error.code}: ${error.message}`);
+        return null;
+      }),
+    ),
+  );
+  if (found.includes(null)) throw new CliError('nothing reprocessed: check the ids (`pharos ls`)');
   const progress = new Progress(!options.json);
-  const items: PhotoResult[] = ids.map((id) => ({ file: id, image_id: id, status: 'PENDING', error: null }));
-  const names = new Map(ids.map((id) => [id, id]));
+  const items: PhotoResult[] = found.map((meta) => ({
+    file: meta!.filename,
+    image_id: meta!.image_id,
+    status: 'PENDING',
+    error: null,
+  }));
+  const names = new Map(items.map((item) => [item.image_id!, item.file]));
   const watcher = options.wait
     ? await CompletionWatcher.open(
         api,
@@ -270,9 +334,6 @@ export async function reprocess(
   try {
     for (const item of items) {
       try {
-        const meta = await api.get(item.image_id!);
-        item.file = meta.filename;
-        names.set(item.image_id!, meta.filename);
         const started = await api.process(item.image_id!);
         item.status = started.status;
         if (!options.json && !options.wait)

@@ -5,7 +5,10 @@ import { fileTypeFromFile } from 'file-type';
 
 export interface Candidate {
   path: string;
+  /** Measured when the folders are walked: the size a direct upload declares for its slot. */
   bytes: number;
+  /** The type sniffed from the bytes (image/…). */
+  type: string;
 }
 
 export interface Skipped {
@@ -40,8 +43,9 @@ export async function collectImages(inputs: string[]): Promise<{ images: Candida
     seen.add(resolved);
     const info = await stat(file);
     if (info.size === 0) return skipped.push({ path: file, reason: 'empty file' });
-    if (!(await imageKind(file))) return skipped.push({ path: file, reason: 'not an image' });
-    images.push({ path: file, bytes: info.size });
+    const type = await imageKind(file);
+    if (!type) return skipped.push({ path: file, reason: 'not an image' });
+    images.push({ path: file, bytes: info.size, type });
   };
   for (const input of inputs) {
     let info;

@@ -1,10 +1,10 @@
 /**
- * `pharos`: the command-line client. Exit codes: 0 all READY (or done), 1 some photo FAILED,
- * 2 usage, connection or authentication error.
+ * `pharos`: the command-line client. Exit codes (errors.ts, EXIT_CODES_HELP): 0 all READY (or done),
+ * 1 some photo FAILED, 2 usage, connection or authentication error, unknown photo.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as commands from './commands.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, EXIT_CODES_HELP } from './errors.js';
 import { err } from './output.js';
 
 const STATUSES = ['UPLOADED', 'PROCESSING', 'READY', 'FAILED'];
@@ -33,10 +33,34 @@ export function buildProgram(done: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nServer: --url, or PHAROS_URL, or the URL saved by `pharos login`.\nExit codes: 0 all READY, 1 some FAILED, 2 usage or connection error.',
+      `
+First time: \`pharos register --url <server>\` creates an account (or \`pharos login\` with one you have).
+Server: --url, or PHAROS_URL, or the URL saved by \`pharos login\` / \`pharos register\`.
+Colours only on a terminal; NO_COLOR turns them off, FORCE_COLOR on; --json output is never coloured.
+${EXIT_CODES_HELP}`,
     );
 
   const url = () => new Option('--url <url>', 'server URL (default: $PHAROS_URL or the saved login)');
+  const username = () => new Option('-u, --username <name>', 'local account name (prompted if omitted)');
+  const passwordStdin = () =>
+    new Option(
+      '--password-stdin',
+      'read the password from standard input (needs --username), instead of a prompt',
+    );
+
+  program
+    .command('register')
+    .description(
+      'create a local account on the server and sign in (the token saved as by login); the password is prompted twice, or read with --password-stdin',
+    )
+    .addOption(url())
+    .addOption(username())
+    .addOption(passwordStdin())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  pharos register --url http://localhost:8080\n  echo "$PASSWORD" | pharos register --url http://localhost:8080 -u alice --password-stdin\n\nPasswords are 8 to 256 characters. A server that signs in with OpenID Connect has no local accounts:\ncreate the account at its provider, then `pharos login`.',
+    )
+    .action((options) => report(commands.register(options)));
 
   program
     .command('login')
@@ -44,10 +68,15 @@ export function buildProgram(done: (code: number) => void): Command {
       'sign in and save the token (0600) in your config directory: a local account, or the OpenID provider the server names',
     )
     .addOption(url())
-    .option('-u, --username <name>', 'local account name')
-    .option('--password-stdin', 'read the password from standard input')
-    .option('--token <token>', 'use a token from your identity provider (OIDC / Cognito) instead')
-    .option('--token-stdin', 'read that token from standard input')
+    .addOption(username().conflicts(['token', 'tokenStdin', 'oidc']))
+    .addOption(passwordStdin().conflicts(['token', 'tokenStdin', 'oidc']))
+    .addOption(
+      new Option(
+        '--token <token>',
+        'use a token from your identity provider (OIDC / Cognito) instead',
+      ).conflicts(['tokenStdin', 'oidc']),
+    )
+    .addOption(new Option('--token-stdin', 'read that token from standard input').conflicts('oidc'))
     .option(
       '--oidc',
       "sign in at the server's OpenID provider (the default when the server uses one): a device code to enter in any browser, or, if the provider has no device flow, a link that returns to 127.0.0.1",
@@ -66,12 +95,17 @@ export function buildProgram(done: (code: number) => void): Command {
 
   program
     .command('upload')
-    .description('upload photos (files or folders, walked recursively); non-images are skipped')
+    .description(
+      "upload photos (files or folders, walked recursively); non-images are skipped. The server's /config.json picks the route: multipart to the API, or (AWS) straight to object storage through a presigned POST",
+    )
     .argument('<paths...>', 'image files or folders')
     .addOption(url())
     .option('-w, --wait', 'wait until every photo is READY or FAILED, with live progress')
     .option('-c, --concurrency <n>', 'parallel uploads', positiveInt(32), 4)
-    .option('--no-process', 'store only: do not start AI processing')
+    .option(
+      '--no-process',
+      'store only: do not start AI processing (multipart servers only: direct uploads are always processed)',
+    )
     .option('--timeout <seconds>', 'with --wait: give up after this long (0 = no limit)', seconds, 0)
     .option('--json', 'print machine-readable results on stdout')
     .action((paths: string[], options) => report(commands.upload(paths, options)));
@@ -94,7 +128,9 @@ export function buildProgram(done: (code: number) => void): Command {
 
   program
     .command('reprocess')
-    .description('run AI processing again (previous outputs are cleared)')
+    .description(
+      'run AI processing again (previous outputs are cleared); an unknown id is a usage error (exit 2) and nothing is started',
+    )
     .argument('<ids...>', 'image ids')
     .addOption(url())
     .option('-w, --wait', 'wait until every photo is READY or FAILED')

@@ -1,22 +1,29 @@
-/** Terminal output: colours only on a TTY (and never with NO_COLOR), the card, tables, progress. */
+/**
+ * Terminal output: the card, tables, progress. Colours (picocolors) only when stdout is a terminal, or
+ * FORCE_COLOR asks for them; never with NO_COLOR (https://no-color.org) or TERM=dumb. `--json` output
+ * is plain JSON.stringify, never painted.
+ */
 import cliProgress from 'cli-progress';
+import { createColors } from 'picocolors';
 import type { AiResults, Execution, ImageListItem, ImageMetadata } from './api.js';
 
-const colourOn = (stream: NodeJS.WriteStream) =>
-  Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-const paint = (code: number, reset: number) => (text: string) =>
-  colourOn(process.stdout) ? `\u001b[${code}m${text}\u001b[${reset}m` : text;
-export const bold = paint(1, 22);
-export const dim = paint(2, 22);
-export const green = paint(32, 39);
-export const red = paint(31, 39);
-export const yellow = paint(33, 39);
-export const cyan = paint(36, 39);
+/** Decided once per run from the environment and stdout, where everything coloured is written. */
+export function colourWanted(env: NodeJS.ProcessEnv, stdoutIsTty: boolean): boolean {
+  if (env.NO_COLOR || env.TERM === 'dumb') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stdoutIsTty;
+}
 
-export function colourStatus(status: string): string {
-  if (status === 'READY' || status === 'SUCCEEDED') return green(status);
-  if (status === 'FAILED') return red(status);
-  return yellow(status);
+export const { bold, dim, green, red, yellow, cyan } = createColors(
+  colourWanted(process.env, Boolean(process.stdout.isTTY)),
+);
+
+/** READY green, FAILED red, anything in between yellow; padded after painting, so tables line up. */
+export function colourStatus(status: string, width = 0): string {
+  const pad = ' '.repeat(Math.max(0, width - status.length));
+  if (status === 'READY' || status === 'SUCCEEDED') return green(status) + pad;
+  if (status === 'FAILED' || status === 'TIMEOUT') return red(status) + pad;
+  return yellow(status) + pad;
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -67,11 +74,7 @@ function table(rows: string[][], header: string[]): string {
     cells.map((c, i) => style(i === cells.length - 1 ? c : c.padEnd(widths[i]!), i)).join('  ');
   return [
     bold(line(header)),
-    ...rows.map((r) =>
-      line(r, (s, i) =>
-        header[i] === 'STATUS' ? colourStatus(s.trim()) + ' '.repeat(s.length - s.trim().length) : s,
-      ),
-    ),
+    ...rows.map((r) => line(r, (s, i) => (header[i] === 'STATUS' ? colourStatus(s.trim(), s.length) : s))),
   ].join('\n');
 }
 

@@ -10,10 +10,12 @@ export async function readStdinLine(): Promise<string> {
   return first;
 }
 
-export function ask(question: string, options: { secret?: boolean } = {}): Promise<string> {
+/** A prompt on the terminal; without one, an error naming the flag that gives the answer instead. */
+export function ask(question: string, options: { secret?: boolean; flag?: string } = {}): Promise<string> {
   if (!process.stdin.isTTY) {
+    const what = question.replace(/[:\s]+$/, '').toLowerCase();
     throw new CliError(
-      `cannot prompt for ${question.replace(/[:\s]+$/, '').toLowerCase()} without a terminal: pass it as an option (or --password-stdin)`,
+      `cannot ask for the ${what} without a terminal${options.flag ? `: pass ${options.flag}` : ''}`,
     );
   }
   let muted = false;

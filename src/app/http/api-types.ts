@@ -17,4 +17,6 @@ export type RunStatus = Execution['status'];
 export type PhotoMetadata = z.infer<typeof schemas.PhotoMetadataSchema>;
 export type Duplicate = z.infer<typeof schemas.Duplicates>['items'][number];
 export type ProcessAccepted = z.infer<typeof schemas.ProcessAccepted>;
+export type UploadSlotRequest = z.infer<typeof schemas.UploadSlotRequest>;
+export type UploadSlot = z.infer<typeof schemas.UploadSlot>;
 export type { WebConfig } from './web-config.js';
