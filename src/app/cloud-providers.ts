@@ -9,6 +9,7 @@ import { SageMakerBeautyScorer } from '../adapters/sagemaker/beauty-scorer.js';
 import { HttpBeautyScorer } from '../adapters/http/beauty-scorer.js';
 import { OpenAiDescriber } from '../adapters/openai/describer.js';
 import { parsePriceOverride } from '../adapters/openai/pricing.js';
+import { VisionLabelDetector } from '../adapters/openai/vision-labels.js';
 
 type CloudFactory<P> = (ctx: { config?: Config }) => P;
 
@@ -32,6 +33,15 @@ export const cloudLabelFactories: Record<string, CloudFactory<LabelDetector>> = 
       maxLabels: config.PHAROS_REKOGNITION_MAX_LABELS,
       timeoutMs: deadline(config, 20_000),
       minConfidence: config.PHAROS_REKOGNITION_MIN_CONFIDENCE,
+    });
+  },
+  vision: (ctx) => {
+    const config = configOf(ctx, 'vision');
+    return new VisionLabelDetector({
+      baseURL: config.PHAROS_VISION_URL!,
+      model: config.PHAROS_VISION_MODEL,
+      apiKey: config.PHAROS_VISION_API_KEY,
+      timeoutMs: deadline(config, config.PHAROS_VISION_TIMEOUT_SECONDS * 1000),
     });
   },
 };

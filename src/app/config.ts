@@ -23,7 +23,7 @@ const providerList = (allowed: readonly string[]) =>
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-export const LABEL_PROVIDERS = ['local', 'scripted', 'rekognition'] as const;
+export const LABEL_PROVIDERS = ['local', 'scripted', 'rekognition', 'vision'] as const;
 export const DESCRIBER_PROVIDERS = ['local', 'scripted', 'openai'] as const;
 export const BEAUTY_PROVIDERS = ['local', 'scripted', 'sagemaker', 'http'] as const;
 
@@ -105,6 +105,12 @@ const schema = z
         'must be "input,output" in USD per million tokens, e.g. "0.15,0.60"',
       )
       .optional(),
+    // The vision labeller (PHAROS_LABELS=vision): any OpenAI-compatible server with a vision model.
+    PHAROS_VISION_URL: z.string().url().optional(),
+    PHAROS_VISION_MODEL: z.string().min(1).default('qwen2.5vl:7b'),
+    PHAROS_VISION_API_KEY: z.string().min(1).optional(),
+    // Below DetectLabels' 60 s timeout, so the next labeller of the list still has time to answer.
+    PHAROS_VISION_TIMEOUT_SECONDS: int(1, 50).default(30),
     PHAROS_SAGEMAKER_ENDPOINT: z
       .string()
       .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name')
@@ -142,6 +148,12 @@ const schema = z
       need(
         'OPENAI_API_KEY',
         'is required when PHAROS_DESCRIBER includes openai (any non-empty key for a local OpenAI-compatible server)',
+      );
+    }
+    if (env.PHAROS_LABELS.includes('vision') && !env.PHAROS_VISION_URL) {
+      need(
+        'PHAROS_VISION_URL',
+        'is required when PHAROS_LABELS includes vision (the OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 for Ollama)',
       );
     }
     if (env.PHAROS_BEAUTY.includes('sagemaker')) {

@@ -169,7 +169,8 @@ export function buildPipeline(options: PipelineOptions): PipelineDefinition {
         comment: "Rekognition's role: what is in the image.",
         resultPath: '$.detected',
         timeoutSeconds: 60,
-        retry: [providerRetry()],
+        // A vision model that strays from the label schema gets one more try, as the describer does.
+        retry: [providerRetry(), { ...providerRetry(1), errorEquals: [ErrorNames.MalformedOutput] }],
         catch: [toMarkFailed],
         next: 'FilterLabels',
       },
