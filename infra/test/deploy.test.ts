@@ -4,24 +4,15 @@
  * CloudFront's app-route rewrite on the web behaviour only, the web UI's config.json, and Cognito's
  * managed login with a code + PKCE client redirecting only to the web URL.
  */
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OPENAI_KEY_PLACEHOLDER, describersFor } from '../../src/entry/lambda/openai-key.js';
-import { buildApp } from '../bin/pharos.js';
 import { SPA_ROUTES_FUNCTION } from '../lib/edge.js';
-import type { PharosStack } from '../lib/pharos-stack.js';
+import { logicalId, synthWithoutBundling } from './support/template.js';
 
-function synth(context: Record<string, unknown> = {}): { stack: PharosStack; template: Template } {
-  const { stack } = buildApp(
-    new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '', ...context } }),
-  );
-  return { stack, template: Template.fromStack(stack) };
-}
-
+const synth = synthWithoutBundling;
 const defaults = synth();
-const id = (stack: PharosStack, construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(construct.node.defaultChild as never);
+const id = logicalId;
 
 describe('the network', () => {
   it('runs the rotation function in the functions subnets (NAT egress to Secrets Manager), not the isolated ones', () => {

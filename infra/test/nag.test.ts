@@ -4,17 +4,13 @@
  * exists.
  */
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../bin/pharos.js';
 import { ACKNOWLEDGED_REASONS } from '../lib/nag.js';
+import { stackWithoutBundling } from './support/template.js';
 
 function openFindings(context: Record<string, unknown>): string[] {
-  const { stack } = buildApp(
-    new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '', ...context } }),
-  );
-  const report = new AwsSolutionsChecks().validateScope(stack);
+  const report = new AwsSolutionsChecks().validateScope(stackWithoutBundling(context));
   return report.violations.map(
     (v) =>
       `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,

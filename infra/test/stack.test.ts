@@ -1,29 +1,26 @@
 /** Template assertions: every seed component present and wired, and least privilege on the policies themselves. */
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../bin/pharos.js';
 import type { PharosStack } from '../lib/pharos-stack.js';
+import {
+  type Statement,
+  type Synthesized,
+  logicalId,
+  statementsOf as statementsIn,
+  synthWithoutBundling,
+} from './support/template.js';
 
+let synthesized: Synthesized;
 let stack: PharosStack;
 let template: Template;
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 beforeAll(() => {
-  // Synth once per file; bundling is skipped here (npm run synth bundles for real).
-  ({ stack } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '' } })));
-  template = Template.fromStack(stack);
+  synthesized = synthWithoutBundling(); // once per file
+  ({ stack, template } = synthesized);
 });
 
-const id = (construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(construct.node.defaultChild as never);
-function statementsOf(fn: { role?: unknown }): Statement[] {
-  const roleId = stack.getLogicalId((fn.role as { node: { defaultChild: never } }).node.defaultChild);
-  const policies = template.findResources('AWS::IAM::Policy');
-  return Object.values(policies)
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-}
+const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(stack, construct);
+const statementsOf = (fn: { role?: unknown }) => statementsIn(synthesized, fn);
 const actionsOf = (fn: { role?: unknown }) => statementsOf(fn).flatMap((s) => [s.Action].flat());
 function allRoleActions(): Map<string, string[]> {
   const byRole = new Map<string, string[]>();
@@ -135,11 +132,7 @@ describe('least privilege', () => {
     const starters = [...roles]
       .filter(([, actions]) => actions.includes('states:StartExecution'))
       .map(([role]) => role);
-    expect(starters).toEqual([
-      stack.getLogicalId(
-        (stack.pipeline.starter.role as never as { node: { defaultChild: never } }).node.defaultChild,
-      ),
-    ]);
+    expect(starters).toEqual([id(stack.pipeline.starter.role as never)]);
   });
 
   it('keeps the step functions away from the queues and the DLQ, and gives each only its provider', () => {

@@ -8,8 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
@@ -22,22 +21,22 @@ import { freshDatabaseUrl } from '../../test/support/database.js';
 import { startDynamoDbServer } from '../../test/wire/dynamodb-server.js';
 import { FAKE_AWS_ENV, type FakeServer, useEnv } from '../../test/wire/fake-server.js';
 import { type MessagingFake, startMessagingServer } from '../../test/wire/messaging-server.js';
-import { buildApp } from '../bin/pharos.js';
 import { EXECUTION_TIMEOUT_SECONDS } from '../lib/pipeline.js';
 import type { PharosStack } from '../lib/pharos-stack.js';
 import { type SfnFake, lambdaContext, startSfnFake } from './support/sfn-local.js';
+import { type Synthesized, grantsOf, logicalId, synthWithoutBundling } from './support/template.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:pharos';
 
 describe('the sweep in the template', () => {
+  let synthesized: Synthesized;
   let stack: PharosStack;
   let template: Template;
-  const id = (construct: { node: { defaultChild?: unknown } }) =>
-    stack.getLogicalId(construct.node.defaultChild as never);
+  const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(stack, construct);
 
   beforeAll(() => {
-    ({ stack } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], 'pharos:webDist': '' } })));
-    template = Template.fromStack(stack);
+    synthesized = synthWithoutBundling();
+    ({ stack, template } = synthesized);
   });
 
   it('runs every 5 minutes with the machine ARN and its timeout, and may only describe its executions', () => {
@@ -59,17 +58,7 @@ describe('the sweep in the template', () => {
     expect(JSON.stringify(stack.resolve(machine.Properties.DefinitionString))).toContain(
       `\\"TimeoutSeconds\\":${EXECUTION_TIMEOUT_SECONDS},\\"States\\"`,
     );
-    const roleId = stack.getLogicalId(
-      (stack.pipeline.sweep.role as never as { node: { defaultChild: never } }).node.defaultChild,
-    );
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
-      .flatMap(
-        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-      );
-    const byAction = new Map(
-      statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)] as const)),
-    );
+    const byAction = grantsOf(synthesized, stack.pipeline.sweep);
     expect([...byAction.keys()].sort()).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
