@@ -171,6 +171,35 @@ describe('search over caption, tags, labels and text', () => {
     expect(names(first.items)[0]).toMatch(/^late-boat-/);
   });
 
+  it('keeps the known words for typos in step with the photos: they come and go with the outputs', async () => {
+    const user = `words-${randomUUID()}`;
+    const known = async () =>
+      (
+        await db.query<{ word: string; photos: number }>(
+          'SELECT word, photos FROM search_words WHERE user_id = $1 ORDER BY word',
+          [user],
+        )
+      ).rows;
+    const first = await seed(user, 'harbour-1', { description: 'Boats in the harbour', tags: ['harbour'] });
+    const second = await seed(user, 'harbour-2', { description: 'The harbour at night', labels: ['Harbor'] });
+    expect(await known()).toEqual(
+      expect.arrayContaining([
+        { word: 'harbour', photos: 2 },
+        { word: 'boats', photos: 1 },
+        { word: 'night', photos: 1 },
+      ]),
+    );
+    expect(names((await search(user, { q: 'harbourr' })).items).sort()).toEqual(['harbour-1', 'harbour-2']);
+    // Text read later (an OCR update) is searchable with a typo at once; deleting takes its words away.
+    await db.query('UPDATE images SET text_content = $2 WHERE id = $1', [second, 'Lighthouse keeper']);
+    expect(names((await search(user, { q: 'keepr' })).items)).toEqual(['harbour-2']);
+    await repo.delete(second, user);
+    expect((await known()).map((w) => w.word)).not.toContain('keeper');
+    expect(await known()).toContainEqual({ word: 'harbour', photos: 1 });
+    await repo.delete(first, user);
+    expect(await known()).toEqual([]);
+  });
+
   it('refuses relevance without words, a cursor from another sort, and an overlong query', async () => {
     await expect(search(alice, { sort: 'relevance' })).rejects.toMatchObject({ code: 'invalid_sort' });
     const byDate = await search(alice, { limit: 1 });

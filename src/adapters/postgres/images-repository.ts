@@ -66,6 +66,8 @@ type ListRow = Row & SearchColumns & { sort_key: number | string | Date };
 
 /** Words of 4+ letters match with a small typo: pg_trgm word similarity above this (0.5 lets "tower" match "flower"). */
 const TYPO_SIMILARITY = 0.51;
+/** The closest known words a typo may stand for: enough for any real typo, and a bounded query. */
+const MAX_TYPO_WORDS = 20;
 /** Field weights for ts_rank, in its order {D, C, B, A}: text in the photo, label names, caption, tags. */
 const WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 const KEY_TYPES: Record<ImageQuery['sort'], string> = {
@@ -94,29 +96,39 @@ const prefixQuery = (term: string) =>
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
- * One search word matches a photo as a word prefix, as a substring (3+ characters) or, 4+, with a
- * typo. Each branch can use a GIN index (the tsvector's or the trigrams'), so PostgreSQL can combine
- * them in a bitmap instead of testing every photo of the owner.
+ * A search word with the known words it is a small typo of (4+ characters: pg_trgm word similarity
+ * above TYPO_SIMILARITY to a word of the user's photos, from the search_words table).
  */
-function termMatches(term: string, params: unknown[]): string {
-  const fts = `search_vector @@ to_tsquery('english', $${params.push(prefixQuery(term))})`;
-  if (term.length < 3) return `(${fts})`;
-  const like = `search_text LIKE $${params.push(likePattern(term))}`;
-  if (term.length < 4) return `(${fts} OR ${like})`;
-  return `(${fts} OR ${like} OR $${params.push(term)}::text <% search_text)`;
+interface Term {
+  term: string;
+  typoOf: string[];
+}
+
+/** The word's full-text query: its prefix, or any of the words it is a typo of. */
+const termQuery = ({ term, typoOf }: Term) =>
+  [prefixQuery(term), ...typoOf.map(prefixQuery).filter(Boolean)].map((q) => `(${q})`).join(' | ');
+
+/**
+ * One search word matches a photo as a word prefix or a corrected typo (both one full-text query) or
+ * as a substring (3+ characters). Each branch can use a GIN index (the tsvector's or the trigrams'),
+ * so PostgreSQL can combine them in a bitmap instead of testing every photo of the owner.
+ */
+function termMatches(term: Term, params: unknown[]): string {
+  const fts = `search_vector @@ to_tsquery('english', $${params.push(termQuery(term))})`;
+  if (term.term.length < 3) return `(${fts})`;
+  return `(${fts} OR search_text LIKE $${params.push(likePattern(term.term))})`;
 }
 
 /**
- * The ORDER BY key. Relevance: the weighted full-text rank of any word (a photo found only by a
- * substring or a typo ranks 0, after the word matches), rounded to a numeric so the cursor compares
- * exactly what was returned.
+ * The ORDER BY key. Relevance: the weighted full-text rank of any word (a corrected typo ranks as the
+ * word it was corrected to; a photo found only by a substring ranks 0, after the word matches), rounded
+ * to a numeric so the cursor compares exactly what was returned.
  */
-function sortKey(query: ImageQuery, params: unknown[]): string {
+function sortKey(query: ImageQuery, terms: Term[], params: unknown[]): string {
   if (query.sort === 'beauty') return 'COALESCE(beauty_score, -1)';
   if (query.sort === 'created_at') return 'created_at';
   if (query.sort === 'taken_at') return 'COALESCE(taken_at, created_at)';
-  const terms = query.terms ?? [];
-  const any = `to_tsquery('english', $${params.push(terms.map((term) => `(${prefixQuery(term)})`).join(' | '))})`;
+  const any = `to_tsquery('english', $${params.push(terms.map((term) => `(${termQuery(term)})`).join(' | '))})`;
   return `round(ts_rank('${WEIGHTS}', search_vector, ${any})::numeric, 6)`;
 }
 
@@ -183,23 +195,42 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
                 array(SELECT numnode(to_tsquery('english', t)) FROM unnest($2::text[]) AS t) AS lexemes`,
         [String(TYPO_SIMILARITY), query.terms!.map(prefixQuery)],
       );
-      const terms = query.terms!.filter((_, i) => rows[0]!.lexemes[i]! > 0);
-      return this.page(tx, userId, { ...query, terms: terms.length ? terms : query.terms }, terms);
+      const words = query.terms!.filter((_, i) => rows[0]!.lexemes[i]! > 0);
+      const terms = await this.withTypos(tx, userId, words);
+      return this.page(tx, userId, { ...query, terms: words.length ? words : query.terms }, terms);
     });
+  }
+
+  /**
+   * Each word of 4+ characters with the known words of the user it is a small typo of: a trigram
+   * lookup in the short search_words list rather than a similarity test over every photo's text.
+   */
+  private async withTypos(tx: Tx, userId: string, words: string[]): Promise<Term[]> {
+    const typoable = words.filter((word) => word.length >= 4);
+    if (typoable.length === 0) return words.map((term) => ({ term, typoOf: [] }));
+    const { rows } = await tx.query<{ term: string; words: string[] }>(
+      `SELECT t.term, array(SELECT w.word FROM search_words w
+                             WHERE w.user_id = $1 AND t.term <% w.word AND w.word <> t.term
+                             ORDER BY t.term <<-> w.word, w.word LIMIT $3) AS words
+         FROM unnest($2::text[]) AS t(term)`,
+      [userId, typoable, MAX_TYPO_WORDS],
+    );
+    const found = new Map(rows.map((row) => [row.term, row.words]));
+    return words.map((term) => ({ term, typoOf: found.get(term) ?? [] }));
   }
 
   private async page(
     db: Db | Tx,
     userId: string,
     query: ImageQuery,
-    terms: string[],
+    terms: Term[],
   ): Promise<{ items: ImageRecord[]; next_cursor: string | null }> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.tag) where.push(`tags @> ARRAY[$${params.push(query.tag)}]::text[]`);
     for (const term of terms) where.push(termMatches(term, params));
-    const key = sortKey(query, params);
+    const key = sortKey(query, terms, params);
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       if (!cursor || !KEY_CHECKS[query.sort](cursor.k)) throw new InvalidCursorError('cursor is not valid');
