@@ -123,3 +123,8 @@ export interface UserNotification {
   user_id: string;
   message: ClientMessage;
 }
+
+/** Where one run of the pipeline over a photo stands. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** How an execution ends. */
+export type FinalStatus = Exclude<ExecutionStatus, 'RUNNING'>;

@@ -16,7 +16,7 @@ export const STEP_NAMES = [
   'saveResults',
   'markFailed',
   'notify',
-] as const;
+] as const satisfies readonly (keyof StepOutputs)[]; // each step has a typed output
 export type StepName = (typeof STEP_NAMES)[number];
 
 export interface RetryRule {

@@ -5,17 +5,11 @@
  * What each state means (retry, catch, Choice, Pass, the end) is decided by `transitions.ts`, which the
  * AWS Lambda wrapper calls too.
  */
+import type { ExecutionStatus, FinalStatus } from './domain.js';
 import { ErrorNames, PipelineError } from './errors.js';
 import type { PipelineDefinition, PipelineDocument, StateError, StepName, TaskState } from './pipeline.js';
 import { STEP_NAMES, retryDelayMs } from './pipeline.js';
-import type {
-  Clock,
-  ExecutionRecord,
-  ExecutionStatus,
-  FinalStatus,
-  ExecutionStore,
-  PreparedAttempt,
-} from './ports/index.js';
+import type { Clock, ExecutionRecord, ExecutionStore, PreparedAttempt } from './ports/index.js';
 import type { StepOutputs } from './step-outputs.js';
 import {
   type Settled,

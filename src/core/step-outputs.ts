@@ -4,7 +4,6 @@
  * listed (or listed and not in the type) is a compile error, not a value silently dropped on AWS.
  */
 import type { BeautyScore, Caption, DetectedLabels, Label } from './domain.js';
-import type { StepName } from './pipeline.js';
 
 export interface StepOutputs {
   /** The bytes' real type and size; `rendition` is the JPEG JPEG/PNG-only providers read, when one was made. */
@@ -28,7 +27,7 @@ export interface StepOutputs {
 /** Every field of every step's output, optional ones included: `true` for each, checked by the compiler. */
 type FieldSet<T> = { readonly [K in keyof Required<T>]: true };
 
-const FIELDS: { readonly [S in StepName]: FieldSet<StepOutputs[S]> } = {
+const FIELDS: { readonly [S in keyof StepOutputs]: FieldSet<StepOutputs[S]> } = {
   inspectImage: { content_type: true, width: true, height: true, bytes: true, rendition: true },
   detectLabels: { labels: true, provenance: true, text: true },
   filterLabels: { labels: true },
@@ -40,4 +39,4 @@ const FIELDS: { readonly [S in StepName]: FieldSet<StepOutputs[S]> } = {
 };
 
 /** The fields of a step's result that the execution document keeps. */
-export const stepResultFields = (step: StepName): readonly string[] => Object.keys(FIELDS[step]);
+export const stepResultFields = (step: keyof StepOutputs): readonly string[] => Object.keys(FIELDS[step]);

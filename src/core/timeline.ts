@@ -1,6 +1,6 @@
 /** The read model of a photo's processing history, as `GET /images/{id}/executions` returns it. */
 
-import type { ExecutionStatus } from './ports/executions.js';
+import type { ExecutionStatus } from './domain.js';
 
 export interface TimelineState {
   state: string;

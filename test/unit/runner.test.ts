@@ -3,15 +3,14 @@
  * of the pipeline definition, checked without PostgreSQL.
  */
 import { describe, expect, it } from 'vitest';
+import type { ExecutionStatus, FinalStatus } from '../../src/core/domain.js';
 import { ErrorNames, PipelineError } from '../../src/core/errors.js';
 import { buildPipeline, type PipelineDocument, type StateError } from '../../src/core/pipeline.js';
 import type {
   CheckpointStep,
   Clock,
   ExecutionRecord,
-  ExecutionStatus,
   ExecutionStore,
-  FinalStatus,
   PreparedAttempt,
 } from '../../src/core/ports/index.js';
 import { PipelineRunner, type StepContext, type StepRegistry } from '../../src/core/runner.js';

@@ -1,6 +1,6 @@
 /** The local Step Functions' history: executions, their checkpoints and every state attempt. */
 import { randomUUID } from 'node:crypto';
-import type { JobTicket } from '../../core/domain.js';
+import type { ExecutionStatus, FinalStatus, JobTicket } from '../../core/domain.js';
 import { ErrorNames, PipelineError } from '../../core/errors.js';
 import { WORKER_LOST } from '../../core/transitions.js';
 import type { PipelineDocument, StateError } from '../../core/pipeline.js';
@@ -10,8 +10,6 @@ import type {
   CheckpointStep,
   ExecutionRecord,
   ExecutionRepository,
-  ExecutionStatus,
-  FinalStatus,
   ImageRecord,
   StartResult,
 } from '../../core/ports/index.js';

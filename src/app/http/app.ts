@@ -10,8 +10,7 @@ import { errorResponse, handleError, validationHook } from './errors.js';
 import { mountApiDocs } from './docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerImageRoutes } from './routes/images.js';
-import { registerOpsRoutes } from './routes/ops.js';
-import { registerWebConfigRoute } from './web-config.js';
+import { registerOpsRoutes, registerWebConfigRoute } from './routes/ops.js';
 
 const PUBLIC_PATHS = [
   '/healthz',

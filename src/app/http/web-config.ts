@@ -3,9 +3,7 @@
  * deployment. The local server answers it from its own settings; on AWS the stack writes the same
  * shape next to the web bundle at deploy time. Defined once here; the UI imports the type.
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from './env.js';
-import { HeadersTooLarge } from './schemas.js';
+import { z } from '@hono/zod-openapi';
 
 export const WebAuthConfig = z
   .discriminatedUnion('mode', [
@@ -69,26 +67,4 @@ export function webConfigFrom(settings: WebConfigSettings): WebConfig {
     auth,
     upload: { mode: settings.PHAROS_UPLOAD_MODE, maxBytes: settings.PHAROS_MAX_UPLOAD_BYTES },
   });
-}
-
-export function registerWebConfigRoute(app: App, config: WebConfig): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/config.json',
-      operationId: 'webConfig',
-      security: [],
-      tags: ['operations'],
-      summary: "The web UI's run-time configuration (API and WebSocket URLs, sign-in, uploads)",
-      responses: {
-        200: {
-          description: 'The configuration',
-          content: { 'application/json': { schema: WebConfigSchema } },
-        },
-        431: HeadersTooLarge,
-      },
-    }),
-    // Never cached: a changed setting must reach the next page load.
-    (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }),
-  );
 }

@@ -1,14 +1,10 @@
 /** The pipeline's memory (executions and attempts) and where an execution runs. */
 
-import type { JobTicket } from '../domain.js';
+import type { ExecutionStatus, FinalStatus, JobTicket } from '../domain.js';
 import type { Logger } from './logger.js';
 import type { PipelineDocument, StateError } from '../pipeline.js';
 import type { TimelineExecution } from '../timeline.js';
 import type { ImageRecord } from './images.js';
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-/** How an execution ends. */
-export type FinalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
 
 /** One state's checkpoint: see `ExecutionStore.checkpoint`. */
 export interface CheckpointStep {

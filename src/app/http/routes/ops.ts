@@ -8,6 +8,7 @@ import type { App, HttpDependencies } from '../env.js';
 import { clientAddress } from '../client-address.js';
 import { errorBody } from '../errors.js';
 import { ErrorSchema, HeadersTooLarge } from '../schemas.js';
+import { type WebConfig, WebConfigSchema } from '../web-config.js';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 
@@ -122,4 +123,27 @@ export function registerOpsRoutes(app: App, deps: HttpDependencies): void {
       },
     );
   }
+}
+
+/** `GET /config.json`: what the web UI reads at start (served where the UI is, never cached). */
+export function registerWebConfigRoute(app: App, config: WebConfig): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/config.json',
+      operationId: 'webConfig',
+      security: [],
+      tags: ['operations'],
+      summary: "The web UI's run-time configuration (API and WebSocket URLs, sign-in, uploads)",
+      responses: {
+        200: {
+          description: 'The configuration',
+          content: { 'application/json': { schema: WebConfigSchema } },
+        },
+        431: HeadersTooLarge,
+      },
+    }),
+    // Never cached: a changed setting must reach the next page load.
+    (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }),
+  );
 }
