@@ -9,30 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHttpApp, openApiDocument } from '../src/app/http/app.js';
-import type { HttpDependencies } from '../src/app/http/env.js';
-import { Metrics } from '../src/app/metrics.js';
-import { silentLogger } from '../src/core/logger.js';
+import { openApiDocument } from '../src/app/http/app.js';
+import { documentedApp } from '../src/app/http/documented-app.js';
 
 interface Report {
   totals: { errors: number; warnings: number };
   problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[];
 }
 
-// The local server's optional parts, switched on as `npm start` has them: local sign-in (JWKS),
-// metrics and the web UI's configuration. Handlers never run: only the routes' declarations matter.
-const app = createHttpApp({
-  jwks: () => ({ keys: [] }),
-  metrics: { instance: new Metrics({}, silentLogger), mode: 'localhost' },
-  maxUploadBytes: 1024,
-  webConfig: {
-    apiBaseUrl: '',
-    webSocketUrl: '',
-    auth: { mode: 'local' },
-    upload: { mode: 'multipart', maxBytes: 1 },
-  },
-  logger: silentLogger,
-} as unknown as HttpDependencies);
+const app = documentedApp();
 
 function lint(file: string): Report {
   const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');

@@ -5,11 +5,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/app/http/app.js';
-import type { HttpDependencies } from '../../src/app/http/env.js';
+import { documentedApp } from '../../src/app/http/documented-app.js';
 import { mountWebUi } from '../../src/app/http/web-ui.js';
-import { Metrics } from '../../src/app/metrics.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
@@ -43,19 +40,7 @@ describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists every route the server exposes (and no route it lacks)', () => {
     expect(document.openapi).toBe('3.1.0');
     // The same factory the runtime uses, with the same optional parts switched on (local auth, metrics, UI).
-    const deps = {
-      jwks: () => ({ keys: [] }),
-      metrics: { instance: new Metrics({}, silentLogger), mode: 'localhost' },
-      maxUploadBytes: 1024,
-      webConfig: {
-        apiBaseUrl: '',
-        webSocketUrl: '',
-        auth: { mode: 'local' },
-        upload: { mode: 'multipart', maxBytes: 1 },
-      },
-      logger: silentLogger,
-    } as unknown as HttpDependencies;
-    const app = createHttpApp(deps);
+    const app = documentedApp();
     mountWebUi(app);
     const exposed = new Set(
       app.routes
