@@ -75,7 +75,7 @@ describe('pharos register, colours and exit codes', () => {
     });
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/registration failed: .*password/i);
-  });
+  }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 
   it('registers at a terminal: asks the name and the password twice, never echoing it', async () => {
     const config = await configDir();
@@ -102,7 +102,7 @@ describe('pharos register, colours and exit codes', () => {
     });
     expect(again.code).toBe(2);
     expect(again.output).toContain('the two passwords differ');
-  });
+  }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 
   it('names the missing or conflicting flag when --password-stdin cannot work', async () => {
     const env = { XDG_CONFIG_HOME: await configDir(), PHAROS_URL: server.url };
@@ -126,7 +126,7 @@ describe('pharos register, colours and exit codes', () => {
     expect(noPassword.stderr).toContain(
       'cannot ask for the password without a terminal: pass --password-stdin',
     );
-  });
+  }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 
   it('prints FAILED red and READY green on a terminal; plain on a pipe, with NO_COLOR, and in --json', async () => {
     const user = await ApiClient.register(server.url);
@@ -156,7 +156,15 @@ describe('pharos register, colours and exit codes', () => {
     const piped = await runCli(['status', id], { env: { ...env, NO_COLOR: '' } });
     expect(piped.stdout).toMatch(new RegExp(`${id}\\s+READY`));
     expect(piped.stdout).not.toMatch(ANY_ESCAPE);
-  });
+    // FORCE_COLOR paints a pipe too; NO_COLOR still wins, and so does TERM=dumb on a terminal.
+    const forced = await runCli(['status', id], { env: { ...env, NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain(GREEN_READY);
+    const both = await runCli(['status', id], { env: { ...env, NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(both.stdout).not.toMatch(ANY_ESCAPE);
+    const dumb = await runInTerminal(['status', id], { env: { ...env, TERM: 'dumb' }, stderr: 'drop' });
+    expect(dumb.output).toMatch(new RegExp(`${id}\\s+READY`));
+    expect(dumb.output).not.toMatch(ANY_ESCAPE);
+  }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 
   it('exits 2 for reprocess of an unknown or malformed id, and starts nothing', async () => {
     const user = await ApiClient.register(server.url);
@@ -175,7 +183,7 @@ describe('pharos register, colours and exit codes', () => {
     }
     expect((await runCli(['reprocess', unknown], { env })).stderr).toContain(`${unknown}: not_found`);
     expect(await executions()).toBe(before);
-  });
+  }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 });
 
 describe('pharos --timeout', () => {

@@ -140,4 +140,15 @@ describe('pharos login with OpenID Connect', () => {
     expect(renewed.token).not.toBe(expired);
     expect(renewed.token.split('.')).toHaveLength(3);
   });
+
+  it('has no local accounts to register: `pharos register` says where to create one, exit 2', async () => {
+    const run = await runCli(['register', '-u', 'dave', '--password-stdin'], {
+      env: env(),
+      input: 'dave password 4\n',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${server.url} signs in with OpenID Connect: create the account at ${provider.issuer}`,
+    );
+  });
 });
