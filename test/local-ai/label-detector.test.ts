@@ -51,9 +51,13 @@ describe('local label detector on fixture photos', () => {
     expect(top.some((name) => ['Lighthouse', 'Tower', 'Building', 'Sky'].includes(name))).toBe(true);
   });
 
-  it('recognises a portrait from the face', async () => {
-    const filtered = names(filterLabels((await detectFile('grace-hopper-portrait.jpg')).labels));
-    expect(filtered).toEqual(expect.arrayContaining(['Person', 'Face', 'Portrait']));
+  it('recognises the person in a portrait from the face, and keeps Face and Portrait to their calibrated worth', async () => {
+    const labels = (await detectFile('grace-hopper-portrait.jpg')).labels;
+    expect(names(filterLabels(labels))).toContain('Person');
+    // Calibrated on the tuning half, where a detected face made "Face" or "Portrait" right on only 3 of
+    // 8 photos: neither is shown at the default filter's confidence any more.
+    expect(names(filterLabels(labels))).not.toContain('Face');
+    expect(names(filterLabels(labels))).not.toContain('Portrait');
   });
 
   it('reports a grayscale photo as black and white, and a colour one not', async () => {

@@ -15,7 +15,8 @@ import { labelsFromObjects } from './objects.js';
 import { measurePixels, type PixelStats } from './pixel-stats.js';
 import { labelsFromPixels } from './scene.js';
 import { sceneFeatures } from './scene-features.js';
-import { sceneModelLabels } from './scene-labels.js';
+import { type SceneModel, sceneModelLabels } from './scene-labels.js';
+import { calibrateLabels } from './label-calibration.js';
 import { measureTexture, type TextureStats } from './texture.js';
 
 export interface LocalLabelDetectorOptions {
@@ -56,18 +57,32 @@ export async function gatherLabelEvidence(
   };
 }
 
-export function labelsFromEvidence(evidence: LabelEvidence, minConfidence = 50): Label[] {
+/** Where a label came from: each source's confidences are calibrated on their own (label-calibration.ts). */
+export type LabelSource = 'object' | 'face' | 'pixel' | 'context' | 'scene';
+
+/** Every source's labels, before calibration and merging (the evaluation fits the calibration on these). */
+export function labelSources(evidence: LabelEvidence, scene?: SceneModel): Record<LabelSource, Label[]> {
   const objects = labelsFromObjects(evidence.objects);
   const faces = labelsFromFaces(evidence.faces);
-  const scene = labelsFromPixels(evidence.pixels, evidence.texture);
+  const pixel = labelsFromPixels(evidence.pixels, evidence.texture);
   const hasPerson =
     faces.length > 0 || objects.some((o) => o.label.name === 'Person' && o.label.confidence >= 60);
+  return {
+    object: objects.map((o) => o.label),
+    face: faces,
+    pixel,
+    context: contextLabels(pixel, objects, hasPerson),
+    scene: sceneModelLabels(
+      sceneFeatures(evidence.pixels, evidence.texture, evidence.objects, evidence.faces),
+      scene,
+    ),
+  };
+}
+
+export function labelsFromEvidence(evidence: LabelEvidence, minConfidence = 50): Label[] {
+  const sources = labelSources(evidence);
   return mergeLabels(
-    objects.map((o) => o.label),
-    faces,
-    scene,
-    contextLabels(scene, objects, hasPerson),
-    sceneModelLabels(sceneFeatures(evidence.pixels, evidence.texture, evidence.objects, evidence.faces)),
+    ...Object.entries(sources).map(([source, labels]) => calibrateLabels(source as LabelSource, labels)),
   ).filter((label) => label.confidence >= minConfidence);
 }
 

@@ -11,10 +11,17 @@ const MIN_PROBABILITY = 0.5;
 /** The model saw 84 photos: never claim more certainty than that supports. */
 const MAX_CONFIDENCE = 95;
 
-export function sceneModelLabels(features: readonly number[]): Label[] {
-  const z = features.map((v, j) => (v - (SCENE_MODEL.mean[j] ?? 0)) / (SCENE_MODEL.sd[j] ?? 1));
+/** The scene model's shape; the evaluation passes models refitted without a fold to calibrate honestly. */
+export interface SceneModel {
+  mean: readonly number[];
+  sd: readonly number[];
+  labels: Readonly<Record<string, { weights: readonly number[]; parents: readonly string[] }>>;
+}
+
+export function sceneModelLabels(features: readonly number[], scene: SceneModel = SCENE_MODEL): Label[] {
+  const z = features.map((v, j) => (v - (scene.mean[j] ?? 0)) / (scene.sd[j] ?? 1));
   const labels: Label[] = [];
-  for (const [name, model] of Object.entries(SCENE_MODEL.labels)) {
+  for (const [name, model] of Object.entries(scene.labels)) {
     const [bias = 0, ...weights] = model.weights;
     const logit = weights.reduce((sum, w, j) => sum + w * (z[j] ?? 0), bias);
     const p = 1 / (1 + Math.exp(-logit));

@@ -5,6 +5,18 @@
  * {"Outdoors":10,"Indoors":10,"Nature":3,"Plant":10,"Sky":3,"Water":3,"Tree":10,"Building":10,"Animal":10,"Text":100}). Generated: re-run the script rather than editing the numbers.
  */
 export const SCENE_MODEL = {
+  lambdas: {
+    Outdoors: 10,
+    Indoors: 10,
+    Nature: 3,
+    Plant: 10,
+    Sky: 3,
+    Water: 3,
+    Tree: 10,
+    Building: 10,
+    Animal: 10,
+    Text: 100,
+  },
   mean: [
     0.2391, 0.5105, 0.1342, 0.5245, 0.3671, 0.1625, 0.1545, 0.0977, 0.5796, 0.3584, 0.2066, 1.2716, 0.3202,
     0.1213, 0.1036, 0.0776, 0.0646, 0.0649,

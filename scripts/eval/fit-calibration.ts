@@ -1,0 +1,113 @@
+/**
+ * `npx tsx scripts/eval/fit-calibration.ts > src/adapters/offline-ai/labels/label-calibration-model.ts`:
+ * fits the offline labels' confidence calibration on the TUNING half only (the validation half is never
+ * read). Every source's raw labels are scored against the expected labels; the scene model's labels
+ * come from models refitted without the photo's fold (out of fold), because the scene model was fitted
+ * on these same photos and would look better than it is. Per curve: Platt scaling (a logistic curve of
+ * right/wrong on the raw confidence), per label name where the tuning half has enough of that label.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  gatherLabelEvidence,
+  labelSources,
+  type LabelEvidence,
+} from '../../src/adapters/offline-ai/labels/index.js';
+import { SCENE_FEATURES, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
+import type { SceneModel } from '../../src/adapters/offline-ai/labels/scene-labels.js';
+import { SCENE_MODEL } from '../../src/adapters/offline-ai/labels/scene-model.js';
+import { cached } from './cache.js';
+import { FOLDS, fit } from './logistic.js';
+import { readManifest } from './manifest.js';
+import { halfOf } from './split.js';
+import { matchesExpected } from './synonyms.js';
+
+/** A label name gets its own curve with at least this many labels of it in the tuning half. */
+const OWN_CURVE_MIN = 8;
+/** L2 strength of the two-parameter fit: a few labels must not make a cliff. */
+const PLATT_LAMBDA = 1;
+/** Never more certain than this, whatever the tuning half says. */
+const MAX_CONFIDENCE = 97;
+
+interface Row {
+  evidence: LabelEvidence;
+  expected: string[];
+}
+
+/** The scene model refitted on every fold but `fold`, with the fitted model's λ and standardisation. */
+function sceneModelWithout(rows: readonly Row[], fold: number): SceneModel {
+  const xs = rows.map((r) => {
+    const x = sceneFeatures(r.evidence.pixels, r.evidence.texture, r.evidence.objects, r.evidence.faces);
+    return x.map((v, j) => (v - SCENE_MODEL.mean[j]!) / SCENE_MODEL.sd[j]!);
+  });
+  const keep = (_: unknown, i: number) => i % FOLDS !== fold;
+  const labels: Record<string, { weights: number[]; parents: readonly string[] }> = {};
+  for (const [name, model] of Object.entries(SCENE_MODEL.labels)) {
+    const ys = rows.map((r) => (matchesExpected(name, r.expected) ? 1 : 0));
+    const lambda = (SCENE_MODEL.lambdas as Record<string, number>)[name] ?? 10;
+    labels[name] = { weights: fit(xs.filter(keep), ys.filter(keep), lambda), parents: model.parents };
+  }
+  return { mean: SCENE_MODEL.mean, sd: SCENE_MODEL.sd, labels };
+}
+
+/**
+ * Platt scaling: a logistic curve of right/wrong on the raw confidence (two parameters, lightly
+ * regularised, never decreasing), sampled at every 5 points of raw confidence as interpolation anchors.
+ */
+function curve(points: readonly { raw: number; right: number }[]): [number, number][] {
+  const xs = points.map((p) => [(p.raw - 75) / 10]);
+  const ys = points.map((p) => p.right);
+  const [bias = 0, slope = 0] = fit(xs, ys, PLATT_LAMBDA);
+  const anchors: [number, number][] = [];
+  for (let raw = 0; raw <= 100; raw += 5) {
+    const p = 1 / (1 + Math.exp(-(bias + Math.max(0, slope) * ((raw - 75) / 10))));
+    anchors.push([raw, Math.min(MAX_CONFIDENCE, Math.round(1000 * p) / 10)]);
+  }
+  return anchors;
+}
+
+async function main(): Promise<void> {
+  const manifest = await readManifest('eval');
+  const rows: Row[] = [];
+  for (const [file, entry] of manifest) {
+    if (halfOf(file) !== 'tuning') continue;
+    const bytes = new Uint8Array(await readFile(join('eval', 'photos', file)));
+    const evidence = await cached<LabelEvidence>('labels', bytes, false, () => gatherLabelEvidence(bytes));
+    rows.push({ evidence, expected: entry.expectedLabels });
+  }
+  const outOfFold = Array.from({ length: FOLDS }, (_, fold) => sceneModelWithout(rows, fold));
+  const points = new Map<string, { name: string; raw: number; right: number }[]>();
+  rows.forEach((row, i) => {
+    const sources = labelSources(row.evidence, outOfFold[i % FOLDS]);
+    for (const [source, labels] of Object.entries(sources)) {
+      for (const label of labels) {
+        const list = points.get(source) ?? [];
+        list.push({
+          name: label.name,
+          raw: label.confidence,
+          right: matchesExpected(label.name, row.expected) ? 1 : 0,
+        });
+        points.set(source, list);
+      }
+    }
+  });
+  const curves: Record<string, [number, number][]> = {};
+  for (const [source, list] of points) {
+    for (const name of new Set(list.map((p) => p.name))) {
+      const own = list.filter((p) => p.name === name);
+      if (own.length >= OWN_CURVE_MIN) curves[`${source}:${name}`] = curve(own);
+    }
+  }
+  for (const [key, c] of Object.entries(curves)) console.error(`${key}: ${JSON.stringify(c)}`);
+  console.log(`/**
+ * Generated by scripts/eval/fit-calibration.ts from the evaluation's tuning half (${rows.length} photos,
+ * ${SCENE_FEATURES.length} scene features, scene labels scored out of fold). Per curve: [raw confidence,
+ * how often right ×100] anchors, interpolated. Re-run the script rather than editing the numbers.
+ */
+export const LABEL_CALIBRATION = {
+  photos: ${rows.length},
+  curves: ${JSON.stringify(curves)},
+} as const;`);
+}
+
+await main();
