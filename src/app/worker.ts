@@ -11,9 +11,10 @@ export async function startWorker(services: Services, workerId: string): Promise
   const { images, rawStorage, storage, status } = services;
   const slots = directUploadsFor(config, { images, rawStorage, storage, status, logger });
   const sweep = setInterval(() => {
-    processing.recoverStalled(config.PHAROS_STALLED_AFTER_SECONDS * 1000).catch((error: unknown) => {
-      logger.warn({ err: error }, 'stalled-work sweep failed');
-    });
+    processing.recoverStalled(config.PHAROS_STALLED_AFTER_SECONDS * 1000).then(
+      (resent) => logger.debug({ resent }, 'stalled-work sweep done'), // observable: tests wait for sweeps
+      (error: unknown) => logger.warn({ err: error }, 'stalled-work sweep failed'),
+    );
     slots?.expireSlots().catch((error: unknown) => logger.warn({ err: error }, 'upload-slot sweep failed'));
   }, config.PHAROS_SWEEP_SECONDS * 1000);
   sweep.unref();

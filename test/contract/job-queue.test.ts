@@ -1,10 +1,12 @@
 /** The JobQueue contract, on pg-boss (PostgreSQL) and on SQS (the SQS wire server), plus SQS specifics. */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsQueue } from '../../src/adapters/sqs/queue.js';
 import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { JobQueue } from '../../src/core/ports/index.js';
 import { freshDatabaseUrl } from '../support/database.js';
+import { eventually } from '../support/wait.js';
 import { FAKE_AWS_ENV, parseSigV4, useEnv } from '../wire/fake-server.js';
 import { type MessagingFake, startMessagingServer } from '../wire/messaging-server.js';
 
@@ -50,18 +52,25 @@ const factories: Record<string, (queue: string) => JobQueue> = {
   },
 };
 
-function waitUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      check()
-        ? resolve()
-        : Date.now() > deadline
-          ? reject(new Error('condition not met in time'))
-          : setTimeout(tick, 25);
-    tick();
-  });
-}
+const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) =>
+  eventually(check, 'the queue condition', timeoutMs);
+
+/** Whether the queue has finished with a job: completed in pg-boss, deleted from SQS. */
+const settled: Record<string, (queue: string, id: string) => Promise<boolean>> = {
+  pgboss: async (_queue, id) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ state: string }>('SELECT state FROM pgboss.job WHERE id = $1', [
+        id,
+      ]);
+      return rows[0]?.state === 'completed';
+    } finally {
+      await client.end();
+    }
+  },
+  sqs: async (queue) => messaging.queues.get(`pharos-${queue}`)!.messages.length === 0,
+};
 
 describe.each(['pgboss', 'sqs'])('JobQueue contract: %s', (name) => {
   it('delivers a sent job to a worker, once', async () => {
@@ -72,8 +81,15 @@ describe.each(['pgboss', 'sqs'])('JobQueue contract: %s', (name) => {
     await queue.work<{ image_id: string }>(queueName, async (job) => void seen.push(job));
     const id = await queue.send(queueName, { image_id: 'img-1' });
     await waitUntil(() => seen.length === 1);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(seen).toEqual([{ id, data: { image_id: 'img-1' } }]);
+    // Once means settled: the queue itself has finished the job, so nothing can deliver it again…
+    await waitUntil(() => settled[name]!(queueName, id), 15_000);
+    // …and a later job arrives alone, with no second copy of the first before or beside it.
+    const second = await queue.send(queueName, { image_id: 'img-2' });
+    await waitUntil(() => seen.length >= 2);
+    expect(seen).toEqual([
+      { id, data: { image_id: 'img-1' } },
+      { id: second, data: { image_id: 'img-2' } },
+    ]);
   });
 
   it('redelivers a job whose handler failed', async () => {
@@ -97,7 +113,16 @@ describe('SQS specifics', () => {
     let runs = 0;
     await queue.work('slow', async () => {
       runs += 1;
-      await new Promise((r) => setTimeout(r, 4_000)); // longer than the 3 s visibility timeout
+      // A slow job: it runs until the 3 s visibility timeout it was received with has passed and the
+      // queue has extended that visibility (a condition, not a guessed duration).
+      const receivedWindowEnds = Date.now() + 3_000;
+      await eventually(
+        () =>
+          Date.now() > receivedWindowEnds + 250 &&
+          messaging.requests.some((r) => r.operation === 'ChangeMessageVisibility'),
+        'the original visibility window to pass with the visibility extended',
+        15_000,
+      );
     });
     await queue.send('slow', { slow: true });
     await waitUntil(() => messaging.queues.get('pharos-slow')!.messages.length === 0, 10_000);

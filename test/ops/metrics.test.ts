@@ -45,16 +45,13 @@ describe('/metrics', () => {
     for (const id of ids.slice(0, 2))
       await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id);
     // The completion is announced by Notify, just before the runner closes the execution: wait for that too.
-    for (const id of ids.slice(0, 2)) {
-      for (;;) {
-        const { body } = await client.json<{ items: { status: string }[] }>(
-          'GET',
-          `/images/${id}/executions`,
-        );
-        if (body.items[0]?.status === 'SUCCEEDED') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    for (const id of ids.slice(0, 2))
+      await eventually(
+        async () =>
+          (await client.json<{ items: { status: string }[] }>('GET', `/images/${id}/executions`)).body
+            .items[0]?.status === 'SUCCEEDED',
+        `execution of ${id} closed`,
+      );
 
     const response = await fetch(`${server.url}/metrics`);
     expect(response.status).toBe(200);

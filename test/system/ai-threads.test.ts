@@ -8,14 +8,10 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AiTaskEvent } from '../../src/adapters/piscina/ai-pool.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
+import { eventually } from '../support/wait.js';
 
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (condition: () => boolean, what: string, timeoutMs = 60_000) =>
+  eventually(condition, what, timeoutMs);
 
 describe('offline AI on worker threads', () => {
   let server: TestServer;

@@ -1,6 +1,19 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/ports/index.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
+import { eventually } from '../support/wait.js';
+
+/** The worker's log, keeping how many tickets each stalled-work sweep re-sent. */
+const sweeps: number[] = [];
+const sweepCounter: Logger = {
+  debug: (obj, msg) =>
+    void (msg === 'stalled-work sweep done' && sweeps.push((obj as { resent: number }).resent)),
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => sweepCounter,
+};
 
 describe('work orphaned between a commit and its queue send is recovered', () => {
   let api: TestServer;
@@ -31,7 +44,7 @@ describe('work orphaned between a commit and its queue send is recovered', () =>
 
     worker = await startTestServer(
       { PHAROS_SWEEP_SECONDS: '1', PHAROS_STALLED_AFTER_SECONDS: '1' },
-      { role: 'worker', databaseUrl: api.databaseUrl, dataDir: api.dataDir },
+      { role: 'worker', databaseUrl: api.databaseUrl, dataDir: api.dataDir, logger: sweepCounter },
     );
     for (const id of [uploaded, idle]) {
       const done = await socket.waitFor(
@@ -40,7 +53,20 @@ describe('work orphaned between a commit and its queue send is recovered', () =>
       );
       expect(done.status).toBe('READY');
     }
-    await new Promise((r) => setTimeout(r, 2500)); // more sweeps: nothing must run twice
+    // Two more sweeps, each started after both photos were READY and idle longer than the stalled
+    // threshold: they must re-send nothing. Then every ticket the queue holds has been handled.
+    const readyAt = sweeps.length;
+    await eventually(() => sweeps.length >= readyAt + 3, 'two full sweeps after both photos were READY');
+    expect(sweeps.slice(readyAt + 1)).toEqual([0, 0]);
+    await eventually(
+      async () =>
+        (
+          await db.query(
+            "SELECT id FROM pgboss.job WHERE name = 'image-processing' AND state IN ('created', 'retry', 'active')",
+          )
+        ).rowCount === 0,
+      'every queued ticket to be handled',
+    );
     const { rows } = await db.query<{ image_id: string; executions: number; detect: number }>(
       `SELECT e.image_id::text, count(DISTINCT e.id)::int AS executions,
               count(a.id) FILTER (WHERE a.state = 'DetectLabels')::int AS detect

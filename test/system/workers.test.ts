@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { PgBossQueue } from '../../src/adapters/pgboss/queue.js';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
+import { eventually } from '../support/wait.js';
 
 type Timeline = {
   items: {
@@ -58,11 +59,23 @@ describe('workers in separate processes', () => {
     const client = await ApiClient.register(api.url);
     const socket = await client.socket();
     const imageId = (await client.upload(await photo('lighthouse.jpg'), 'lighthouse.jpg')).body.image_id;
-    // Wait until the worker is inside DescribeAndTag (after DetectLabels and FilterLabels succeeded).
+    // Wait until the worker is inside DescribeAndTag (after DetectLabels and FilterLabels succeeded):
+    // its attempt is recorded as RUNNING.
     await socket.waitFor(
       (m) => m.image_id === imageId && m.state === 'FilterLabels' && m.status === 'SUCCEEDED',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(
+      async () =>
+        (
+          await query(
+            api.databaseUrl,
+            `SELECT a.id FROM state_attempts a JOIN executions e ON e.id = a.execution_id
+              WHERE e.image_id = $1 AND a.state = 'DescribeAndTag' AND a.status = 'RUNNING'`,
+            [imageId],
+          )
+        ).length === 1,
+      'the DescribeAndTag attempt to be running',
+    );
     expect(await slow.kill('SIGKILL')).toBeNull();
 
     workers.push(await spawnWorker(sharedEnv()));
@@ -145,10 +158,23 @@ describe('workers in separate processes', () => {
       image_id: upload.image_id,
       user_id: row!.user_id,
     };
-    await queue.send(PROCESSING_QUEUE, ticket);
-    await queue.send(PROCESSING_QUEUE, ticket);
+    const duplicates = [
+      await queue.send(PROCESSING_QUEUE, ticket),
+      await queue.send(PROCESSING_QUEUE, ticket),
+    ];
     await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === upload.image_id);
-    await new Promise((r) => setTimeout(r, 1500)); // let the duplicates be delivered and dropped
+    // Both duplicates delivered and handled (completed by a worker), not a guessed wait.
+    await eventually(
+      async () =>
+        (
+          await query(
+            api.databaseUrl,
+            "SELECT id FROM pgboss.job WHERE id = ANY($1) AND state = 'completed'",
+            [duplicates],
+          )
+        ).length === 2,
+      'both duplicate tickets to be handled',
+    );
     await queue.stop();
     const executions = await query(api.databaseUrl, 'SELECT id FROM executions WHERE image_id = $1', [
       upload.image_id,
