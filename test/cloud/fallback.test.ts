@@ -3,10 +3,11 @@
  * saying so. Each fault kind comes from the providers' own wire protocol (test/wire fakes).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_AWS_ENV, type FaultKind, useEnv } from '../wire/fake-server.js';
-import { type OpenAiFake, cloudProviderEnv, startOpenAiServer } from '../wire/openai-server.js';
-import { type RekognitionFake, startRekognitionServer } from '../wire/rekognition-server.js';
-import { type SageMakerFake, startSageMakerServer } from '../wire/sagemaker-server.js';
+import { type FaultKind } from '../wire/fake-server.js';
+import { type OpenAiFake, cloudProviderEnv } from '../wire/openai-server.js';
+import { type RekognitionFake } from '../wire/rekognition-server.js';
+import { type SageMakerFake } from '../wire/sagemaker-server.js';
+import { type CloudFakes, startCloudFakes } from '../wire/support.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 type Provenance = { provider: string; fallbackFrom?: string[] };
@@ -18,30 +19,16 @@ type Ai = {
 let rekognition: RekognitionFake;
 let sagemaker: SageMakerFake;
 let openai: OpenAiFake;
-let restoreEnv: () => void;
+let fakes: CloudFakes;
 let server: TestServer;
 let client: ApiClient;
 
 beforeAll(async () => {
-  [rekognition, sagemaker, openai] = await Promise.all([
-    startRekognitionServer(),
-    startSageMakerServer({
-      contract: 'classification',
-      classes: [
-        { label: 'aesthetic', score: 0.9 },
-        { label: 'not_aesthetic', score: 0.1 },
-      ],
-    }),
-    startOpenAiServer(),
-  ]);
+  fakes = await startCloudFakes(0.9);
+  ({ rekognition, sagemaker, openai } = fakes);
   openai.retryAfter = '0';
   // A hang: longer than the providers' call deadlines (3 s and 2 s at this timeout scale).
   for (const fake of [rekognition, sagemaker, openai]) fake.slowMs = 5_000;
-  restoreEnv = useEnv({
-    ...FAKE_AWS_ENV,
-    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
-  });
   server = await startTestServer({
     ...cloudProviderEnv(openai.url),
     PHAROS_LABELS: 'rekognition,scripted',
@@ -54,8 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  restoreEnv?.();
-  await Promise.all([rekognition?.close(), sagemaker?.close(), openai?.close()]);
+  await fakes?.stop();
 });
 
 async function processOnce(): Promise<Ai> {

@@ -6,10 +6,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_AWS_ENV, useEnv } from '../wire/fake-server.js';
-import { OPENAI_USAGE, type OpenAiFake, cloudProviderEnv, startOpenAiServer } from '../wire/openai-server.js';
-import { type RekognitionFake, startRekognitionServer } from '../wire/rekognition-server.js';
-import { type SageMakerFake, startSageMakerServer } from '../wire/sagemaker-server.js';
+import { OPENAI_USAGE, type OpenAiFake, cloudProviderEnv } from '../wire/openai-server.js';
+import { type RekognitionFake } from '../wire/rekognition-server.js';
+import { type SageMakerFake } from '../wire/sagemaker-server.js';
+import { type CloudFakes, startCloudFakes } from '../wire/support.js';
 import { ApiClient, photo, startTestServer, type TestServer } from '../support/server.js';
 
 async function queryOne<T>(url: string, sql: string, params: unknown[]): Promise<T> {
@@ -27,32 +27,16 @@ async function queryOne<T>(url: string, sql: string, params: unknown[]): Promise
 let rekognition: RekognitionFake;
 let sagemaker: SageMakerFake;
 let openai: OpenAiFake;
-let restoreEnv: () => void;
+let fakes: CloudFakes;
 
 const cloudEnv = () => cloudProviderEnv(openai.url);
 
 beforeAll(async () => {
-  [rekognition, sagemaker, openai] = await Promise.all([
-    startRekognitionServer(),
-    startSageMakerServer({
-      contract: 'classification',
-      classes: [
-        { label: 'aesthetic', score: 0.9142 },
-        { label: 'not_aesthetic', score: 0.0858 },
-      ],
-    }),
-    startOpenAiServer(),
-  ]);
-  // The SDK's standard configuration: fake credentials, a region, per-service endpoints.
-  restoreEnv = useEnv({
-    ...FAKE_AWS_ENV,
-    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
-  });
+  fakes = await startCloudFakes(0.9142);
+  ({ rekognition, sagemaker, openai } = fakes);
 });
 afterAll(async () => {
-  restoreEnv?.();
-  await Promise.all([rekognition?.close(), sagemaker?.close(), openai?.close()]);
+  await fakes?.stop();
 });
 
 describe('the lighthouse story on Rekognition, OpenAI and SageMaker', () => {

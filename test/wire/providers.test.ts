@@ -10,40 +10,25 @@ import { SageMakerBeautyScorer } from '../../src/adapters/sagemaker/beauty-score
 import { HttpBeautyScorer } from '../../src/adapters/http/beauty-scorer.js';
 import { OpenAiDescriber } from '../../src/adapters/openai/describer.js';
 import { photo } from '../support/server.js';
-import { FAKE_AWS_ENV, parseSigV4, startFakeServer, sendJson, useEnv } from './fake-server.js';
-import { OPENAI_TEST_KEY, OPENAI_USAGE, type OpenAiFake, startOpenAiServer } from './openai-server.js';
-import { type RekognitionFake, startRekognitionServer } from './rekognition-server.js';
-import { type SageMakerFake, startSageMakerServer } from './sagemaker-server.js';
-import { callOptions, failureOf, imageFrom } from './support.js';
+import { FAKE_AWS_ENV, parseSigV4, startFakeServer, sendJson } from './fake-server.js';
+import { OPENAI_TEST_KEY, OPENAI_USAGE, type OpenAiFake } from './openai-server.js';
+import { type RekognitionFake } from './rekognition-server.js';
+import { type SageMakerFake } from './sagemaker-server.js';
+import { type CloudFakes, callOptions, failureOf, imageFrom, startCloudFakes } from './support.js';
 
 let rekognition: RekognitionFake;
 let sagemaker: SageMakerFake;
 let openai: OpenAiFake;
-let restoreEnv: () => void;
+let fakes: CloudFakes;
 let lighthouse: Uint8Array;
 
 beforeAll(async () => {
-  [rekognition, sagemaker, openai] = await Promise.all([
-    startRekognitionServer(),
-    startSageMakerServer({
-      contract: 'classification',
-      classes: [
-        { label: 'aesthetic', score: 0.8731 },
-        { label: 'not_aesthetic', score: 0.1269 },
-      ],
-    }),
-    startOpenAiServer(),
-  ]);
-  restoreEnv = useEnv({
-    ...FAKE_AWS_ENV,
-    AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
-  });
+  fakes = await startCloudFakes(0.8731);
+  ({ rekognition, sagemaker, openai } = fakes);
   lighthouse = await photo('lighthouse.jpg');
 });
 afterAll(async () => {
-  restoreEnv?.();
-  await Promise.all([rekognition?.close(), sagemaker?.close(), openai?.close()]);
+  await fakes?.stop();
 });
 
 describe('Rekognition DetectLabels', () => {
