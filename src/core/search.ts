@@ -33,6 +33,7 @@ export interface ListRequest {
   status?: ImageQuery['status'];
   tag?: string;
   q?: string;
+  duplicate_group?: string;
   sort?: ImageSort;
   limit: number;
   cursor?: string;
@@ -53,6 +54,7 @@ export function toImageQuery(request: ListRequest): ImageQuery {
     status: request.status,
     tag,
     terms: terms.length > 0 ? terms : undefined,
+    duplicateGroup: request.duplicate_group,
     sort,
     limit: request.limit,
     cursor: request.cursor,

@@ -193,6 +193,39 @@ describe('metadata, date-taken sort and near-duplicates over HTTP', () => {
     expect(fromCopy.body.items.map((i) => i.image_id)).toContain(id);
     expect((await other.json('GET', `/images/${id}/duplicates`)).status).toBe(404);
   });
+
+  it('puts a photo and its copies in one near-duplicate group, listed and counted, per owner', async () => {
+    const user = await ApiClient.register(server.url);
+    const other = await ApiClient.register(server.url);
+    const original = await photo('lighthouse.jpg');
+    const id = await upload(user, original, 'lighthouse.jpg');
+    const copies: string[] = [];
+    for (const [i, copy] of (await copiesOf(original)).entries())
+      copies.push(await upload(user, copy, `copy-${i}`));
+    const unrelated: string[] = [];
+    for (const name of UNRELATED) unrelated.push(await upload(user, await photo(name), name));
+    const theirs = await upload(other, original, 'theirs.jpg');
+
+    type Grouped = { image_id: string; duplicate_group: string | null; duplicates_count: number };
+    const { body } = await user.json<{ items: Grouped[] }>('GET', '/images?limit=100');
+    const byId = new Map(body.items.map((i) => [i.image_id, i]));
+    const group = byId.get(id)!.duplicate_group;
+    expect(group).toBe(id); // the first photo names its group
+    for (const copy of copies)
+      expect(byId.get(copy)).toMatchObject({ duplicate_group: group, duplicates_count: 3 });
+    expect(byId.get(id)!.duplicates_count).toBe(3);
+    for (const u of unrelated) expect(byId.get(u)).toMatchObject({ duplicate_group: u, duplicates_count: 0 });
+
+    const members = await user.json<{ items: Grouped[] }>('GET', `/images?duplicate_group=${group}`);
+    expect(members.body.items.map((i) => i.image_id).sort()).toEqual([id, ...copies].sort());
+    // The same picture uploaded by someone else is in a group of its own, and theirs only.
+    const { body: others } = await other.json<{ items: Grouped[] }>('GET', '/images');
+    expect(others.items).toEqual([expect.objectContaining({ image_id: theirs, duplicate_group: theirs })]);
+    expect(
+      (await other.json<{ items: Grouped[] }>('GET', `/images?duplicate_group=${group}`)).body.items,
+    ).toEqual([]);
+    expect((await user.json('GET', '/images?duplicate_group=not-a-uuid')).status).toBe(400);
+  });
 });
 
 describe('PHAROS_GPS=strip', () => {

@@ -200,6 +200,46 @@ describe('search over caption, tags, labels and text', () => {
     expect(await known()).toEqual([]);
   });
 
+  it('groups near-duplicates whether the hash comes with the row or with a later inspection', async () => {
+    const user = `groups-${randomUUID()}`;
+    const row = (name: string, phash?: string) => ({
+      id: randomUUID(),
+      user_id: user,
+      filename: `${name}.jpg`,
+      content_type: 'image/jpeg',
+      bytes: 1,
+      width: 1,
+      height: 1,
+      bucket: 'test',
+      object_key: `uploads/${user}/${name}`,
+      thumbnail_key: `thumbnails/${user}/${name}`,
+      auto_process: false,
+      phash,
+    });
+    const hash = 'f0'.repeat(16);
+    const first = await repo.insert(row('first', hash));
+    expect(first.duplicate_group).toBe(first.id);
+    // 8 bits off: a near-duplicate; the inverse hash: unrelated. A direct upload is inspected later.
+    const near = await repo.insert({ ...row('near'), status: 'UPLOADING' });
+    expect(near.duplicate_group).toBeNull();
+    await repo.saveInspection(near.id, {
+      photo_metadata: null,
+      taken_at: null,
+      phash: `${'f0'.repeat(15)}0f`,
+    });
+    const far = await repo.insert(row('far', '0f'.repeat(16)));
+    expect((await repo.get(near.id, user))!.duplicate_group).toBe(first.id);
+    expect(far.duplicate_group).toBe(far.id);
+    const counts = Object.fromEntries(
+      (await search(user, {})).items.map((i) => [i.filename, [i.duplicate_group, i.duplicates_count]]),
+    );
+    expect(counts).toEqual({
+      'first.jpg': [first.id, 1],
+      'near.jpg': [first.id, 1],
+      'far.jpg': [far.id, 0],
+    });
+  });
+
   it('refuses relevance without words, a cursor from another sort, and an overlong query', async () => {
     await expect(search(alice, { sort: 'relevance' })).rejects.toMatchObject({ code: 'invalid_sort' });
     const byDate = await search(alice, { limit: 1 });

@@ -25,6 +25,8 @@ const item = (id: string, patch: Partial<ImageListItem> = {}): ImageListItem => 
   beauty_score: null,
   processed_at: null,
   error: null,
+  duplicate_group: null,
+  duplicates_count: 0,
   ...patch,
 });
 

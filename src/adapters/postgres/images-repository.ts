@@ -1,5 +1,6 @@
 /** The photos table: the system of record for uploads and their AI outputs. */
 import { InvalidCursorError } from '../../core/errors.js';
+import { NEAR_DUPLICATE_BITS } from '../../core/image-service.js';
 import type {
   ImageQuery,
   ImageRecord,
@@ -93,6 +94,17 @@ const prefixQuery = (term: string) =>
     .map((token) => `${token}:*`)
     .join(' & ');
 
+/**
+ * The near-duplicate group of a photo getting the hash $hash: that of the owner's closest other
+ * photo within NEAR_DUPLICATE_BITS (oldest first on a tie), else the photo's own id.
+ */
+const duplicateGroup = (id: string, user: string, hash: string, bits: string) =>
+  `COALESCE((SELECT o.duplicate_group FROM images o
+              WHERE o.user_id = ${user} AND o.id <> ${id} AND o.duplicate_group IS NOT NULL
+                AND bit_count(o.phash # ${hash}::bit(128)) <= ${bits}
+              ORDER BY bit_count(o.phash # ${hash}::bit(128)), o.created_at, o.id LIMIT 1),
+            CASE WHEN ${hash}::bit(128) IS NULL THEN NULL ELSE ${id} END)`;
+
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
@@ -138,8 +150,9 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
   async insert(image: NewImage): Promise<ImageRecord> {
     const { rows } = await this.db.query<Row>(
       `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key,
-                           auto_process, photo_metadata, taken_at, phash, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128), COALESCE($15, 'UPLOADED')) RETURNING *`,
+                           auto_process, photo_metadata, taken_at, phash, status, duplicate_group)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128), COALESCE($15, 'UPLOADED'),
+               ${duplicateGroup('$1::uuid', '$2', '$14', '$16')}) RETURNING *`,
       [
         image.id,
         image.user_id,
@@ -156,6 +169,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
         image.taken_at ?? null,
         bitsParam(image.phash),
         image.status ?? null,
+        NEAR_DUPLICATE_BITS,
       ],
     );
     return toRecord(rows[0]!);
@@ -229,6 +243,7 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     const where = ['user_id = $1'];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.tag) where.push(`tags @> ARRAY[$${params.push(query.tag)}]::text[]`);
+    if (query.duplicateGroup) where.push(`duplicate_group = $${params.push(query.duplicateGroup)}::uuid`);
     for (const term of terms) where.push(termMatches(term, params));
     const key = sortKey(query, terms, params);
     if (query.cursor) {
@@ -249,10 +264,26 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
             i: last.id,
           })
         : null;
+    const counts = await this.duplicateCounts(db, userId, page);
     return {
-      items: page.map(({ sort_key: _sortKey, ...row }) => toRecord(row)),
+      items: page.map(({ sort_key: _sortKey, ...row }) => ({
+        ...toRecord(row),
+        duplicates_count: row.duplicate_group ? (counts.get(row.duplicate_group) ?? 1) - 1 : 0,
+      })),
       next_cursor,
     };
+  }
+
+  /** Members per near-duplicate group of a page's photos: one index lookup per group on the page. */
+  private async duplicateCounts(db: Db | Tx, userId: string, page: Row[]): Promise<Map<string, number>> {
+    const groups = [...new Set(page.flatMap((row) => (row.duplicate_group ? [row.duplicate_group] : [])))];
+    if (groups.length === 0) return new Map();
+    const { rows } = await db.query<{ duplicate_group: string; n: number }>(
+      `SELECT duplicate_group, count(*)::int AS n FROM images
+        WHERE user_id = $1 AND duplicate_group = ANY ($2::uuid[]) GROUP BY duplicate_group`,
+      [userId, groups],
+    );
+    return new Map(rows.map((row) => [row.duplicate_group, row.n]));
   }
 
   async saveInspection(
@@ -260,12 +291,15 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     inspection: Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>,
   ): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `UPDATE images SET photo_metadata = $2, taken_at = $3, phash = $4::bit(128), updated_at = now() WHERE id = $1`,
+      `UPDATE images SET photo_metadata = $2, taken_at = $3, phash = $4::bit(128),
+                duplicate_group = ${duplicateGroup('images.id', 'images.user_id', '$4', '$5')}, updated_at = now()
+        WHERE id = $1`,
       [
         id,
         inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
         inspection.taken_at,
         bitsParam(inspection.phash),
+        NEAR_DUPLICATE_BITS,
       ],
     );
     return (rowCount ?? 0) > 0;

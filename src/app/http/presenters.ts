@@ -63,5 +63,7 @@ export function toListItem(image: ImageRecord) {
     beauty_score: image.beauty_score,
     processed_at: image.processed_at,
     error: errorText(image),
+    duplicate_group: image.duplicate_group ?? null,
+    duplicates_count: image.duplicates_count ?? 0,
   };
 }

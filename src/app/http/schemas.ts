@@ -136,6 +136,15 @@ export const ImageListItem = ImageMetadata.extend({
   beauty_score: z.number().int().nullable(),
   processed_at: z.string().nullable(),
   error: z.string().nullable(),
+  duplicate_group: z.string().nullable().openapi({
+    description:
+      'The near-duplicate group (photos with the same value are near-duplicates: a resized or recompressed copy); null until the photo is inspected. List it with ?duplicate_group=',
+  }),
+  duplicates_count: z
+    .number()
+    .int()
+    .min(0)
+    .openapi({ description: 'How many other photos of the owner are in the same group' }),
 }).openapi('ImageListItem');
 
 export const ImageList = z
@@ -156,6 +165,9 @@ export const ListQuery = z.object({
   sort: z.enum(IMAGE_SORTS).optional().openapi({
     description:
       'relevance (the default with q; only with q), created_at (newest uploaded; the default without q), taken_at (date taken from EXIF, else the upload time) or beauty (most beautiful first)',
+  }),
+  duplicate_group: z.string().uuid().optional().openapi({
+    description: 'Only the photos of this near-duplicate group (an item’s `duplicate_group`)',
   }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),

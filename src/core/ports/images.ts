@@ -37,6 +37,13 @@ export interface ImageRecord {
   taken_at: string | null;
   /** Perceptual hash, 32 hex digits (see ImageInspection). */
   phash: string | null;
+  /**
+   * The near-duplicate group: set with the hash, to the group of the owner's closest photo within
+   * NEAR_DUPLICATE_BITS, else to the photo's own id (null without a hash).
+   */
+  duplicate_group: string | null;
+  /** In a list: how many other photos of the owner share duplicate_group. */
+  duplicates_count?: number;
 }
 
 export type NewImage = Pick<
@@ -70,6 +77,8 @@ export interface ImageQuery {
   tag?: string;
   /** Normalised search words (see search.ts); every one must match. */
   terms?: string[];
+  /** Only the photos of this near-duplicate group. */
+  duplicateGroup?: string;
   sort: ImageSort;
   limit: number;
   cursor?: string;

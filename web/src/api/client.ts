@@ -98,6 +98,9 @@ export function listItemFromMetadata(meta: ImageMetadata, ai?: AiResults): Image
     beauty_score: ai?.beauty_score ?? null,
     processed_at: ai?.processed_at ?? null,
     error: ai?.error ?? null,
+    // The hash is read at upload; the group shows on the next list (the gallery reloads when grouping).
+    duplicate_group: null,
+    duplicates_count: 0,
   };
 }
 
