@@ -11,11 +11,35 @@ import { createScorer, rawOf } from './beauty-pairs.js';
 import { cached } from './cache.js';
 import { contentTypeOf } from './image-input.js';
 import { readManifest } from './manifest.js';
+import { FOLDS } from './logistic.js';
 import { halfOf } from './split.js';
+import { spearman } from './stats.js';
 
-const LAMBDA = 5;
+const LAMBDAS = [1, 5, 20, 50];
 const STEPS = 5000;
 const RATE = 0.05;
+
+const rate = (w: readonly number[], z: readonly number[]) => z.reduce((a, v, j) => a + v * w[j + 1]!, w[0]!);
+
+/** Ridge regression by projected gradient descent, weights kept ≥ 0 (the intercept free). */
+function ridge(zs: readonly number[][], ys: readonly number[], lambda: number): number[] {
+  const d = zs[0]?.length ?? 0;
+  const w = new Array<number>(d + 1).fill(0);
+  w[0] = ys.reduce((a, b) => a + b, 0) / ys.length;
+  for (let step = 0; step < STEPS; step++) {
+    const grad = new Array<number>(d + 1).fill(0);
+    zs.forEach((z, i) => {
+      const error = rate(w, z) - ys[i]!;
+      grad[0]! += error;
+      z.forEach((v, j) => (grad[j + 1]! += error * v));
+    });
+    for (let j = 0; j <= d; j++) {
+      w[j]! -= RATE * (grad[j]! / zs.length + (j ? (lambda * w[j]!) / zs.length : 0));
+      if (j) w[j] = Math.max(0, w[j]!);
+    }
+  }
+  return w;
+}
 
 async function main(): Promise<void> {
   const manifest = await readManifest('eval');
@@ -28,7 +52,8 @@ async function main(): Promise<void> {
     const raw = await cached<BeautyRaw>('beauty', bytes, false, () =>
       rawOf(scorer, file, bytes, contentTypeOf(file)),
     );
-    xs.push(aestheticFeatures(raw.components, raw.signals));
+    const megapixels = (raw.originalSize.width * raw.originalSize.height) / 1e6;
+    xs.push(aestheticFeatures(raw.components, raw.signals, megapixels));
     ys.push(entry.quality);
   }
   const d = xs[0]?.length ?? 0;
@@ -37,25 +62,26 @@ async function main(): Promise<void> {
     Math.max(1e-6, Math.sqrt(xs.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / xs.length)),
   );
   const zs = xs.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
-  const w = new Array<number>(d + 1).fill(0);
-  w[0] = ys.reduce((a, b) => a + b, 0) / ys.length;
-  for (let step = 0; step < STEPS; step++) {
-    const grad = new Array<number>(d + 1).fill(0);
-    zs.forEach((z, i) => {
-      const error = z.reduce((a, v, j) => a + v * w[j + 1]!, w[0]!) - ys[i]!;
-      grad[0]! += error;
-      z.forEach((v, j) => (grad[j + 1]! += error * v));
-    });
-    for (let j = 0; j <= d; j++) {
-      w[j]! -= RATE * (grad[j]! / zs.length + (j ? (LAMBDA * w[j]!) / zs.length : 0));
-      if (j) w[j] = Math.max(0, w[j]!);
+  // λ by 4-fold cross-validated Spearman within the tuning half.
+  const scored = LAMBDAS.map((lambda) => {
+    const predicted = new Array<number>(zs.length).fill(0);
+    for (let fold = 0; fold < FOLDS; fold++) {
+      const keep = (_: unknown, i: number) => i % FOLDS !== fold;
+      const wf = ridge(zs.filter(keep), ys.filter(keep), lambda);
+      zs.forEach((z, i) => {
+        if (i % FOLDS === fold) predicted[i] = rate(wf, z);
+      });
     }
-  }
+    return { lambda, rho: spearman(predicted, ys) };
+  });
+  const best = scored.reduce((a, b) => (b.rho > a.rho ? b : a));
+  console.error(scored.map((x) => `λ ${x.lambda}: CV Spearman ${x.rho.toFixed(3)}`).join('; '));
+  const w = ridge(zs, ys, best.lambda);
   const r = (v: number) => Math.round(v * 1000) / 1000;
   console.log(
     JSON.stringify({
       photos: xs.length,
-      lambda: LAMBDA,
+      lambda: best.lambda,
       intercept: r(w[0]!),
       weights: w.slice(1).map(r),
       mean: mean.map(r),

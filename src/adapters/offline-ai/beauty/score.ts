@@ -64,7 +64,7 @@ export function scoreBeautyFromPixels(pixels: RgbPixels, options: ScoreOptions =
     signals,
     megapixels: (originalWidth * originalHeight) / 1e6,
   });
-  const rating = predictedRating(components, signals);
+  const rating = predictedRating(components, signals, (originalWidth * originalHeight) / 1e6);
   const gate = technicalGate(components, brisqueScore, signals.blockiness);
   const beauty = beautyV2(rating, gate);
   return {
@@ -89,7 +89,7 @@ export function rescore(raw: Pick<BeautyRaw, 'brisque' | 'signals' | 'originalSi
   const megapixels = (raw.originalSize.width * raw.originalSize.height) / 1e6;
   const components = beautyComponents({ brisque: raw.brisque, signals: raw.signals, megapixels });
   const beauty = beautyV2(
-    predictedRating(components, raw.signals),
+    predictedRating(components, raw.signals, megapixels),
     technicalGate(components, raw.brisque, raw.signals.blockiness),
   );
   return Math.min(100, Math.max(0, Math.round(beauty)));
