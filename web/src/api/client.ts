@@ -116,7 +116,7 @@ async function post<T>(base: string, path: string, body: unknown): Promise<T> {
     throw new ApiError(0, 'network', 'the server could not be reached');
   }
   const text = await response.text();
-  if (!response.ok) throw parseError(response.status, text);
+  if (!response.ok) throw parseError(response.status, text, response.headers.get('retry-after'));
   return JSON.parse(text) as T;
 }
 

@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A 429's Retry-After: seconds until the server accepts another attempt. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -11,12 +13,13 @@ export class ApiError extends Error {
 }
 
 /** Reads the API's error body, falling back to something readable when the body is not JSON. */
-export function parseError(status: number, body: string): ApiError {
+export function parseError(status: number, body: string, retryAfter: string | null = null): ApiError {
+  const wait = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
     const { code, message } = parsed.error ?? {};
     if (typeof message === 'string')
-      return new ApiError(status, typeof code === 'string' ? code : 'error', message);
+      return new ApiError(status, typeof code === 'string' ? code : 'error', message, wait);
   } catch {
     // not JSON: a proxy or the network answered
   }

@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { signIn } from '../api/client';
+import { ApiError } from '../api/errors';
 import type { Session } from '../api/types';
 
 type Mode = 'login' | 'register';
@@ -59,6 +60,14 @@ export function AuthScreen({
   return <LocalSignIn apiBase={apiBase} onSignedIn={onSignedIn} notice={notice} />;
 }
 
+/** What went wrong, and for a lockout (429 + Retry-After) the clock time the next attempt is accepted. */
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof ApiError) || error.retryAfterSeconds === null) return error.message;
+  const at = new Date(Date.now() + error.retryAfterSeconds * 1000).toLocaleTimeString();
+  return `${error.message} (at ${at}).`;
+}
+
 function LocalSignIn({
   apiBase,
   onSignedIn,
@@ -82,7 +91,7 @@ function LocalSignIn({
     try {
       onSignedIn(await signIn(apiBase, mode, username, password));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(failureText(e));
       setBusy(false);
     }
   }
