@@ -183,6 +183,12 @@ describe('pharos register, colours and exit codes', () => {
     }
     expect((await runCli(['reprocess', unknown], { env })).stderr).toContain(`${unknown}: not_found`);
     expect(await executions()).toBe(before);
+    // The other single-photo commands: an unknown photo is exit 2 with the server's words.
+    for (const command of ['results', 'timeline']) {
+      const run = await runCli([command, unknown], { env });
+      expect(run.code, command).toBe(2);
+      expect(run.stderr).toContain('not_found');
+    }
   }, 180_000); // many CLI processes, each a fresh Node + tsx start: slow on a loaded machine
 });
 

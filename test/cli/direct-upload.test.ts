@@ -6,7 +6,7 @@
  * (uploadRoutingRule) onto the server's queue, so the pipeline, InspectImage first, runs on what arrived.
  */
 import { appendFileSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,21 @@ describe('pharos upload in direct mode (presigned POST to S3)', () => {
     // The refused photo's slot is gone at once: the list holds the photo that arrived, nothing else.
     const list = await client.json<{ items: { filename: string }[] }>('GET', '/images');
     expect(list.body.items.map((i) => i.filename)).toEqual(['first.jpg']);
+  });
+
+  it('follows a photo the pipeline refuses (a truncated JPEG) to FAILED with its reason, exit 1', async () => {
+    const { client, env } = await user();
+    // An image by its first bytes (so the CLI sends it) that InspectImage refuses once it has arrived.
+    const broken = path.join(dir, 'broken.jpg');
+    await writeFile(broken, (await readFile(path.join(PHOTOS, 'lighthouse.jpg'))).subarray(0, 4096));
+    const run = await runCli(['upload', broken, '--wait', '--json'], { env });
+    expect(run.code, run.stderr).toBe(1);
+    const [result] = (JSON.parse(run.stdout) as UploadJson).results;
+    expect(result).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^Image\.Rejected\b/) });
+    // It did arrive in the bucket, and InspectImage removed it there.
+    const key = `uploads/${client.userId}/${result!.image_id}`;
+    expect(posted).toContain(key);
+    expect(s3.has(BUCKET, key)).toBe(false);
   });
 
   it('refuses --no-process with exit 2: direct uploads are always processed', async () => {
