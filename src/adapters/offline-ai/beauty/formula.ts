@@ -127,7 +127,14 @@ export function blockingGuard(blockiness: number | undefined): number {
   return blockiness === undefined ? 1 : ramp(blockiness, 1.6, 1.1, 0.5, 1);
 }
 
+/**
+ * How hard the technical gate pulls: its square root. Chosen on the tuning half (gate powers 0, 0.5,
+ * 0.75, 1, 1.5): the best Spearman with the ratings (0.64; 0.61 with the full gate) that still orders
+ * ≥ 95 % of degraded pairs (96 %); without a gate only 87 % were ordered.
+ */
+const GATE_POWER = 0.5;
+
 export function beautyV2(predictedRating: number, gate: number): number {
   const aesthetic = 1 / (1 + Math.exp(-SPREAD * (predictedRating - ORDINARY_RATING)));
-  return 100 * aesthetic * gate;
+  return 100 * aesthetic * gate ** GATE_POWER;
 }
