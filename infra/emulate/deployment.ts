@@ -40,7 +40,7 @@ import { startSecretsManager, type SecretsFake } from './secrets-manager.js';
 import { SqsPoller } from './sqs-poller.js';
 import { StepFunctionsService } from './stepfunctions.js';
 import { REGION, readTemplate, TemplateResolver } from './template.js';
-import { WebSocketApi } from './websocket-api.js';
+import { type RoutedMessage, WebSocketApi, type WebSocketRoute } from './websocket-api.js';
 
 export interface EmulateOptions {
   /** The CDK output directory (`npm run synth` writes infra/cdk.out). */
@@ -81,6 +81,8 @@ export interface EmulatedDeployment {
   logFile: string;
   /** What the WebSocket API's management endpoint answered, per post to a connection. */
   webSocketPosts(): { connectionId: string; status: number }[];
+  /** Each client message the WebSocket API routed: to which route, and the integration's status. */
+  webSocketMessages(): RoutedMessage[];
   close(): Promise<void>;
 }
 
@@ -594,10 +596,22 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
           .ofType('AWS::ApiGatewayV2::Stage')
           .find(([, r]) => refInside(r.Properties?.ApiId) === apiId);
         const stageName = stage ? String(resolver.resolved(stage[0]).StageName) : '$default';
-        const routes = new Map<string, LocalFunction>();
+        const routes = new Map<string, WebSocketRoute>();
         for (const [routeId] of routesOf(apiId)) {
+          const routeKey = String(resolver.resolved(routeId).RouteKey);
+          const integrationId = refInside(resolver.props(routeId).Target);
+          const integration = integrationId ? resolver.resolved(integrationId) : {};
+          if (integration.IntegrationType === 'MOCK') {
+            routes.set(routeKey, {
+              mock: {
+                requestTemplates: (integration.RequestTemplates as Record<string, string>) ?? {},
+                templateSelectionExpression: String(integration.TemplateSelectionExpression ?? ''),
+              },
+            });
+            continue;
+          }
           const fn = integrationFunction(routeId);
-          if (fn) routes.set(String(resolver.resolved(routeId).RouteKey), fn);
+          if (fn) routes.set(routeKey, { fn });
         }
         const ws = new WebSocketApi(resolver.apiId(apiId), b.server, {
           stage: stageName,
@@ -712,6 +726,7 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
       oidc,
       logFile,
       webSocketPosts: () => webSocketApis.flatMap((ws) => ws.posts),
+      webSocketMessages: () => webSocketApis.flatMap((ws) => ws.messages),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -2,8 +2,8 @@
  * API Gateway WebSocket API on one stage (`ws://127.0.0.1:<port>/<stage>`): `$connect` runs its Lambda
  * with the handshake's query string and headers and the socket opens only on a 2xx answer (else the
  * handshake gets that status); each message is routed by the route selection expression
- * (`$request.body.action`) to its route or `$default`, and with neither API Gateway's own
- * `{"message":"Forbidden"}` comes back; `$disconnect` runs after the socket closes. Sockets idle for
+ * (`$request.body.action`) to its route or `$default` — a Lambda, or a MOCK integration answered here
+ * from its request template — and with neither API Gateway's own `{"message":"Forbidden"}` comes back; `$disconnect` runs after the socket closes. Sockets idle for
  * 10 minutes are closed, as API Gateway does. The management API (`POST/GET/DELETE
  * <callback URL>/@connections/{id}`) posts to a socket, or answers 410 Gone.
  */
@@ -14,10 +14,37 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { invokeAsync, type LocalFunction } from './lambda.js';
 import { ACCOUNT } from './template.js';
 
+/** A route's integration: a Lambda function, or a MOCK answered by API Gateway itself. */
+export type WebSocketRoute =
+  | { fn: LocalFunction }
+  | { mock: { requestTemplates: Record<string, string>; templateSelectionExpression: string } };
+
 export interface WebSocketRoutes {
   stage: string;
   selection: string;
-  routes: Map<string, LocalFunction>;
+  routes: Map<string, WebSocketRoute>;
+}
+
+export interface RoutedMessage {
+  connectionId: string;
+  routeKey: string;
+  /** The integration's status: a MOCK's `statusCode`, 200 for a function that returned, 500 for one that threw. */
+  status: number;
+}
+
+/**
+ * A MOCK integration's status: the request template the selection expression picks (`\$default` is the
+ * literal key `$default`), rendered as it stands (no VTL in ours), and its `statusCode`.
+ */
+function mockStatus(mock: { requestTemplates: Record<string, string>; templateSelectionExpression: string }) {
+  const key = mock.templateSelectionExpression.replace(/^\\/, '') || '$default';
+  const template = mock.requestTemplates[key];
+  if (template === undefined) return 500; // no template: API Gateway's "Internal server error"
+  try {
+    return Number((JSON.parse(template) as { statusCode?: unknown }).statusCode ?? 500);
+  } catch {
+    return 500;
+  }
 }
 
 interface Connection {
@@ -34,6 +61,8 @@ export class WebSocketApi {
   private readonly wss = new WebSocketServer({ noServer: true });
   /** Every management call, for inspection. */
   readonly posts: { connectionId: string; status: number }[] = [];
+  /** Every client message routed, for inspection. */
+  readonly messages: RoutedMessage[] = [];
 
   constructor(
     readonly apiId: string,
@@ -79,7 +108,7 @@ export class WebSocketApi {
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
     );
     const query = url.search ? Object.fromEntries(url.searchParams) : undefined;
-    const connect = this.config.routes.get('$connect');
+    const connect = this.functionOf('$connect');
     if (connect) {
       let status: number;
       try {
@@ -130,7 +159,7 @@ export class WebSocketApi {
     socket.on('close', () => {
       clearTimeout(this.connections.get(connectionId)?.idle);
       this.connections.delete(connectionId);
-      const disconnect = this.config.routes.get('$disconnect');
+      const disconnect = this.functionOf('$disconnect');
       if (disconnect)
         invokeAsync(disconnect, {
           headers: {},
@@ -156,28 +185,46 @@ export class WebSocketApi {
     }
   }
 
+  private functionOf(routeKey: string): LocalFunction | undefined {
+    const route = this.config.routes.get(routeKey);
+    return route && 'fn' in route ? route.fn : undefined;
+  }
+
   private async message(connectionId: string, body: string): Promise<void> {
     this.touch(connectionId);
     const selected = this.routeKeyOf(body);
     const routeKey = selected && this.config.routes.has(selected) ? selected : '$default';
-    const fn = this.config.routes.get(routeKey);
+    const route = this.config.routes.get(routeKey);
     const connection = this.connections.get(connectionId);
-    if (!fn) {
+    const routed = (status: number) => this.messages.push({ connectionId, routeKey, status });
+    const internalError = () =>
+      connection?.socket.send(
+        JSON.stringify({ message: 'Internal server error', connectionId, requestId: randomUUID() }),
+      );
+    if (!route) {
+      routed(403);
       connection?.socket.send(
         JSON.stringify({ message: 'Forbidden', connectionId, requestId: randomUUID() }),
       );
       return;
     }
+    if ('mock' in route) {
+      // Answered inside API Gateway; with no route response nothing goes back to the client.
+      const status = mockStatus(route.mock);
+      routed(status);
+      if (status >= 500) internalError();
+      return;
+    }
     try {
-      await fn.invoke({
+      await route.fn.invoke({
         requestContext: { ...this.context(connectionId, routeKey, 'MESSAGE'), messageId: randomUUID() },
         body,
         isBase64Encoded: false,
       });
+      routed(200);
     } catch {
-      connection?.socket.send(
-        JSON.stringify({ message: 'Internal server error', connectionId, requestId: randomUUID() }),
-      );
+      routed(500);
+      internalError();
     }
   }
 

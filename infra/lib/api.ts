@@ -6,7 +6,11 @@
 import { Aws, CfnOutput, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  HttpLambdaIntegration,
+  WebSocketLambdaIntegration,
+  WebSocketMockIntegration,
+} from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -215,6 +219,14 @@ export class PharosApi extends Construct {
       disconnectRouteOptions: {
         integration: new WebSocketLambdaIntegration('Disconnect', this.disconnectFunction),
       },
+    });
+    // The clients' keep-alive (`{"action":"ping"}`, no such route) lands on $default: a MOCK integration
+    // answers it inside API Gateway (no Lambda, no cost but the message) and sends nothing back.
+    this.webSocketApi.addRoute('$default', {
+      integration: new WebSocketMockIntegration('KeepAlive', {
+        requestTemplates: { $default: '{"statusCode": 200}' },
+        templateSelectionExpression: '\\$default',
+      }),
     });
     this.webSocketStage = new apigwv2.WebSocketStage(this, 'WebSocketStage', {
       webSocketApi: this.webSocketApi,

@@ -208,6 +208,13 @@ export function acknowledgeFindings(
         '$disconnect cannot be authorised (API Gateway calls it for a connection already authorised at $connect).',
     },
   ]);
+  at('Api/WebSocket/$default-Route', [
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The keep-alive route: a MOCK integration that only answers 200 (no function, no data) to connections already authorised at $connect.',
+    },
+  ]);
   at('Api/NotifierFunction', [
     {
       id: `AwsSolutions-IAM5[Resource::<${logicalId('Data/Connections')}.Arn>/index/*]`,

@@ -166,6 +166,25 @@ describe('least privilege', () => {
     expect(others).toHaveLength(1);
   });
 
+  it("takes the clients' keep-alive on $default with a MOCK integration: no function, answered 200", () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route', {
+      Properties: { RouteKey: '$default', ApiId: { Ref: id(stack.api.webSocketApi) } },
+    });
+    expect(Object.keys(routes)).toHaveLength(1);
+    const target = JSON.stringify(Object.values(routes)[0]!.Properties.Target);
+    const [integrationId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Integration')).filter(
+      (i) => target.includes(i),
+    );
+    template.hasResource('AWS::ApiGatewayV2::Integration', {
+      Properties: {
+        IntegrationType: 'MOCK',
+        RequestTemplates: { $default: '{"statusCode": 200}' },
+        TemplateSelectionExpression: '\\$default',
+      },
+    });
+    expect(template.toJSON().Resources[integrationId!].Properties.IntegrationType).toBe('MOCK');
+  });
+
   it('reads the OpenAI key only from DescribeAndTag', () => {
     const secret = id(stack.pipeline.openAiKey);
     const readers = Object.entries(stack.pipeline.stepFunctions).filter(([, fn]) =>

@@ -5,7 +5,8 @@
  */
 import { renditionKey, thumbnailKey, uploadKey } from './events.js';
 import { AppError } from './errors.js';
-import type { ImageRecord, ImageRepository, NearDuplicate, PhotoMetadata } from './ports/index.js';
+import { inspectedFields } from './inspection.js';
+import type { ImageRecord, ImageRepository, NearDuplicate } from './ports/index.js';
 import type { Logger } from './ports/index.js';
 import type { ImageCodec, ObjectStorage, StatusRecord, StatusStore, StoredObject } from './ports/index.js';
 import { type ListRequest, toImageQuery } from './search.js';
@@ -36,13 +37,6 @@ export function cleanFilename(name: string | undefined): string {
  */
 export const NEAR_DUPLICATE_BITS = 16;
 
-/** The instant an EXIF time names; a time without a zone is read as UTC (and said so in the API). */
-export function takenInstant(metadata: PhotoMetadata | null): string | null {
-  if (!metadata?.taken_at) return null;
-  const instant = new Date(metadata.taken_at_has_zone ? metadata.taken_at : `${metadata.taken_at}Z`);
-  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
-}
-
 export class ImageService {
   constructor(private readonly deps: ImageServiceDependencies) {}
 
@@ -54,7 +48,8 @@ export class ImageService {
     if (file.bytes.byteLength > deps.maxUploadBytes) {
       throw new AppError(413, 'payload_too_large', `the file is larger than ${deps.maxUploadBytes} bytes`);
     }
-    const { probe, thumbnail, metadata, phash } = await deps.codec.inspect(file.bytes);
+    const inspection = await deps.codec.inspect(file.bytes);
+    const { probe, thumbnail } = inspection;
     const id = crypto.randomUUID();
     const objectKey = uploadKey(userId, id);
     const thumbKey = thumbnailKey(userId, id);
@@ -65,17 +60,11 @@ export class ImageService {
         id,
         user_id: userId,
         filename: cleanFilename(file.filename),
-        content_type: probe.contentType,
-        bytes: file.bytes.byteLength,
-        width: probe.width,
-        height: probe.height,
+        ...inspectedFields(inspection, file.bytes.byteLength),
         bucket: deps.storage.bucket,
         object_key: objectKey,
         thumbnail_key: thumbKey,
         auto_process: file.process ?? deps.autoProcess,
-        photo_metadata: metadata,
-        taken_at: takenInstant(metadata),
-        phash,
       });
       await deps.status.put({
         image_id: id,

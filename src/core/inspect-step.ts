@@ -1,7 +1,8 @@
 /**
  * InspectImage, the pipeline's first state: bytes may now arrive without passing the API (direct
  * uploads), so the pipeline checks them itself, in both runtimes — the type sniffed from the bytes, the
- * pixel limit (declared canvas included), a full decode, the thumbnail — and makes a JPEG rendition for
+ * pixel limit (declared canvas included), a full decode, the thumbnail, the EXIF metadata and the
+ * perceptual hash stored on the record (see inspection.ts) — and makes a JPEG rendition for
  * providers that take only JPEG or PNG up to 5 MB (Rekognition via S3Object), so WebP, GIF, TIFF, AVIF
  * and HEIF work there too. A refused file ends FAILED with the codec's reason (`Image.Rejected`, never
  * retried) and its object is removed.
@@ -12,6 +13,7 @@
  */
 import { renditionKey } from './events.js';
 import { AppError, ErrorNames, PipelineError } from './errors.js';
+import { inspectedFields } from './inspection.js';
 import type { PipelineDocument } from './pipeline.js';
 import type { ImageCodec, InspectionRepository, ObjectStorage } from './ports/index.js';
 import type { StepOutputs } from './step-outputs.js';
@@ -75,13 +77,8 @@ export async function inspectImage(
   const { probe, thumbnail } = inspected;
   await deps.storage.put(image.thumbnail_key, thumbnail.bytes, thumbnail.contentType);
   const rendition = needsRendition(probe.contentType, bytes.byteLength) ? await render(bytes) : null;
-  await deps.inspections.recordInspection({
-    image_id: image.id,
-    content_type: probe.contentType,
-    width: probe.width,
-    height: probe.height,
-    bytes: bytes.byteLength,
-  });
+  // The same fields the multipart route stores: type, size, dimensions, EXIF, taken-at and hash.
+  await deps.inspections.recordInspection(image.id, inspectedFields(inspected, bytes.byteLength));
   return {
     content_type: probe.contentType,
     width: probe.width,

@@ -216,6 +216,33 @@ describe('direct uploads', () => {
     expect(s3.has(BUCKET, key)).toBe(false);
   });
 
+  it('stores what InspectImage read from a direct upload: the EXIF metadata and the hash that finds a copy', async () => {
+    const exif = readFileSync(path.join(import.meta.dirname, '../fixtures/exif/camera-full.jpg'));
+    const copy = await sharp(exif).rotate().resize(300).webp().toBuffer();
+    const ids: string[] = [];
+    for (const [name, bytes, type] of [
+      ['camera.jpg', exif, 'image/jpeg'],
+      ['copy.webp', copy, 'image/webp'],
+    ] as const) {
+      const { body } = await slot({ filename: name, content_type: type, bytes: bytes.length });
+      expect((await post(body.upload, bytes, type)).status).toBe(204);
+      await inspectImage(
+        { storage, codec, inspections: images },
+        documentFor(body.image, body.upload.fields.key as string, type),
+      );
+      ids.push(body.image.image_id);
+    }
+    const meta = await app.request(`/images/${ids[0]}`, { headers: auth() });
+    expect(await meta.json()).toMatchObject({
+      photo: { make: 'Pharos Optics', model: 'Fixture One', orientation: 6 },
+      taken_at_source: 'exif',
+    });
+    const duplicates = await app.request(`/images/${ids[0]}/duplicates`, { headers: auth() });
+    expect(
+      ((await duplicates.json()) as { items: { image_id: string }[] }).items.map((d) => d.image_id),
+    ).toEqual([ids[1]]);
+  });
+
   it('answers clear 4xx for a slot it cannot give, and keeps JPEGs within limits as they are', async () => {
     expect(
       (await slot({ filename: 'a.jpg', content_type: 'image/jpeg', bytes: MAX + 1 })).body.error.code,

@@ -222,7 +222,11 @@ describe('search over caption, tags, labels and text', () => {
     // 8 bits off: a near-duplicate; the inverse hash: unrelated. A direct upload is inspected later.
     const near = await repo.insert({ ...row('near'), status: 'UPLOADING' });
     expect(near.duplicate_group).toBeNull();
-    await repo.saveInspection(near.id, {
+    await repo.recordInspection(near.id, {
+      content_type: 'image/jpeg',
+      bytes: 1,
+      width: 1,
+      height: 1,
       photo_metadata: null,
       taken_at: null,
       phash: `${'f0'.repeat(15)}0f`,

@@ -143,6 +143,15 @@ export async function startS3Server(options: S3Options = {}): Promise<S3Fake> {
       if (stored) options.onObjectCreated?.({ ...stored, bucket: bucket!, reason: 'PostObject' });
       return;
     }
+    // S3 takes one way of authenticating: a presigned URL followed with an Authorization header left on
+    // (a browser redirected by the API with its Bearer token) is refused, as S3 does.
+    if (request.query.has('X-Amz-Signature') && request.headers.authorization)
+      return s3Error(
+        response,
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      );
     const problem = request.query.has('X-Amz-Signature')
       ? presignedUrlProblem(request)
       : sigV4Problem(request, 's3');

@@ -286,25 +286,6 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     return new Map(rows.map((row) => [row.duplicate_group, row.n]));
   }
 
-  async saveInspection(
-    id: string,
-    inspection: Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>,
-  ): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE images SET photo_metadata = $2, taken_at = $3, phash = $4::bit(128),
-                duplicate_group = ${duplicateGroup('images.id', 'images.user_id', '$4', '$5')}, updated_at = now()
-        WHERE id = $1`,
-      [
-        id,
-        inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
-        inspection.taken_at,
-        bitsParam(inspection.phash),
-        NEAR_DUPLICATE_BITS,
-      ],
-    );
-    return (rowCount ?? 0) > 0;
-  }
-
   async nearDuplicates(id: string, userId: string, maxDistance: number): Promise<NearDuplicate[]> {
     // A scan of the owner's hashes: a XOR and a popcount per photo, cheap next to any index upkeep.
     const { rows } = await this.db.query<Row & { distance: number }>(
@@ -335,16 +316,26 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     return rows.map(toRecord);
   }
 
-  async recordInspection(input: {
-    image_id: string;
-    content_type: string;
-    width: number;
-    height: number;
-    bytes: number;
-  }): Promise<void> {
+  async recordInspection(
+    id: string,
+    inspection: Parameters<InspectionRepository['recordInspection']>[1],
+  ): Promise<void> {
     await this.db.query(
-      'UPDATE images SET content_type = $2, width = $3, height = $4, bytes = $5, updated_at = now() WHERE id = $1',
-      [input.image_id, input.content_type, input.width, input.height, input.bytes],
+      `UPDATE images SET content_type = $2, width = $3, height = $4, bytes = $5, photo_metadata = $6,
+                taken_at = $7, phash = $8::bit(128),
+                duplicate_group = ${duplicateGroup('images.id', 'images.user_id', '$8', '$9')}, updated_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        inspection.content_type,
+        inspection.width,
+        inspection.height,
+        inspection.bytes,
+        inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
+        inspection.taken_at,
+        bitsParam(inspection.phash),
+        NEAR_DUPLICATE_BITS,
+      ],
     );
   }
 

@@ -91,27 +91,25 @@ export interface ImageRepository {
   getById(id: string): Promise<ImageRecord | null>;
   list(userId: string, query: ImageQuery): Promise<{ items: ImageRecord[]; next_cursor: string | null }>;
   delete(id: string, userId: string): Promise<ImageRecord | null>;
-  /** What inspection read from the bytes, for a photo inspected after its row was written. */
-  saveInspection(
-    id: string,
-    inspection: Pick<ImageRecord, 'photo_metadata' | 'taken_at' | 'phash'>,
-  ): Promise<boolean>;
   /** The owner's other photos whose perceptual hash is within maxDistance bits, closest first. */
   nearDuplicates(id: string, userId: string, maxDistance: number): Promise<NearDuplicate[]>;
   /** Photos still UPLOADING `olderThanSeconds` after their slot was made, oldest first. */
   findExpiredUploads(olderThanSeconds: number, limit: number): Promise<ImageRecord[]>;
 }
 
-/** What InspectImage reads and writes: the bytes' real type, size and dimensions replace the claims. */
+/**
+ * What InspectImage reads and writes: the bytes' real type, size and dimensions replace the claims,
+ * with the EXIF metadata, its taken-at instant and the perceptual hash.
+ */
 export interface InspectionRepository {
   getById(id: string): Promise<ImageRecord | null>;
-  recordInspection(input: {
-    image_id: string;
-    content_type: string;
-    width: number;
-    height: number;
-    bytes: number;
-  }): Promise<void>;
+  recordInspection(
+    id: string,
+    inspection: Pick<
+      ImageRecord,
+      'content_type' | 'bytes' | 'width' | 'height' | 'photo_metadata' | 'taken_at' | 'phash'
+    >,
+  ): Promise<void>;
 }
 
 /** PostgreSQL's role in the pipeline: the system of record for results. */

@@ -79,6 +79,11 @@ export class Api {
     return (await this.request('GET', `/images/${id}/thumbnail`, { signal: signal ?? null })).blob();
   }
 
+  /** The original photo (on AWS a 302 to a presigned S3 URL, which fetch follows). */
+  async content(id: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.request('GET', `/images/${id}/content`, { signal: signal ?? null })).blob();
+  }
+
   process(id: string): Promise<{ image_id: string; status: 'PROCESSING'; execution_id: string }> {
     return this.json('POST', `/images/${id}/process`);
   }

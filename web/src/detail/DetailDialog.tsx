@@ -7,7 +7,7 @@ import { BeautyScore } from '../gallery/BeautyScore';
 import { CardActions } from '../gallery/CardActions';
 import { StatusBadge } from '../gallery/StatusBadge';
 import { TagList } from '../gallery/TagList';
-import { Thumbnail } from '../gallery/Thumbnail';
+import { FullImage } from './FullImage';
 import { LabelBars } from './LabelBars';
 import { DuplicateList, PhotoFacts } from './PhotoFacts';
 import { ProvenanceList } from './ProvenanceList';
@@ -58,7 +58,13 @@ export function DetailDialog({ api, item, step, thumbnails, onClose, onProcess, 
       </header>
       <div className="detail__grid">
         <div className="detail__media">
-          <Thumbnail cache={thumbnails} id={item.image_id} alt={item.description ?? item.filename} />
+          <FullImage
+            api={api}
+            thumbnails={thumbnails}
+            id={item.image_id}
+            alt={item.description ?? item.filename}
+            inspected={item.width > 0}
+          />
           <p className="hint">
             {item.width}×{item.height} · {formatBytes(item.bytes)} · uploaded{' '}
             {formatDateTime(item.created_at)}

@@ -70,7 +70,12 @@ export const ImageCard = memo(function ImageCard({
       data-image-id={item.image_id}
     >
       <div className="card__media">
-        <Thumbnail cache={thumbnails} id={item.image_id} alt={item.description ?? item.filename} />
+        <Thumbnail
+          cache={thumbnails}
+          id={item.image_id}
+          alt={item.description ?? item.filename}
+          exists={item.width > 0}
+        />
         <StatusBadge status={item.status} step={step} />
       </div>
       <div className="card__body">

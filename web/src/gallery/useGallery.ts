@@ -141,6 +141,27 @@ export function useGallery(api: Api, filters: ListFilters) {
     [api],
   );
 
+  /**
+   * A direct upload's record learns its real type, size and dimensions (and gets its thumbnail) in
+   * InspectImage: fetched once that state succeeds, so the card shows the thumbnail from then on.
+   */
+  const refreshInspected = useCallback(
+    async (id: string) => {
+      try {
+        const meta = await api.metadata(id);
+        patch(id, {
+          content_type: meta.content_type,
+          bytes: meta.bytes,
+          width: meta.width,
+          height: meta.height,
+        });
+      } catch {
+        // deleted meanwhile: nothing to show
+      }
+    },
+    [api, patch],
+  );
+
   const onMessage = useCallback(
     (message: ServerMessage) => {
       if (message.type === 'image_processing_progress') {
@@ -152,6 +173,8 @@ export function useGallery(api: Api, filters: ListFilters) {
           if (!known(id)) void fetchUnknown(id);
         } else {
           dispatch({ type: 'progress', id, text: progressText(message.state, message.status) });
+          if (message.state === StateNames.InspectImage && message.status === 'SUCCEEDED' && known(id))
+            void refreshInspected(id);
           if (
             message.status === 'SUCCEEDED' &&
             (message.state === StateNames.SaveResults || message.state === StateNames.MarkFailed)
@@ -162,11 +185,14 @@ export function useGallery(api: Api, filters: ListFilters) {
         const id = message.image_id;
         patch(id, { status: message.status });
         dispatch({ type: 'progress', id, text: null });
-        if (known(id)) void refreshResults(id);
-        else void fetchUnknown(id);
+        if (known(id)) {
+          void refreshResults(id);
+          // InspectImage's progress message may have been missed (a reconnect): its fields now.
+          if (stateRef.current.items.find((i) => i.image_id === id)?.width === 0) void refreshInspected(id);
+        } else void fetchUnknown(id);
       }
     },
-    [patch, fetchUnknown, refreshResults, prefetch],
+    [patch, fetchUnknown, refreshResults, prefetch, refreshInspected],
   );
 
   const addUploaded = useCallback((meta: ImageMetadata, since: number) => {
