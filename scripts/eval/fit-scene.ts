@@ -73,7 +73,8 @@ export const SCENE_MODEL = {
   labels: {
 ${Object.entries(models)
   .map(
-    ([t, w]) => `    ${JSON.stringify(t)}: { weights: ${JSON.stringify(w)}, parents: ${JSON.stringify(SCENE_TARGETS[t])} },`,
+    ([t, w]) =>
+      `    ${JSON.stringify(t)}: { weights: ${JSON.stringify(w)}, parents: ${JSON.stringify(SCENE_TARGETS[t])} },`,
   )
   .join('\n')}
   },
