@@ -28,6 +28,7 @@ import { type MessagingFake, startMessagingServer } from '../../test/wire/messag
 import { OPENAI_TEST_KEY, type OpenAiFake, startOpenAiServer } from '../../test/wire/openai-server.js';
 import { type RekognitionFake, startRekognitionServer } from '../../test/wire/rekognition-server.js';
 import { type S3CorsRule, type S3Fake, startS3Server } from '../../test/wire/s3-server.js';
+import { type OidcStandIn, type StandInUser, startOidcStandIn } from '../../src/dev/oidc-provider.js';
 import { type SageMakerFake, startSageMakerServer } from '../../test/wire/sagemaker-server.js';
 import { type CdnOrigin, Distribution } from './cdn.js';
 import { startEmulatedDatabase, type EmulatedDatabase } from './database.js';
@@ -35,7 +36,6 @@ import { EventBus, type RuleTarget } from './eventbridge.js';
 import { HttpApi, type HttpRoute, type JwtAuthorizer } from './http-api.js';
 import { invokeAsync, LocalFunction, type LogSink } from './lambda.js';
 import { type Bound, closeServer, listenLocal } from './net.js';
-import { type OidcStandIn, type OidcUser, startOidcStandIn } from './oidc.js';
 import { startSecretsManager, type SecretsFake } from './secrets-manager.js';
 import { SqsPoller } from './sqs-poller.js';
 import { StepFunctionsService } from './stepfunctions.js';
@@ -46,7 +46,7 @@ export interface EmulateOptions {
   /** The CDK output directory (`npm run synth` writes infra/cdk.out). */
   outdir: string;
   stackName?: string;
-  users: OidcUser[];
+  users: StandInUser[];
   /** Stack parameters; the beauty model's defaults are filled in. */
   parameters?: Record<string, string>;
   /** Where PostgreSQL and the logs live (a new temporary directory when absent, removed on close). */
@@ -566,19 +566,21 @@ export async function startEmulatedDeployment(options: EmulateOptions): Promise<
         return {
           clientId: resolver.ref(id),
           redirectUris: (p.CallbackURLs as string[]) ?? [],
-          logoutUris: (p.LogoutURLs as string[]) ?? [],
+          postLogoutRedirectUris: (p.LogoutURLs as string[]) ?? [],
           scopes: (p.AllowedOAuthScopes as string[]) ?? ['openid'],
           accessTokenSeconds: seconds(p.AccessTokenValidity, units.AccessToken, 'hours'),
           idTokenSeconds: seconds(p.IdTokenValidity, units.IdToken, 'hours'),
         };
       });
+    // The issuer is Cognito's: `<origin>/<pool id>`; no device flow (Cognito has none).
     const oidc = await startOidcStandIn({
-      poolId: poolId ? resolver.userPoolId(poolId) : `${REGION}_none`,
+      issuerPath: `/${poolId ? resolver.userPoolId(poolId) : `${REGION}_none`}`,
       clients,
       users: options.users,
       bound: oidcBound,
+      deviceFlow: false,
     });
-    closers.push(() => oidc.close());
+    closers.push(() => oidc.stop());
 
     const routesOf = (apiId: string) =>
       resolver.ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refInside(r.Properties?.ApiId) === apiId);

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { ROOT } from '../lib/functions.js';
 import { startEmulatedDeployment } from './deployment.js';
 import { ensureSynth } from './synth.js';
-import type { OidcUser } from './oidc.js';
+import type { StandInUser } from '../../src/dev/oidc-provider.js';
 
-export function parseUsers(spec: string | undefined): OidcUser[] {
+export function parseUsers(spec: string | undefined): StandInUser[] {
   return (spec ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -1,25 +1,32 @@
 /**
- * A real OpenID Provider on localhost, for tests and the emulated AWS deployment: `oidc-provider`
- * (an OpenID-certified implementation) with a minimal username + password page in place of a hosted
- * login (Cognito's managed login, Keycloak's, …). It behaves like Cognito where Pharos depends on it:
- * public clients with the code grant and PKCE, refresh tokens for the code grant, JWT access tokens
- * carrying `client_id`, the JWKS at `<issuer>/.well-known/jwks.json`, and a sign-out that ends the
- * provider session at once. It also offers the device authorization grant (the CLI's sign-in), which
- * Cognito lacks; `deviceFlow: false` hides it so the loopback redirect can be exercised instead.
+ * A real OpenID Provider on localhost, for tests and the emulated AWS deployment (Cognito's stand-in):
+ * `oidc-provider` (an OpenID-certified implementation) with a minimal username + password page in
+ * place of a hosted login (Cognito's managed login, Keycloak's, …). It behaves like Cognito where
+ * Pharos depends on it: an issuer under a path (`<origin>/<pool id>`), public clients with the code
+ * grant and PKCE, refresh tokens for the code grant, JWT access tokens carrying `client_id`,
+ * `token_use` and `username` with each client's scopes and token lifetimes, the JWKS at
+ * `<issuer>/.well-known/jwks.json`, CORS for the clients' own origins, a stable UUID `sub` per user,
+ * and a sign-out that ends the provider session at once — also through the managed login's
+ * `/logout?client_id=&logout_uri=`. It also offers the device authorization grant (the CLI's sign-in),
+ * which Cognito lacks; `deviceFlow: false` hides it (the emulated Cognito, and the CLI's loopback test).
  *
  * Not for production: keys and sessions live in memory and vanish with the process.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface StandInClient {
   clientId: string;
   /** Exact redirect URIs; loopback ones (`http://127.0.0.1/…`) accept any port, as RFC 8252 asks. */
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
+  /** The scopes its access tokens carry (Cognito: the app client's allowed OAuth scopes). */
+  scopes?: string[];
+  accessTokenSeconds?: number;
+  idTokenSeconds?: number;
 }
 
 export interface StandInUser {
@@ -31,16 +38,21 @@ export interface StandInUser {
 export interface OidcStandInOptions {
   clients: StandInClient[];
   users?: StandInUser[];
+  /** A server already listening (the emulator puts its URL into the template first); else a new one. */
+  bound?: { server: Server; url: string };
   host?: string;
   /** 0 = any free port. */
   port?: number;
   /** The issuer's path, e.g. `/us-east-1_Emulated` to look like a Cognito pool. */
   issuerPath?: string;
+  /** Every client's access and ID token lifetime unless the client sets its own (default 3600). */
   accessTokenTtlSeconds?: number;
   deviceFlow?: boolean;
 }
 
 export interface OidcStandIn {
+  /** `http://<host>:<port>` */
+  origin: string;
   /** The issuer URL (no trailing slash), also the `authority` for the web UI. */
   issuer: string;
   jwksUrl: string;
@@ -52,6 +64,13 @@ export interface OidcStandIn {
 
 /** The resource every access token is issued for: makes them JWTs, as Cognito's are. */
 const API_RESOURCE = 'urn:pharos:api';
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** A stable UUID-shaped subject per user name under an issuer, like Cognito's `sub`. */
+export function subjectFor(namespace: string, username: string): string {
+  const hex = createHash('sha256').update(`${namespace}/${username}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 const escape = (text: string) =>
   text.replace(
@@ -82,28 +101,38 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+async function listen(options: OidcStandInOptions): Promise<{ server: Server; url: string }> {
+  if (options.bound) return options.bound;
+  const server = createServer();
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+}
+
 export async function startOidcStandIn(options: OidcStandInOptions): Promise<OidcStandIn> {
+  const { server, url: origin } = await listen(options);
+  const mount = (options.issuerPath ?? '').replace(/\/$/, '');
+  const issuer = `${origin}${mount}`;
+  const namespace = mount.replace(/^\//, '') || origin;
+
   const users = new Map<string, { password: string; sub: string; email?: string }>();
   const subjects = new Map<string, string>();
   const addUser = (user: StandInUser) => {
-    const sub = users.get(user.username)?.sub ?? randomUUID();
+    const sub = subjectFor(namespace, user.username);
     users.set(user.username, { password: user.password, sub, email: user.email });
     subjects.set(sub, user.username);
     return sub;
   };
   for (const user of options.users ?? []) addUser(user);
 
-  const server: Server = createServer();
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
-  const { port } = server.address() as AddressInfo;
-  const mount = (options.issuerPath ?? '').replace(/\/$/, '');
-  const issuer = `http://${options.host ?? '127.0.0.1'}:${port}${mount}`;
+  const clients = new Map(options.clients.map((c) => [c.clientId, c]));
+  const clientOf = (ctx: KoaContextWithOIDC) => clients.get(ctx.oidc.client?.clientId ?? '');
+  const defaultTtl = options.accessTokenTtlSeconds ?? 3600;
+  const accessTtl = (ctx: KoaContextWithOIDC) => clientOf(ctx)?.accessTokenSeconds ?? defaultTtl;
+  const deviceFlow = options.deviceFlow ?? true;
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
-  const accessTokenTTL = options.accessTokenTtlSeconds ?? 3600;
 
   const provider = new Provider(issuer, {
     clients: options.clients.map((c) => ({
@@ -112,24 +141,30 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
       application_type: 'native', // a public client; allows loopback redirects on any port
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
-      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      grant_types: ['authorization_code', 'refresh_token', ...(deviceFlow ? [DEVICE_CODE] : [])],
       response_types: ['code'],
     })),
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     routes: { jwks: '/.well-known/jwks.json' },
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
-    claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'] },
+    scopes: ['openid', 'profile', 'email', 'phone', 'aws.cognito.signin.user.admin', 'offline_access'],
+    claims: {
+      openid: ['sub', 'cognito:username'],
+      profile: ['preferred_username', 'name'],
+      email: ['email', 'email_verified'],
+    },
     // Cognito puts the profile claims into the ID token; so does this stand-in.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    clientBasedCORS: () => true,
+    // Browsers may call the token endpoint from a client's own origins only (its redirect URIs').
+    clientBasedCORS: (_ctx, requestOrigin, client) =>
+      (client.redirectUris ?? []).some((uri) => new URL(uri).origin === requestOrigin),
     ttl: {
-      AccessToken: accessTokenTTL,
-      IdToken: accessTokenTTL,
-      RefreshToken: 24 * 3600,
+      AccessToken: accessTtl,
+      IdToken: (ctx) => clientOf(ctx)?.idTokenSeconds ?? defaultTtl,
+      RefreshToken: 30 * 24 * 3600,
       Session: 24 * 3600,
-      Grant: 24 * 3600,
+      Grant: 30 * 24 * 3600,
       Interaction: 600,
       DeviceCode: 600,
       AuthorizationCode: 60,
@@ -151,6 +186,15 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
     },
     // Cognito issues a refresh token with every code grant; it does not require offline_access.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Access tokens shaped like Cognito's: the app client, the token's use, the user name.
+    extraTokenClaims: async (_ctx, token) =>
+      token.kind === 'AccessToken'
+        ? {
+            client_id: (token as unknown as { clientId: string }).clientId,
+            token_use: 'access',
+            username: subjects.get(String((token as unknown as { accountId: string }).accountId)),
+          }
+        : undefined,
     interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
@@ -159,15 +203,16 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
         enabled: true,
         defaultResource: () => API_RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: 'pharos',
+        getResourceServerInfo: (ctx) => ({
+          scope: clientOf(ctx)?.scopes?.join(' ') ?? 'openid profile email',
+          audience: ctx.oidc.client?.clientId ?? API_RESOURCE,
           accessTokenFormat: 'jwt',
-          accessTokenTTL,
+          accessTokenTTL: accessTtl(ctx),
           jwt: { sign: { alg: 'RS256' } },
         }),
       },
       deviceFlow: {
-        enabled: options.deviceFlow ?? true,
+        enabled: deviceFlow,
         userCodeInputSource: async (ctx, form, _out, err) => {
           ctx.body = page(
             'Enter the code shown on your device',
@@ -266,9 +311,18 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
   }
 
   server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', issuer);
+    const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
+      return;
+    }
+    // Cognito's managed login sign-out: /logout?client_id=…&logout_uri=… → end the session, back to logout_uri.
+    if (url.pathname === '/logout' && mount) {
+      const target = new URL(`${issuer}/session/end`);
+      target.searchParams.set('client_id', url.searchParams.get('client_id') ?? '');
+      const back = url.searchParams.get('logout_uri');
+      if (back) target.searchParams.set('post_logout_redirect_uri', back);
+      res.writeHead(302, { location: target.href }).end();
       return;
     }
     if (mount && !url.pathname.startsWith(mount)) {
@@ -292,6 +346,7 @@ export async function startOidcStandIn(options: OidcStandInOptions): Promise<Oid
   });
 
   return {
+    origin,
     issuer,
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     addUser,

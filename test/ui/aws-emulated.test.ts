@@ -283,7 +283,7 @@ describe('the AWS deployment, emulated, in Chromium', () => {
     await uploadViaUi(page, [refused]);
     const photo = card(page, 'refused.webp');
     await photo.locator('[data-status=FAILED]').waitFor({ timeout: 60_000 });
-    await expect(photo.getByTestId('failure').textContent()).resolves.toMatch(/invalid parameters/i);
+    await expect.poll(() => photo.getByTestId('failure').textContent()).toMatch(/invalid parameters/i);
     await photo.getByRole('button', { name: 'Retry refused.webp' }).click();
     await photo.locator('[data-status=READY]').waitFor({ timeout: 60_000 });
     expect(await photo.getByTestId('failure').count()).toBe(0);
@@ -298,7 +298,7 @@ describe('the AWS deployment, emulated, in Chromium', () => {
     await uploadViaUi(page, [fake]);
     const photo = card(page, 'notes.jpg');
     await photo.locator('[data-status=FAILED]').waitFor({ timeout: 60_000 });
-    await expect(photo.getByTestId('failure').textContent()).resolves.toMatch(/not an image/i);
+    await expect.poll(() => photo.getByTestId('failure').textContent()).toMatch(/not an image/i);
     const id = net.slots.get('notes.jpg')!;
     expect(id).toBeTruthy();
     // Its bytes reached the bucket (the S3 event started the pipeline), and InspectImage removed them.
