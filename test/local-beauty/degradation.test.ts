@@ -184,7 +184,7 @@ describe('local beauty scorer: port contract', () => {
     expect(result.score).toBeLessThanOrEqual(100);
     expect(result.provenance).toEqual({ provider: 'local', model: 'brisque-live+aesthetics', version: '1' });
     const raw = result.raw as Record<string, unknown>;
-    expect(raw).toMatchObject({ formulaVersion: 'beauty-v2', originalSize: { width: 640, height: 427 } });
+    expect(raw).toMatchObject({ formulaVersion: 'beauty-v3', originalSize: { width: 640, height: 427 } });
     expect(typeof raw.brisque).toBe('number');
     expect(Object.keys(raw.components as object).sort()).toEqual([
       'brisque',

@@ -25,7 +25,7 @@
  */
 import type { PixelSignals } from './signals.js';
 
-export const FORMULA_VERSION = 'beauty-v2';
+export const FORMULA_VERSION = 'beauty-v3';
 
 /** Linear ramp from (x0 -> y0) to (x1 -> y1), clamped to [min(y0,y1), max(y0,y1)]. */
 export function ramp(x: number, x0: number, x1: number, y0 = 0, y1 = 1): number {
