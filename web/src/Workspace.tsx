@@ -11,7 +11,7 @@ import { useLiveSocket } from './live/useLiveSocket';
 import { Header } from './ui/Header';
 import { UploadPanel } from './upload/UploadPanel';
 
-const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', q: '', sort: 'relevance' };
+const DEFAULT_FILTERS: ListFilters = { status: '', tag: '', q: '', sort: 'relevance', group: false };
 
 /** The signed-in page: upload, filters, the live gallery and one photo's details. */
 export function Workspace({
@@ -78,6 +78,7 @@ export function Workspace({
           onProcess={gallery.process}
           onDelete={onDelete}
           onTag={onTag}
+          onLoadGroup={(group) => api.group(group)}
           onLoadMore={() => void gallery.loadMore()}
           onRetryLoad={() => void gallery.reload()}
         />

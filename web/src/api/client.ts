@@ -59,6 +59,12 @@ export class Api {
     return this.json<ImageList>('GET', `/images?${query}`);
   }
 
+  /** Every photo of one near-duplicate group (an item's duplicate_group), newest first. */
+  async group(duplicateGroup: string): Promise<ImageListItem[]> {
+    const query = new URLSearchParams({ duplicate_group: duplicateGroup, limit: '100' });
+    return (await this.json<ImageList>('GET', `/images?${query}`)).items;
+  }
+
   metadata(id: string): Promise<ImageMetadata> {
     return this.json<ImageMetadata>('GET', `/images/${id}`);
   }

@@ -41,6 +41,8 @@ export interface ListFilters {
   /** Search words (GET /images?q=); '' for none. */
   q: string;
   sort: SortOrder;
+  /** "Group duplicates": a photo's near-duplicates stack under one card (grouped in the page). */
+  group: boolean;
 }
 
 /** The sort the server is asked for: relevance needs search words, so without them it is newest first. */

@@ -13,8 +13,8 @@ const STATUS_TEXT = {
 } as const;
 
 /**
- * Search words (run as you type, debounced), status filter, tag and sort order; the tag is applied on
- * submit (Enter) or on clear. Changing one keeps the others.
+ * Search words (run as you type, debounced), status filter, tag, sort order and "Group duplicates"; the
+ * tag is applied on submit (Enter) or on clear. Changing one keeps the others.
  */
 export function FilterBar({
   filters,
@@ -108,6 +108,16 @@ export function FilterBar({
           <option value="taken_at">Date taken</option>
           <option value="beauty">Most beautiful</option>
         </select>
+      </div>
+      <div className="field field--check">
+        <label>
+          <input
+            type="checkbox"
+            checked={filters.group}
+            onChange={(e) => onChange({ ...filters, group: e.target.checked })}
+          />{' '}
+          Group duplicates
+        </label>
       </div>
     </form>
   );

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { searchWords } from '../../../src/core/search-words';
 import type { ThumbnailCache } from '../api/thumbnails';
-import type { ListFilters } from '../api/types';
+import type { ImageListItem, ListFilters } from '../api/types';
+import { DuplicateStack } from './DuplicateStack';
 import type { GalleryState } from './store';
 import { ImageCard } from './ImageCard';
 
@@ -14,8 +15,24 @@ interface Props {
   onProcess(id: string): Promise<void>;
   onDelete(id: string): Promise<void>;
   onTag(tag: string): void;
+  onLoadGroup(group: string): Promise<ImageListItem[]>;
   onLoadMore(): void;
   onRetryLoad(): void;
+}
+
+/**
+ * Grouped, each near-duplicate group shows once, as its first photo in the current order (the
+ * others stack under it); ungrouped, every photo shows.
+ */
+function visibleItems(items: ImageListItem[], group: boolean): ImageListItem[] {
+  if (!group) return items;
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (!item.duplicate_group || item.duplicates_count === 0) return true;
+    if (seen.has(item.duplicate_group)) return false;
+    seen.add(item.duplicate_group);
+    return true;
+  });
 }
 
 /** The empty state says what was searched, so an empty page is never a mystery. */
@@ -35,10 +52,12 @@ export function Gallery({
   onProcess,
   onDelete,
   onTag,
+  onLoadGroup,
   onLoadMore,
   onRetryLoad,
 }: Props) {
   const words = useMemo(() => searchWords(filters.q), [filters.q]);
+  const items = useMemo(() => visibleItems(state.items, filters.group), [state.items, filters.group]);
   return (
     <section className="gallery" aria-labelledby="gallery-title" aria-busy={state.loading}>
       <h2 id="gallery-title" className="visually-hidden">
@@ -58,8 +77,11 @@ export function Gallery({
         </p>
       )}
       <ul className="grid">
-        {state.items.map((item) => (
-          <li key={item.image_id}>
+        {items.map((item) => (
+          <li
+            key={item.image_id}
+            className={filters.group && item.duplicates_count > 0 ? 'stacked' : undefined}
+          >
             <ImageCard
               item={item}
               step={state.progress[item.image_id]}
@@ -70,6 +92,14 @@ export function Gallery({
               onTag={onTag}
               words={words}
             />
+            {filters.group && item.duplicates_count > 0 && (
+              <DuplicateStack
+                item={item}
+                thumbnails={thumbnails}
+                onLoadGroup={onLoadGroup}
+                onDetails={onDetails}
+              />
+            )}
           </li>
         ))}
       </ul>

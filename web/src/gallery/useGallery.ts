@@ -185,14 +185,16 @@ export function useGallery(api: Api, filters: ListFilters) {
         const id = message.image_id;
         patch(id, { status: message.status });
         dispatch({ type: 'progress', id, text: null });
-        if (known(id)) {
+        // Grouped, a finished photo may join or start a group: the list says which.
+        if (filtersRef.current.group) void reload();
+        else if (known(id)) {
           void refreshResults(id);
           // InspectImage's progress message may have been missed (a reconnect): its fields now.
           if (stateRef.current.items.find((i) => i.image_id === id)?.width === 0) void refreshInspected(id);
         } else void fetchUnknown(id);
       }
     },
-    [patch, fetchUnknown, refreshResults, prefetch, refreshInspected],
+    [patch, fetchUnknown, refreshResults, prefetch, refreshInspected, reload],
   );
 
   const addUploaded = useCallback((meta: ImageMetadata, since: number) => {
