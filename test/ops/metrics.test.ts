@@ -45,13 +45,7 @@ describe('/metrics', () => {
     for (const id of ids.slice(0, 2))
       await socket.waitFor((m) => m.type === 'image_processing_complete' && m.image_id === id);
     // The completion is announced by Notify, just before the runner closes the execution: wait for that too.
-    for (const id of ids.slice(0, 2))
-      await eventually(
-        async () =>
-          (await client.json<{ items: { status: string }[] }>('GET', `/images/${id}/executions`)).body
-            .items[0]?.status === 'SUCCEEDED',
-        `execution of ${id} closed`,
-      );
+    for (const id of ids.slice(0, 2)) await client.closedTimeline(id);
 
     const response = await fetch(`${server.url}/metrics`);
     expect(response.status).toBe(200);

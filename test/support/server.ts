@@ -12,6 +12,7 @@ import { createLogger } from '../../src/app/logger.js';
 import type { Logger } from '../../src/core/ports/logger.js';
 import { type Role, type Runtime, startRuntime } from '../../src/app/runtime.js';
 import { freshDatabaseUrl } from './database.js';
+import { eventually } from './wait.js';
 
 export const PHOTOS = fileURLToPath(new URL('../fixtures/photos/', import.meta.url));
 export const photo = (name: string) => readFile(path.join(PHOTOS, name));
@@ -117,6 +118,22 @@ export class ApiClient {
       if (Date.now() > deadline) throw new Error(`image ${imageId} stayed ${body.status}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /**
+   * The photo's execution timeline once every execution is closed. The completion message is sent by
+   * the Notify state, just before the runner closes the execution: a test that reads the timeline right
+   * after that message must wait for this.
+   */
+  async closedTimeline<T extends { items: { status: string }[] }>(imageId: string, timeoutMs = 30_000) {
+    return eventually(
+      async () => {
+        const { body } = await this.json<T>('GET', `/images/${imageId}/executions`);
+        return body.items.length > 0 && body.items.every((e) => e.status !== 'RUNNING') && body;
+      },
+      `every execution of image ${imageId} to be closed`,
+      timeoutMs,
+    );
   }
 
   async socket(): Promise<SocketProbe> {

@@ -63,12 +63,12 @@ describe('the lighthouse story, end to end on the local runtime', () => {
       bytes: 93936,
     });
 
-    const timeline = await alice.json<{
+    const timeline = await alice.closedTimeline<{
       items: { status: string; states: { state: string; status: string }[] }[];
-    }>('GET', `/images/${imageId}/executions`);
-    expect(timeline.body.items).toHaveLength(1);
-    expect(timeline.body.items[0]!.status).toBe('SUCCEEDED');
-    expect(timeline.body.items[0]!.states.map((s) => s.state)).toEqual([
+    }>(imageId);
+    expect(timeline.items).toHaveLength(1);
+    expect(timeline.items[0]!.status).toBe('SUCCEEDED');
+    expect(timeline.items[0]!.states.map((s) => s.state)).toEqual([
       'InspectImage',
       'DetectLabels',
       'FilterLabels',

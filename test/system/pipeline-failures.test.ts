@@ -19,9 +19,9 @@ async function scenario(script: object, env: Record<string, string> = {}) {
     (m) => m.type === 'image_processing_complete' && m.image_id === imageId,
   );
   const ai = await client.json<Record<string, unknown>>('GET', `/images/${imageId}/ai`);
-  const timeline = await client.json<Timeline>('GET', `/images/${imageId}/executions`);
+  const timeline = await client.closedTimeline<Timeline>(imageId);
   socket.close();
-  return { server, complete, ai: ai.body, timeline: timeline.body, socket };
+  return { server, complete, ai: ai.body, timeline, socket };
 }
 
 const servers: TestServer[] = [];
