@@ -117,6 +117,17 @@ describe('search over caption, tags, labels and text', () => {
     expect((await search(alice, { q: 'zebra' })).items).toEqual([]);
   });
 
+  it('finds substrings inside stop words and with punctuation as well (the text is tested then)', async () => {
+    const user = `substrings-${randomUUID()}`;
+    await seed(user, 'other', { description: 'The other side', tags: ['coast'] });
+    await seed(user, 'version', { description: 'A screen', tags: ['screen'], text: 'firmware v1.2-beta' });
+    await seed(user, 'unrelated', { description: 'A quiet morning', tags: ['morning'] });
+    expect(names((await search(user, { q: 'ther' })).items)).toEqual(['other']);
+    expect(names((await search(user, { q: '1.2-be' })).items)).toEqual(['version']);
+    expect(names((await search(user, { q: 'rmwa' })).items)).toEqual(['version']);
+    expect(names((await search(user, { q: 'uiet' })).items)).toEqual(['unrelated']);
+  });
+
   it('finds text read from the photo (OCR) in a search and ranks it below the caption', async () => {
     await seed(alice, 'leuven-caption', { description: 'The old town of Leuven', tags: ['town'] });
     expect(names((await search(alice, { q: 'leuven' })).items)).toEqual(['leuven-caption', 'plate']);
