@@ -6,23 +6,12 @@
  * becomes the state's error (name = `errorType`, cause = Lambda's JSON envelope). When an execution
  * ends, the "Step Functions Execution Status Change" event goes to EventBridge, as the service sends it.
  */
+import './promise-with-resolvers.js';
 import type { Server } from 'node:http';
 import type { EventBus } from './eventbridge.js';
 import { FunctionError, InvokeError, type LocalFunction } from './lambda.js';
 import { type Bound, closeServer } from './net.js';
 import { ACCOUNT, REGION } from './template.js';
-
-// aws-local-stepfunctions targets Node 22; on Node 20 it needs Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

@@ -4,12 +4,9 @@
  * and SNS wire servers — an execution the service ended on its own is closed once, and only once.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.js';
 import { executionNameFor } from '../../src/adapters/stepfunctions/engine.js';
-import { migrate } from '../../src/adapters/postgres/migrate.js';
 import type { UserNotification } from '../../src/core/domain.js';
 import type { ExecutionRecord } from '../../src/core/ports/index.js';
 import {
@@ -17,16 +14,15 @@ import {
   RECONCILED_STATUSES,
   createReconcilerHandler,
 } from '../../src/entry/lambda/reconciler.js';
-import { type LambdaRuntime, buildLambdaRuntime } from '../../src/entry/lambda/runtime.js';
-import { freshDatabaseUrl } from '../../test/support/database.js';
-import { startDynamoDbServer } from '../../test/wire/dynamodb-server.js';
-import { FAKE_AWS_ENV, type FakeServer, useEnv } from '../../test/wire/fake-server.js';
-import { type MessagingFake, startMessagingServer } from '../../test/wire/messaging-server.js';
+import { type LambdaRuntime } from '../../src/entry/lambda/runtime.js';
 import type { PharosStack } from '../lib/pharos-stack.js';
 import { lambdaContext } from './support/sfn-local.js';
+import {
+  type LambdaEnvironment,
+  STATE_MACHINE_ARN,
+  startLambdaEnvironment,
+} from './support/lambda-environment.js';
 import { type Synthesized, grantsOf, logicalId, synthWithoutBundling } from './support/template.js';
-
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:pharos';
 
 describe('the reconciler in the template', () => {
   let synthesized: Synthesized;
@@ -104,58 +100,26 @@ describe('the reconciler in the template', () => {
 });
 
 describe('the reconciler handler', () => {
-  let dynamo: FakeServer, messaging: MessagingFake, restoreEnv: () => void;
+  let environment: LambdaEnvironment;
   let runtime: LambdaRuntime;
   /** A second Lambda environment (its own pool) on the same database, for concurrent deliveries. */
   let other: LambdaRuntime;
-  const messages: UserNotification[] = [];
+  let messages: UserNotification[];
   let reconciler: ReturnType<typeof createReconcilerHandler>;
 
   beforeAll(async () => {
-    [dynamo, messaging] = await Promise.all([startDynamoDbServer(), startMessagingServer()]);
-    const topicArn = messaging.createTopic('pharos-notifications');
-    restoreEnv = useEnv({
-      ...FAKE_AWS_ENV,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-      AWS_ENDPOINT_URL_SNS: messaging.url,
-      AWS_ENDPOINT_URL_SQS: messaging.url,
-    });
-    await new DynamoDBClient({}).send(statusTableDefinition('pharos-image-status'));
-    const databaseUrl = await freshDatabaseUrl();
-    const build = () =>
-      buildLambdaRuntime(
-        {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          PHAROS_BUCKET: 'pharos-photos',
-          PHAROS_DYNAMODB_TABLE: 'pharos-image-status',
-          PHAROS_SNS_TOPIC_ARN: topicArn,
-          PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
-          OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
-          OIDC_AUDIENCE: 'pharos-web',
-          LOG_LEVEL: 'silent',
-        },
-        {
-          notifier: (inner) => ({
-            publish: async (n) => {
-              await inner.publish(n);
-              messages.push(n);
-            },
-            subscribe: (listener) => inner.subscribe(listener),
-          }),
-        },
-      );
-    runtime = await build();
-    other = await build();
-    await migrate(runtime.db);
+    environment = await startLambdaEnvironment();
+    messages = environment.messages;
+    const variables = {
+      OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
+      OIDC_AUDIENCE: 'pharos-web',
+    };
+    runtime = await environment.runtime(variables);
+    other = await environment.runtime(variables);
     reconciler = createReconcilerHandler(() => Promise.resolve(runtime));
   });
 
-  afterAll(async () => {
-    restoreEnv?.();
-    await Promise.all([runtime?.close(), other?.close()]);
-    await Promise.all([dynamo?.close(), messaging?.close()]);
-  });
+  afterAll(() => environment?.close());
 
   /** A photo the starter has handed to Step Functions: PROCESSING in PostgreSQL and the status table. */
   async function startedExecution(): Promise<ExecutionRecord> {
@@ -236,7 +200,7 @@ describe('the reconciler handler', () => {
     const image = await runtime.images.getById(execution.image_id);
     const status = await runtime.status.get(execution.image_id);
     const mine = messages.filter((m) => m.message.image_id === execution.image_id);
-    const published = messaging.requests.filter(
+    const published = environment.messaging.requests.filter(
       (r) => r.operation === 'Publish' && r.body.toString('utf8').includes(execution.image_id),
     ).length;
     return {

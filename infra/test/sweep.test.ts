@@ -6,27 +6,23 @@
  * PostgreSQL and the DynamoDB/SNS wire servers — no EventBridge event is delivered at all.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusTableDefinition } from '../../src/adapters/dynamodb/status-store.js';
-import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { executionNameFor } from '../../src/adapters/stepfunctions/engine.js';
 import type { UserNotification } from '../../src/core/domain.js';
 import type { ExecutionRecord } from '../../src/core/ports/executions.js';
-import { type LambdaRuntime, buildLambdaRuntime } from '../../src/entry/lambda/runtime.js';
+import { type LambdaRuntime } from '../../src/entry/lambda/runtime.js';
 import { createSweepHandler, executionArnFor } from '../../src/entry/lambda/sweep.js';
-import { freshDatabaseUrl } from '../../test/support/database.js';
-import { startDynamoDbServer } from '../../test/wire/dynamodb-server.js';
-import { FAKE_AWS_ENV, type FakeServer, useEnv } from '../../test/wire/fake-server.js';
-import { type MessagingFake, startMessagingServer } from '../../test/wire/messaging-server.js';
 import { EXECUTION_TIMEOUT_SECONDS } from '../lib/pipeline.js';
 import type { PharosStack } from '../lib/pharos-stack.js';
 import { type SfnFake, lambdaContext, startSfnFake } from './support/sfn-local.js';
+import {
+  type LambdaEnvironment,
+  STATE_MACHINE_ARN,
+  startLambdaEnvironment,
+} from './support/lambda-environment.js';
 import { type Synthesized, grantsOf, logicalId, synthWithoutBundling } from './support/template.js';
-
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:pharos';
 
 describe('the sweep in the template', () => {
   let synthesized: Synthesized;
@@ -78,11 +74,11 @@ describe('the sweep in the template', () => {
 });
 
 describe('the sweep handler', () => {
-  let dynamo: FakeServer, messaging: MessagingFake, restoreEnv: () => void;
+  let environment: LambdaEnvironment;
   let runtime: LambdaRuntime;
   /** A machine with a 1 s TimeoutSeconds, and one without (whose hanging executions stay RUNNING). */
   let timing: SfnFake, endless: SfnFake;
-  const messages: UserNotification[] = [];
+  let messages: UserNotification[];
   /** What each execution's only task does, by image id. */
   const behaviour = new Map<string, 'hang' | 'fail' | 'succeed'>();
 
@@ -106,49 +102,18 @@ describe('the sweep handler', () => {
   };
 
   beforeAll(async () => {
-    [dynamo, messaging, timing, endless] = await Promise.all([
-      startDynamoDbServer(),
-      startMessagingServer(),
+    [environment, timing, endless] = await Promise.all([
+      startLambdaEnvironment(),
       startSfnFake(machine(1), { Work: work }),
       startSfnFake(machine(), { Work: work }),
     ]);
-    const topicArn = messaging.createTopic('pharos-notifications');
-    restoreEnv = useEnv({
-      ...FAKE_AWS_ENV,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-      AWS_ENDPOINT_URL_SNS: messaging.url,
-      AWS_ENDPOINT_URL_SQS: messaging.url,
-    });
-    await new DynamoDBClient({}).send(statusTableDefinition('pharos-image-status'));
-    runtime = await buildLambdaRuntime(
-      {
-        ...process.env,
-        DATABASE_URL: await freshDatabaseUrl(),
-        PHAROS_BUCKET: 'pharos-photos',
-        PHAROS_DYNAMODB_TABLE: 'pharos-image-status',
-        PHAROS_SNS_TOPIC_ARN: topicArn,
-        PHAROS_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
-        PHAROS_EXECUTION_TIMEOUT_SECONDS: '3600',
-        LOG_LEVEL: 'silent',
-      },
-      {
-        notifier: (inner) => ({
-          publish: async (n) => {
-            await inner.publish(n);
-            messages.push(n);
-          },
-          subscribe: (listener) => inner.subscribe(listener),
-        }),
-      },
-    );
-    await migrate(runtime.db);
+    messages = environment.messages;
+    runtime = await environment.runtime({ PHAROS_EXECUTION_TIMEOUT_SECONDS: '3600' });
   });
 
   afterAll(async () => {
     for (const fake of [timing, endless]) for (const e of fake?.executions.values() ?? []) e.abort();
-    restoreEnv?.();
-    await runtime?.close();
-    await Promise.all([dynamo?.close(), messaging?.close(), timing?.close(), endless?.close()]);
+    await Promise.all([environment?.close(), timing?.close(), endless?.close()]);
   });
 
   const client = (fake: SfnFake) => new SFNClient({ endpoint: fake.url });

@@ -6,21 +6,10 @@
  * the way the integration does (`{Payload, StatusCode, SdkHttpMetadata, …}`); a thrown error becomes
  * what Lambda reports: error name = `errorType`, cause = the JSON envelope with `errorMessage`.
  */
+import '../../emulate/promise-with-resolvers.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-
-// aws-local-stepfunctions targets Node 22; on Node 20 it needs Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 export const lambdaContext = (ms = 60_000): Context =>
   ({
