@@ -211,22 +211,25 @@ describe('search over caption, tags, labels and text', () => {
     expect(await known()).toEqual([]);
   });
 
+  /** A stored photo of `user` with only what grouping reads: its perceptual hash, when it has one. */
+  const photoRow = (user: string, name: string, phash?: string) => ({
+    id: randomUUID(),
+    user_id: user,
+    filename: `${name}.jpg`,
+    content_type: 'image/jpeg',
+    bytes: 1,
+    width: 1,
+    height: 1,
+    bucket: 'test',
+    object_key: `uploads/${user}/${name}`,
+    thumbnail_key: `thumbnails/${user}/${name}`,
+    auto_process: false,
+    phash,
+  });
+
   it('groups near-duplicates whether the hash comes with the row or with a later inspection', async () => {
     const user = `groups-${randomUUID()}`;
-    const row = (name: string, phash?: string) => ({
-      id: randomUUID(),
-      user_id: user,
-      filename: `${name}.jpg`,
-      content_type: 'image/jpeg',
-      bytes: 1,
-      width: 1,
-      height: 1,
-      bucket: 'test',
-      object_key: `uploads/${user}/${name}`,
-      thumbnail_key: `thumbnails/${user}/${name}`,
-      auto_process: false,
-      phash,
-    });
+    const row = (name: string, phash?: string) => photoRow(user, name, phash);
     const hash = 'f0'.repeat(16);
     const first = await repo.insert(row('first', hash));
     expect(first.duplicate_group).toBe(first.id);
@@ -253,6 +256,23 @@ describe('search over caption, tags, labels and text', () => {
       'near.jpg': [first.id, 1],
       'far.jpg': [far.id, 0],
     });
+  });
+
+  it('puts copies stored at the same moment in one group (each sees the ones before it)', async () => {
+    // Rounds of four copies at once, on the pool's four connections; each a bit or two off the first.
+    for (let round = 0; round < 10; round++) {
+      const user = `groups-${randomUUID()}`;
+      const copies = await Promise.all(
+        ['f0', 'f1', 'f2', 'f3'].map((last, i) =>
+          repo.insert(photoRow(user, `copy-${i}`, `${'f0'.repeat(15)}${last}`)),
+        ),
+      );
+      const groups = await Promise.all(
+        copies.map(async (c) => (await repo.get(c.id, user))!.duplicate_group),
+      );
+      expect(new Set(groups).size, `round ${round}`).toBe(1);
+      expect(copies.map((c) => c.id)).toContain(groups[0]);
+    }
   });
 
   it('refuses relevance without words, a cursor from another sort, and an overlong query', async () => {

@@ -148,29 +148,31 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
   constructor(private readonly db: Db) {}
 
   async insert(image: NewImage): Promise<ImageRecord> {
-    const { rows } = await this.db.query<Row>(
-      `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key,
+    const { rows } = await this.groupingDuplicates(image.phash, image.user_id, (db) =>
+      db.query<Row>(
+        `INSERT INTO images (id, user_id, filename, content_type, bytes, width, height, bucket, object_key, thumbnail_key,
                            auto_process, photo_metadata, taken_at, phash, status, duplicate_group)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::bit(128), COALESCE($15, 'UPLOADED'),
                ${duplicateGroup('$1::uuid', '$2', '$14', '$16')}) RETURNING *`,
-      [
-        image.id,
-        image.user_id,
-        image.filename,
-        image.content_type,
-        image.bytes,
-        image.width,
-        image.height,
-        image.bucket,
-        image.object_key,
-        image.thumbnail_key,
-        image.auto_process,
-        image.photo_metadata ? JSON.stringify(image.photo_metadata) : null,
-        image.taken_at ?? null,
-        bitsParam(image.phash),
-        image.status ?? null,
-        NEAR_DUPLICATE_BITS,
-      ],
+        [
+          image.id,
+          image.user_id,
+          image.filename,
+          image.content_type,
+          image.bytes,
+          image.width,
+          image.height,
+          image.bucket,
+          image.object_key,
+          image.thumbnail_key,
+          image.auto_process,
+          image.photo_metadata ? JSON.stringify(image.photo_metadata) : null,
+          image.taken_at ?? null,
+          bitsParam(image.phash),
+          image.status ?? null,
+          NEAR_DUPLICATE_BITS,
+        ],
+      ),
     );
     return toRecord(rows[0]!);
   }
@@ -320,23 +322,47 @@ export class PostgresImageRepository implements ImageRepository, ResultsReposito
     id: string,
     inspection: Parameters<InspectionRepository['recordInspection']>[1],
   ): Promise<void> {
-    await this.db.query(
-      `UPDATE images SET content_type = $2, width = $3, height = $4, bytes = $5, photo_metadata = $6,
+    await this.groupingDuplicates(inspection.phash, { imageId: id }, (db) =>
+      db.query(
+        `UPDATE images SET content_type = $2, width = $3, height = $4, bytes = $5, photo_metadata = $6,
                 taken_at = $7, phash = $8::bit(128),
                 duplicate_group = ${duplicateGroup('images.id', 'images.user_id', '$8', '$9')}, updated_at = now()
         WHERE id = $1`,
-      [
-        id,
-        inspection.content_type,
-        inspection.width,
-        inspection.height,
-        inspection.bytes,
-        inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
-        inspection.taken_at,
-        bitsParam(inspection.phash),
-        NEAR_DUPLICATE_BITS,
-      ],
+        [
+          id,
+          inspection.content_type,
+          inspection.width,
+          inspection.height,
+          inspection.bytes,
+          inspection.photo_metadata ? JSON.stringify(inspection.photo_metadata) : null,
+          inspection.taken_at,
+          bitsParam(inspection.phash),
+          NEAR_DUPLICATE_BITS,
+        ],
+      ),
     );
+  }
+
+  /**
+   * A write that puts a photo in a near-duplicate group, run under its owner's lock: two copies stored
+   * at the same moment would each miss the other's uncommitted row and start two groups. The write is a
+   * statement after the lock, so its snapshot holds every earlier photo of the owner.
+   */
+  private async groupingDuplicates<T>(
+    phash: NewImage['phash'],
+    owner: string | { imageId: string },
+    write: (db: Tx | Db) => Promise<T>,
+  ): Promise<T> {
+    if (!phash) return write(this.db); // no hash, no group to join
+    return inTransaction(this.db, async (tx) => {
+      await (typeof owner === 'string'
+        ? tx.query(`SELECT pg_advisory_xact_lock(hashtext('duplicates:' || $1))`, [owner])
+        : tx.query(
+            `SELECT pg_advisory_xact_lock(hashtext('duplicates:' || user_id)) FROM images WHERE id = $1`,
+            [owner.imageId],
+          ));
+      return write(tx);
+    });
   }
 
   async saveResults(
