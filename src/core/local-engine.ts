@@ -8,6 +8,8 @@ import type { ExecutionEngine, ExecutionRepository, Logger } from './ports/index
 
 export class LocalExecutionEngine implements ExecutionEngine {
   private readonly leaseMs: number;
+  /** Executions this worker runs now: its own lease would let a duplicate ticket on another slot in. */
+  private readonly running = new Set<string>();
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -20,6 +22,17 @@ export class LocalExecutionEngine implements ExecutionEngine {
   }
 
   async launch(executionId: string, signal: AbortSignal, log: Logger): Promise<void> {
+    const { running } = this;
+    if (running.has(executionId)) throw new ExecutionBusyError(executionId);
+    running.add(executionId);
+    try {
+      await this.claimAndRun(executionId, signal, log);
+    } finally {
+      running.delete(executionId);
+    }
+  }
+
+  private async claimAndRun(executionId: string, signal: AbortSignal, log: Logger): Promise<void> {
     const { executions, workerId, runner } = this;
     const claim = await executions.claim(executionId, workerId, this.leaseMs);
     if (claim === 'finished') {
