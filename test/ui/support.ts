@@ -46,23 +46,33 @@ export async function installMilestones(page: Page): Promise<void> {
     const metrics: PharosMetrics = { completions: [], socketOpens: 0, socketAttempts: 0 };
     window.__pharosMetrics = metrics;
     const at = (entry: PerformanceEntry) => performance.timeOrigin + entry.startTime;
+    // Marks that came before their completion message: a list refetch can show a finished photo before
+    // the socket delivers its message (more likely when busy). They belong to the next completion of the
+    // photo, with their own (earlier) times: the card was ahead of the message.
+    const early = new Map<string, { resultsAt?: number; renderedAt?: number }>();
     const firstOpen = (id: string, field: 'resultsAt' | 'renderedAt', time: number) => {
+      let open = false;
       for (const sample of metrics.completions)
-        if (sample.image_id === id && sample[field] === null && sample.receivedAt <= time)
+        if (sample.image_id === id && sample[field] === null && sample.receivedAt <= time) {
           sample[field] = time;
+          open = true;
+        }
+      if (!open) early.set(id, { ...early.get(id), [field]: time });
     };
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as PerformanceMark[]) {
         const detail = (entry.detail ?? {}) as { image_id?: string; status?: string };
-        if (entry.name === names.completion)
+        if (entry.name === names.completion) {
+          const before = early.get(detail.image_id!);
+          early.delete(detail.image_id!);
           metrics.completions.push({
             image_id: detail.image_id!,
             status: detail.status!,
             receivedAt: at(entry),
-            resultsAt: null,
-            renderedAt: null,
+            resultsAt: before?.resultsAt ?? null,
+            renderedAt: before?.renderedAt ?? null,
           });
-        else if (entry.name === names.results) firstOpen(detail.image_id!, 'resultsAt', at(entry));
+        } else if (entry.name === names.results) firstOpen(detail.image_id!, 'resultsAt', at(entry));
         else if (entry.name === names.rendered) firstOpen(detail.image_id!, 'renderedAt', at(entry));
         else if (entry.name === names.socketAttempt) metrics.socketAttempts += 1;
         else if (entry.name === names.socketOpen) metrics.socketOpens += 1;
