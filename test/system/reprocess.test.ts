@@ -74,12 +74,12 @@ describe('the explicit process path (StartJob), reruns and deletion', () => {
     expect(new Date(after.processed_at as string).getTime()).toBeGreaterThan(
       new Date(done.processed_at as string).getTime(),
     );
+    // The rerun's completion message precedes its execution's close: read the timeline once closed.
     const timeline = (
-      await client.json<{ items: { execution_id: string; seq: number; trigger: string; status: string }[] }>(
-        'GET',
-        `/images/${imageId}/executions`,
-      )
-    ).body.items;
+      await client.closedTimeline<{
+        items: { execution_id: string; seq: number; trigger: string; status: string }[];
+      }>(imageId)
+    ).items;
     expect(timeline.map((e) => [e.seq, e.trigger, e.status])).toEqual([
       [2, 'api', 'SUCCEEDED'],
       [1, 'api', 'SUCCEEDED'],
