@@ -166,7 +166,8 @@ describe('metadata, date-taken sort and near-duplicates over HTTP', () => {
     expect(rest.body.items.map((i) => i.image_id)).toEqual([old]);
   });
 
-  it('lists the owner’s near-duplicates of a photo, closest first, and nobody else’s', async () => {
+  /** One user's photo, its resized/recompressed copies and unrelated photos; another user's copy. */
+  async function originalCopiesAndOthers() {
     const user = await ApiClient.register(server.url);
     const other = await ApiClient.register(server.url);
     const original = await photo('lighthouse.jpg');
@@ -174,8 +175,14 @@ describe('metadata, date-taken sort and near-duplicates over HTTP', () => {
     const copies: string[] = [];
     for (const [i, copy] of (await copiesOf(original)).entries())
       copies.push(await upload(user, copy, `copy-${i}`));
-    for (const name of UNRELATED) await upload(user, await photo(name), name);
-    await upload(other, original, 'theirs.jpg');
+    const unrelated: string[] = [];
+    for (const name of UNRELATED) unrelated.push(await upload(user, await photo(name), name));
+    const theirs = await upload(other, original, 'theirs.jpg');
+    return { user, other, id, copies, unrelated, theirs };
+  }
+
+  it('lists the owner’s near-duplicates of a photo, closest first, and nobody else’s', async () => {
+    const { user, other, id, copies } = await originalCopiesAndOthers();
 
     const { status, body } = await user.json<{ items: { image_id: string; distance: number }[] }>(
       'GET',
@@ -195,16 +202,7 @@ describe('metadata, date-taken sort and near-duplicates over HTTP', () => {
   });
 
   it('puts a photo and its copies in one near-duplicate group, listed and counted, per owner', async () => {
-    const user = await ApiClient.register(server.url);
-    const other = await ApiClient.register(server.url);
-    const original = await photo('lighthouse.jpg');
-    const id = await upload(user, original, 'lighthouse.jpg');
-    const copies: string[] = [];
-    for (const [i, copy] of (await copiesOf(original)).entries())
-      copies.push(await upload(user, copy, `copy-${i}`));
-    const unrelated: string[] = [];
-    for (const name of UNRELATED) unrelated.push(await upload(user, await photo(name), name));
-    const theirs = await upload(other, original, 'theirs.jpg');
+    const { user, other, id, copies, unrelated, theirs } = await originalCopiesAndOthers();
 
     type Grouped = { image_id: string; duplicate_group: string | null; duplicates_count: number };
     const { body } = await user.json<{ items: Grouped[] }>('GET', '/images?limit=100');

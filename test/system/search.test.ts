@@ -25,22 +25,25 @@ interface Outputs {
   text?: string;
 }
 
+/** A stored photo of `user`, unprocessed, with only a perceptual hash when one is given. */
+const photoRow = (user: string, name: string, phash?: string) => ({
+  id: randomUUID(),
+  user_id: user,
+  filename: `${name}.jpg`,
+  content_type: 'image/jpeg',
+  bytes: 1,
+  width: 1,
+  height: 1,
+  bucket: 'test',
+  object_key: `uploads/${user}/${name}`,
+  thumbnail_key: `thumbnails/${user}/${name}`,
+  auto_process: false,
+  phash,
+});
+
 /** A READY photo with the given AI outputs, saved the way the pipeline saves them. */
 async function seed(user: string, name: string, outputs: Outputs): Promise<string> {
-  const id = randomUUID();
-  await repo.insert({
-    id,
-    user_id: user,
-    filename: `${name}.jpg`,
-    content_type: 'image/jpeg',
-    bytes: 1,
-    width: 1,
-    height: 1,
-    bucket: 'test',
-    object_key: `uploads/${user}/${id}`,
-    thumbnail_key: `thumbnails/${user}/${id}`,
-    auto_process: false,
-  });
+  const { id } = await repo.insert(photoRow(user, name));
   const executionId = randomUUID();
   await db.query('UPDATE images SET current_execution_id = $2 WHERE id = $1', [id, executionId]);
   const provenance = { provider: 'test', model: 'test', version: '1' };
@@ -209,22 +212,6 @@ describe('search over caption, tags, labels and text', () => {
     expect(await known()).toContainEqual({ word: 'harbour', photos: 1 });
     await repo.delete(first, user);
     expect(await known()).toEqual([]);
-  });
-
-  /** A stored photo of `user` with only what grouping reads: its perceptual hash, when it has one. */
-  const photoRow = (user: string, name: string, phash?: string) => ({
-    id: randomUUID(),
-    user_id: user,
-    filename: `${name}.jpg`,
-    content_type: 'image/jpeg',
-    bytes: 1,
-    width: 1,
-    height: 1,
-    bucket: 'test',
-    object_key: `uploads/${user}/${name}`,
-    thumbnail_key: `thumbnails/${user}/${name}`,
-    auto_process: false,
-    phash,
   });
 
   it('groups near-duplicates whether the hash comes with the row or with a later inspection', async () => {
