@@ -104,6 +104,28 @@ describe('gallery store', () => {
     expect(state.items[0]).toMatchObject({ status: 'PROCESSING', description: null });
   });
 
+  it('applies results fetched before the inspected fields arrive (the order a busy page sees)', () => {
+    let state = run(initialGallery, {
+      type: 'loaded',
+      items: [item('a', { width: 0, height: 0 })],
+      nextCursor: null,
+      append: false,
+      since: 0,
+    });
+    // The completion (seq 1) starts the results' fetch; InspectImage's metadata answer lands first.
+    state = run(
+      state,
+      { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 },
+      {
+        type: 'inspected',
+        id: 'a',
+        fields: { content_type: 'image/png', bytes: 9, width: 640, height: 480 },
+      },
+      { type: 'refreshed', id: 'a', fields: ready, since: 1 },
+    );
+    expect(state.items[0]).toMatchObject({ ...ready, content_type: 'image/png', width: 640, height: 480 });
+  });
+
   it('keeps a photo uploaded during a reload that the answer does not include yet', () => {
     let state = run(initialGallery, {
       type: 'loaded',

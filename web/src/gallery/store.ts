@@ -8,6 +8,9 @@ import type { ImageListItem } from '../api/types.js';
 
 export type ItemPatch = Partial<Omit<ImageListItem, 'image_id'>>;
 
+/** What InspectImage learns about a photo's bytes: fixed once known, so they race with nothing. */
+export type InspectedFields = Pick<ImageListItem, 'content_type' | 'bytes' | 'width' | 'height'>;
+
 export interface GalleryState {
   items: ImageListItem[];
   /** The running pipeline state per photo ("DetectLabels done", "retrying DescribeAndTag"). */
@@ -30,6 +33,7 @@ export type GalleryAction =
   | { type: 'upserted'; item: ImageListItem; since: number; stamp: number }
   | { type: 'refreshed'; id: string; fields: ItemPatch; since: number }
   | { type: 'patched'; id: string; patch: ItemPatch; seq: number }
+  | { type: 'inspected'; id: string; fields: InspectedFields }
   | { type: 'progress'; id: string; text: string | null }
   | { type: 'removed'; id: string }
   | { type: 'reset' };
@@ -126,6 +130,14 @@ export function galleryReducer(state: GalleryState, action: GalleryAction): Gall
       const items = state.items.slice();
       items[index] = { ...items[index]!, ...action.patch };
       return { ...state, items, fresh: { ...state.fresh, [action.id]: action.seq } };
+    }
+    case 'inspected': {
+      // No freshness stamp: a stamp here would make results fetched a moment earlier look stale.
+      const index = state.items.findIndex((i) => i.image_id === action.id);
+      if (index === -1) return state;
+      const items = state.items.slice();
+      items[index] = { ...items[index]!, ...action.fields };
+      return { ...state, items };
     }
     case 'progress':
       return {

@@ -149,17 +149,13 @@ export function useGallery(api: Api, filters: ListFilters) {
     async (id: string) => {
       try {
         const meta = await api.metadata(id);
-        patch(id, {
-          content_type: meta.content_type,
-          bytes: meta.bytes,
-          width: meta.width,
-          height: meta.height,
-        });
+        const { content_type, bytes, width, height } = meta;
+        dispatch({ type: 'inspected', id, fields: { content_type, bytes, width, height } });
       } catch {
         // deleted meanwhile: nothing to show
       }
     },
-    [api, patch],
+    [api],
   );
 
   const onMessage = useCallback(
