@@ -6,10 +6,11 @@
  * `--force` always builds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from './newest-mtime.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'web');
@@ -17,15 +18,6 @@ const builtIndex = path.join(web, 'dist', 'index.html');
 const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((p) =>
   path.join(web, p),
 );
-
-function newestMtime(p) {
-  if (!existsSync(p)) return 0;
-  const stat = statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
 
 const force = process.argv.includes('--force');
 const builtAt = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0;

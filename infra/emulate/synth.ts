@@ -4,17 +4,9 @@
  * an unchanged tree does not pay for a second synth (bundling every function takes a minute or more).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-
-function newestMtime(p: string): number {
-  if (!existsSync(p)) return 0;
-  const stat = statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
+import { newestMtime } from '../../scripts/newest-mtime.mjs';
 
 const INPUTS = ['src', 'infra/lib', 'infra/bin', 'web/dist', 'package-lock.json', 'cdk.json'];
 

@@ -1,0 +1,1 @@
+export declare function newestMtime(p: string): number;
