@@ -223,6 +223,7 @@ async function runScenario(mode: 'aws' | 'local', inject: () => void) {
     });
     const processing = new ProcessingService({
       ...runtime,
+      clock: systemClock,
       engine: new LocalExecutionEngine(runtime.executions, runner, 'local'),
     });
     await processing.handleTicket(

@@ -22,6 +22,7 @@ import type {
   StatusStore,
 } from '../core/ports/index.js';
 import { ProcessingService } from '../core/processing-service.js';
+import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createConfiguredSteps } from './configured-steps.js';
 import { selectRuntimeAdapters } from './runtime-adapters.js';
@@ -102,7 +103,16 @@ export function buildServices(config: Config, options: ServiceOptions): Services
   const engine = options.engine(base);
   return {
     ...base,
-    processing: new ProcessingService({ images, executions, queue, status, notifier, engine, logger }),
+    processing: new ProcessingService({
+      images,
+      executions,
+      queue,
+      status,
+      notifier,
+      engine,
+      logger,
+      clock: systemClock,
+    }),
     photos: new ImageService({
       images,
       storage,

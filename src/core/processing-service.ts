@@ -5,7 +5,9 @@
  */
 import { EXECUTION_STARTED, type JobTicket } from './domain.js';
 import { AppError } from './errors.js';
+import { NOTIFY_STATE } from './pipeline.js';
 import type {
+  Clock,
   ExecutionEngine,
   ExecutionRecord,
   ExecutionRepository,
@@ -14,11 +16,16 @@ import type {
   JobQueue,
   Logger,
   Notifier,
+  StartResult,
   StatusStore,
 } from './ports/index.js';
 import type { TimelineExecution } from './timeline.js';
 
 export const PROCESSING_QUEUE = 'image-processing';
+
+/** How long a rerun waits for a run that is only announcing its outcome (Notify) to close. */
+const FINISHING_WAIT_MS = 10_000;
+const FINISHING_POLL_MS = 25;
 
 export interface ProcessingDependencies {
   images: ImageRepository;
@@ -28,6 +35,7 @@ export interface ProcessingDependencies {
   notifier: Notifier;
   engine: ExecutionEngine;
   logger: Logger;
+  clock: Clock;
 }
 
 export class ProcessingService {
@@ -38,9 +46,27 @@ export class ProcessingService {
     const image = await this.deps.images.get(imageId, userId);
     if (!image) throw new AppError(404, 'not_found', 'image not found');
     const name = await this.deps.executions.nextName(imageId);
-    const started = await this.deps.executions.start(image, name, 'api');
+    const started = await this.startAfterFinishing(image, name);
     if (started.kind === 'started') await this.announceStart(image, started.execution);
     return started.execution;
+  }
+
+  /**
+   * The completion message goes out in Notify, a moment before its execution closes, so a client that
+   * reprocesses on that message can find the old run still active. A run in Notify has saved its
+   * outcome and ends within moments: wait for it, rather than answer with the run to be replaced.
+   * A run in any earlier state is the answer (at most one active execution per photo).
+   */
+  private async startAfterFinishing(image: ImageRecord, name: string): Promise<StartResult> {
+    const { executions, clock } = this.deps;
+    const deadline = clock.now().getTime() + FINISHING_WAIT_MS;
+    for (;;) {
+      const started = await executions.start(image, name, 'api');
+      if (started.kind === 'started' || started.execution.status !== 'RUNNING') return started;
+      if (started.execution.current_state !== NOTIFY_STATE || clock.now().getTime() >= deadline)
+        return started;
+      await clock.sleep(FINISHING_POLL_MS);
+    }
   }
 
   /** The worker's side of the queue: start (upload tickets) or resume an execution, then run it. */
