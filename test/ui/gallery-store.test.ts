@@ -39,16 +39,13 @@ const ready = {
 };
 const run = (state: GalleryState, ...actions: Parameters<typeof galleryReducer>[1][]) =>
   actions.reduce(galleryReducer, state);
+/** The gallery after its first list answer (request started at sequence 0). */
+const shown = (...items: ImageListItem[]) =>
+  run(initialGallery, { type: 'loaded', items, nextCursor: null, append: false, since: 0 });
 
 describe('gallery store', () => {
   it('keeps a live completion when a list fetched before it arrives later', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a')],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a'));
     // A reload starts (since = 0), then the completion arrives (seq 1) and its results (fetched at seq 1).
     state = run(
       state,
@@ -62,13 +59,7 @@ describe('gallery store', () => {
   });
 
   it('lets a list fetched after the update win', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a')],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a'));
     state = run(state, { type: 'patched', id: 'a', patch: { status: 'READY' }, seq: 1 });
     state = run(state, {
       type: 'loaded',
@@ -82,13 +73,7 @@ describe('gallery store', () => {
   });
 
   it('does not resurrect old results when a reprocess starts while they are being fetched', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a', ready)],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a', ready));
     // Results fetched as of seq 1; meanwhile a new run starts (seq 2) and clears them.
     state = run(
       state,
@@ -105,13 +90,7 @@ describe('gallery store', () => {
   });
 
   it('applies results fetched before the inspected fields arrive (the order a busy page sees)', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a', { width: 0, height: 0 })],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a', { width: 0, height: 0 }));
     // The completion (seq 1) starts the results' fetch; InspectImage's metadata answer lands first.
     state = run(
       state,
@@ -127,13 +106,7 @@ describe('gallery store', () => {
   });
 
   it('keeps a photo uploaded during a reload that the answer does not include yet', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a')],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a'));
     // The reload started at 0; the upload's answer is added at 1, its run starts at 2.
     state = run(state, { type: 'upserted', item: item('b', { status: 'UPLOADED' }), since: 0, stamp: 1 });
     state = run(state, { type: 'patched', id: 'b', patch: { status: 'PROCESSING' }, seq: 2 });
@@ -143,7 +116,7 @@ describe('gallery store', () => {
   });
 
   it('ignores an older snapshot of a photo from another source (upload answer after a fresher fetch)', () => {
-    let state = run(initialGallery, { type: 'loaded', items: [], nextCursor: null, append: false, since: 0 });
+    let state = shown();
     state = run(state, { type: 'upserted', item: item('c', ready), since: 3, stamp: 4 });
     state = run(state, { type: 'upserted', item: item('c', { status: 'UPLOADED' }), since: 1, stamp: 5 });
     expect(state.items).toHaveLength(1);
@@ -151,13 +124,7 @@ describe('gallery store', () => {
   });
 
   it('ignores late answers about a deleted photo', () => {
-    let state = run(initialGallery, {
-      type: 'loaded',
-      items: [item('a'), item('b')],
-      nextCursor: null,
-      append: false,
-      since: 0,
-    });
+    let state = shown(item('a'), item('b'));
     state = run(
       state,
       { type: 'removed', id: 'a' },
