@@ -4,6 +4,7 @@
  * over an 8-bit image and are computed at the scorer's working resolution, so that
  * resolution-dependent measures (sharpness, noise) are comparable between photos.
  */
+import { laplacianSums, type LaplacianSums } from '../laplacian.js';
 import { grayFromRgb } from './opencv-ops.js';
 
 export interface PixelSignals {
@@ -47,6 +48,10 @@ export interface PixelSignals {
 /**
  * Computes all signals. `pixels` is interleaved 8-bit gray/RGB(A); `channels` 1-4. `gray` (BT.601
  * luma, as `grayFromRgb` makes it) can be passed in when the caller already has it.
+ *
+ * Passes are fused where they read the same pixels in the same order (one over the colours, one
+ * Laplacian pass, one 3x3 pass); every float sum still accumulates in row-major order, so the values
+ * are exactly those of one loop per signal.
  */
 export function computeSignals(
   pixels: Uint8Array,
@@ -82,30 +87,42 @@ export function computeSignals(
   let highlights = 0;
   for (let v = 251; v < 256; v++) highlights += hist[v]!;
 
+  const colour = colourStats(pixels, n, channels);
+  const interior = width >= 3 && height >= 3;
+  const lap = interior ? laplacianSums(gray, width, height) : undefined;
+  const local = interior ? noiseAndComposition(gray, width, height) : { noiseSigma: 0, composition: 0.5 };
   return {
     meanLuma: mean / 255,
     clippedShadows: shadows / n,
     clippedHighlights: highlights / n,
     rmsContrast: Math.sqrt(variance) / 255,
     dynamicRange: (percentile(0.98) - percentile(0.02)) / 255,
-    colourfulness: colourfulness(pixels, n, channels),
-    subjectIsolation: subjectIsolation(gray, width, height),
-    meanSaturation: meanSaturation(pixels, n, channels),
+    colourfulness: colour.colourfulness,
+    subjectIsolation: lap ? subjectIsolation(lap) : 1,
+    meanSaturation: colour.meanSaturation,
     blockiness: blockiness(gray, width, height),
-    laplacianVariance: laplacianVariance(gray, width, height),
+    laplacianVariance: lap ? laplacianVariance(lap) : 0,
     sharpness: sharpnessIndex(gray, width, height),
-    noiseSigma: immerkaerNoise(gray, width, height),
-    composition: composition(gray, width, height),
+    noiseSigma: local.noiseSigma,
+    composition: local.composition,
   };
 }
 
-/** Hasler–Süsstrunk: sqrt(σrg² + σyb²) + 0.3 sqrt(μrg² + μyb²), rg = R − G, yb = (R + G)/2 − B. */
-export function colourfulness(pixels: Uint8Array, n: number, channels: number): number {
-  if (channels < 3) return 0;
+/**
+ * One pass over the colours. Hasler–Süsstrunk colourfulness: sqrt(σrg² + σyb²) + 0.3 sqrt(μrg² + μyb²),
+ * rg = R − G, yb = (R + G)/2 − B; and mean HSV saturation. Both 0 for gray input.
+ */
+function colourStats(
+  pixels: Uint8Array,
+  n: number,
+  channels: number,
+): { colourfulness: number; meanSaturation: number } {
+  if (channels < 3) return { colourfulness: 0, meanSaturation: 0 };
   let sRg = 0;
   let sYb = 0;
   let sRg2 = 0;
   let sYb2 = 0;
+  let saturation = 0;
   for (let i = 0, p = 0; i < n; i++, p += channels) {
     const r = pixels[p]!;
     const g = pixels[p + 1]!;
@@ -116,62 +133,107 @@ export function colourfulness(pixels: Uint8Array, n: number, channels: number): 
     sYb += yb;
     sRg2 += rg * rg;
     sYb2 += yb * yb;
+    const max = Math.max(r, g, b);
+    if (max > 0) saturation += (max - Math.min(r, g, b)) / max;
   }
   const mRg = sRg / n;
   const mYb = sYb / n;
   const vRg = Math.max(0, sRg2 / n - mRg * mRg);
   const vYb = Math.max(0, sYb2 / n - mYb * mYb);
-  return Math.sqrt(vRg + vYb) + 0.3 * Math.sqrt(mRg * mRg + mYb * mYb);
+  return {
+    colourfulness: Math.sqrt(vRg + vYb) + 0.3 * Math.sqrt(mRg * mRg + mYb * mYb),
+    meanSaturation: saturation / n,
+  };
 }
 
 /** Variance of the 4-neighbour Laplacian over interior pixels (the classic focus measure). */
-export function laplacianVariance(gray: Uint8Array, width: number, height: number): number {
-  if (width < 3 || height < 3) return 0;
-  let s = 0;
-  let s2 = 0;
-  let count = 0;
-  for (let y = 1; y < height - 1; y++) {
-    const row = y * width;
-    for (let x = 1; x < width - 1; x++) {
-      const i = row + x;
-      const lap = gray[i - width]! + gray[i + width]! + gray[i - 1]! + gray[i + 1]! - 4 * gray[i]!;
-      s += lap;
-      s2 += lap * lap;
-      count++;
-    }
-  }
-  const m = s / count;
-  return s2 / count - m * m;
+function laplacianVariance({ sum, sumSq, count }: LaplacianSums): number {
+  const m = sum / count;
+  return sumSq / count - m * m;
 }
 
 /**
- * Immerkær's noise estimate: convolve with the difference of two Laplacians (which cancels
- * image structure up to second order) and scale the mean absolute response:
- * sigma = sqrt(pi/2) / (6 (W-2)(H-2)) * sum |I * N|. Strong texture inflates it a little.
+ * Mean |Laplacian| of luma in the central 40 % box ÷ the same outside it (subject isolation).
  */
-export function immerkaerNoise(gray: Uint8Array, width: number, height: number): number {
-  if (width < 3 || height < 3) return 0;
-  let acc = 0;
+function subjectIsolation({ centre, centreCount, outside, outsideCount }: LaplacianSums): number {
+  const outsideMean = outsideCount ? outside / outsideCount : 0;
+  return outsideMean > 0 && centreCount ? centre / centreCount / outsideMean : 1;
+}
+
+/**
+ * The two 3x3 measures, in one pass over the interior pixels:
+ *
+ * Immerkær's noise estimate: convolve with the difference of two Laplacians (which cancels image
+ * structure up to second order) and scale the mean absolute response:
+ * sigma = sqrt(pi/2) / (6 (W-2)(H-2)) * sum |I * N|. Strong texture inflates it a little.
+ *
+ * Rule-of-thirds proxy. Edge energy e = |dx| + |dy| of luma gives a centroid and an energy-weighted
+ * spread around it (normalised coordinates). The centroid's distance to the nearest of the four
+ * thirds intersections or the centre becomes 0..1 (1 = on a point), blended towards a neutral 0.5
+ * by how spread out the energy is (uniform texture: RMS spread ~0.41 -> fully neutral).
+ */
+function noiseAndComposition(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+): { noiseSigma: number; composition: number } {
+  const us = new Float64Array(width);
+  for (let x = 0; x < width; x++) us[x] = x / width;
+  let noise = 0;
+  let total = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
   for (let y = 1; y < height - 1; y++) {
     const row = y * width;
+    const v = y / height;
+    let rowTotal = 0;
     for (let x = 1; x < width - 1; x++) {
       const i = row + x;
       const up = i - width;
       const down = i + width;
-      const v =
+      const left = gray[i - 1]!;
+      const right = gray[i + 1]!;
+      const above = gray[up]!;
+      const below = gray[down]!;
+      noise += Math.abs(
         gray[up - 1]! -
-        2 * gray[up]! +
-        gray[up + 1]! -
-        2 * gray[i - 1]! +
-        4 * gray[i]! -
-        2 * gray[i + 1]! +
-        gray[down - 1]! -
-        2 * gray[down]! +
-        gray[down + 1]!;
-      acc += Math.abs(v);
+          2 * above +
+          gray[up + 1]! -
+          2 * left +
+          4 * gray[i]! -
+          2 * right +
+          gray[down - 1]! -
+          2 * below +
+          gray[down + 1]!,
+      );
+      const e = Math.abs(right - left) + Math.abs(below - above);
+      const u = us[x]!;
+      rowTotal += e;
+      sx += e * u;
+      sxx += e * u * u;
     }
+    total += rowTotal;
+    sy += rowTotal * v;
+    syy += rowTotal * v * v;
   }
-  return (Math.sqrt(Math.PI / 2) * acc) / (6 * (width - 2) * (height - 2));
+  const noiseSigma = (Math.sqrt(Math.PI / 2) * noise) / (6 * (width - 2) * (height - 2));
+  if (total === 0) return { noiseSigma, composition: 0.5 };
+  const cx = sx / total;
+  const cy = sy / total;
+  const rmsSpread = Math.sqrt(Math.max(0, sxx / total - cx * cx + syy / total - cy * cy));
+  const focus = Math.max(0, Math.min(1, 1 - rmsSpread / 0.41));
+  const points: ReadonlyArray<readonly [number, number]> = [
+    [1 / 3, 1 / 3],
+    [2 / 3, 1 / 3],
+    [1 / 3, 2 / 3],
+    [2 / 3, 2 / 3],
+    [0.5, 0.5],
+  ];
+  const nearest = Math.min(...points.map(([px, py]) => Math.hypot(cx - px, cy - py)));
+  const placement = Math.max(0, 1 - nearest / 0.25);
+  return { noiseSigma, composition: 0.5 + focus * (placement - 0.5) };
 }
 
 /** 2x2 box average (drops a trailing odd row/column). */
@@ -199,7 +261,7 @@ function halve(
  * 2x box-downsampled luma (averaging suppresses pixel-level noise by ~2x while real edges keep
  * their strength), in 8-bit units per pixel. Blur lowers it; it is mostly blind to noise.
  */
-export function sharpnessIndex(gray: Uint8Array, width: number, height: number): number {
+function sharpnessIndex(gray: Uint8Array, width: number, height: number): number {
   const half = halve(gray, width, height);
   const { data, width: w, height: h } = half;
   if (w < 3 || h < 3) return 0;
@@ -224,112 +286,39 @@ export function sharpnessIndex(gray: Uint8Array, width: number, height: number):
 }
 
 /**
- * Rule-of-thirds proxy. Edge energy e = |dx| + |dy| of luma gives a centroid and an energy-weighted
- * spread around it (normalised coordinates). The centroid's distance to the nearest of the four
- * thirds intersections or the centre becomes 0..1 (1 = on a point), blended towards a neutral 0.5
- * by how spread out the energy is (uniform texture: RMS spread ~0.41 -> fully neutral).
+ * JPEG blocking: mean |luma step| across the 8-pixel grid ÷ mean |luma step| elsewhere. Integer
+ * sums, so gathering them per row changes nothing.
  */
-export function composition(gray: Uint8Array, width: number, height: number): number {
-  if (width < 3 || height < 3) return 0.5;
-  let total = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let y = 1; y < height - 1; y++) {
-    const row = y * width;
-    const v = y / height;
-    let rowTotal = 0;
-    for (let x = 1; x < width - 1; x++) {
-      const i = row + x;
-      const e = Math.abs(gray[i + 1]! - gray[i - 1]!) + Math.abs(gray[i + width]! - gray[i - width]!);
-      const u = x / width;
-      rowTotal += e;
-      sx += e * u;
-      sxx += e * u * u;
-    }
-    total += rowTotal;
-    sy += rowTotal * v;
-    syy += rowTotal * v * v;
-  }
-  if (total === 0) return 0.5;
-  const cx = sx / total;
-  const cy = sy / total;
-  const rmsSpread = Math.sqrt(Math.max(0, sxx / total - cx * cx + syy / total - cy * cy));
-  const focus = Math.max(0, Math.min(1, 1 - rmsSpread / 0.41));
-  const points: ReadonlyArray<readonly [number, number]> = [
-    [1 / 3, 1 / 3],
-    [2 / 3, 1 / 3],
-    [1 / 3, 2 / 3],
-    [2 / 3, 2 / 3],
-    [0.5, 0.5],
-  ];
-  const nearest = Math.min(...points.map(([px, py]) => Math.hypot(cx - px, cy - py)));
-  const placement = Math.max(0, 1 - nearest / 0.25);
-  return 0.5 + focus * (placement - 0.5);
-}
-
-function subjectIsolation(gray: Uint8Array, width: number, height: number): number {
-  if (width < 3 || height < 3) return 1;
-  let centre = 0;
-  let centreCount = 0;
-  let outside = 0;
-  let outsideCount = 0;
-  for (let y = 1; y < height - 1; y++) {
-    const inRows = Math.abs(y / height - 0.5) < 0.2;
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const lap = Math.abs(gray[i - 1]! + gray[i + 1]! + gray[i - width]! + gray[i + width]! - 4 * gray[i]!);
-      if (inRows && Math.abs(x / width - 0.5) < 0.2) {
-        centre += lap;
-        centreCount++;
-      } else {
-        outside += lap;
-        outsideCount++;
-      }
-    }
-  }
-  const outsideMean = outsideCount ? outside / outsideCount : 0;
-  return outsideMean > 0 && centreCount ? centre / centreCount / outsideMean : 1;
-}
-
-function meanSaturation(pixels: Uint8Array, n: number, channels: number): number {
-  if (channels < 3) return 0;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const r = pixels[i * channels]!;
-    const g = pixels[i * channels + 1]!;
-    const b = pixels[i * channels + 2]!;
-    const max = Math.max(r, g, b);
-    if (max > 0) sum += (max - Math.min(r, g, b)) / max;
-  }
-  return sum / n;
-}
-
 function blockiness(gray: Uint8Array, width: number, height: number): number {
   let edge = 0;
   let edgeCount = 0;
   let inner = 0;
   let innerCount = 0;
+  // Columns x in [0, width - 1) with x % 8 === 7: the horizontal steps across a block edge.
+  const edgeColumns = width - 1 >= 8 ? Math.floor((width - 1 - 8) / 8) + 1 : 0;
   for (let y = 0; y < height - 1; y++) {
+    const row = y * width;
+    let rowH = 0;
+    let rowV = 0;
+    let gridH = 0;
     for (let x = 0; x < width - 1; x++) {
-      const i = y * width + x;
-      const h = Math.abs(gray[i + 1]! - gray[i]!);
-      const v = Math.abs(gray[i + width]! - gray[i]!);
-      if (x % 8 === 7) {
-        edge += h;
-        edgeCount++;
-      } else {
-        inner += h;
-        innerCount++;
-      }
-      if (y % 8 === 7) {
-        edge += v;
-        edgeCount++;
-      } else {
-        inner += v;
-        innerCount++;
-      }
+      const i = row + x;
+      const g = gray[i]!;
+      const step = Math.abs(gray[i + 1]! - g);
+      rowH += step;
+      if ((x & 7) === 7) gridH += step;
+      rowV += Math.abs(gray[i + width]! - g);
+    }
+    edge += gridH;
+    inner += rowH - gridH;
+    edgeCount += edgeColumns;
+    innerCount += width - 1 - edgeColumns;
+    if (y % 8 === 7) {
+      edge += rowV;
+      edgeCount += width - 1;
+    } else {
+      inner += rowV;
+      innerCount += width - 1;
     }
   }
   const innerMean = innerCount ? inner / innerCount : 0;

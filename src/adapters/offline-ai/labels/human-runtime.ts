@@ -38,7 +38,7 @@ interface HumanInstance {
   load(): Promise<void>;
   detect(input: TensorLike): Promise<HumanResult & { error?: string | null }>;
   tf: {
-    tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
+    tensor3d(values: Float32Array, shape: [number, number, number], dtype: 'float32'): TensorLike;
     memory(): { numTensors: number };
   };
 }
@@ -167,7 +167,8 @@ let queue: Promise<unknown> = Promise.resolve();
 export async function runHuman(rgb: Uint8Array, width: number, height: number): Promise<HumanResult> {
   const human = await getHuman();
   const run = queue.then(async () => {
-    const tensor = human.tf.tensor3d(Int32Array.from(rgb), [height, width, 3], 'int32');
+    // float32 directly: Human would cast an int32 tensor to float32 itself (same values, one copy more).
+    const tensor = human.tf.tensor3d(new Float32Array(rgb), [height, width, 3], 'float32');
     try {
       const result = await human.detect(tensor);
       if (result.error) throw new Error(`human: ${result.error}`);

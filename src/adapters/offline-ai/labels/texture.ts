@@ -3,6 +3,7 @@
  * Laplacian of luma): sensor noise raises it everywhere, a shallow depth of field leaves it high in
  * the centre only.
  */
+import { laplacianSums } from '../laplacian.js';
 import type { RgbImage } from './decode.js';
 
 export interface TextureStats {
@@ -18,48 +19,28 @@ export function measureTexture(image: RgbImage): TextureStats {
   const { data, width, height } = image;
   if (width < 3 || height < 3) return { noise: 0, centreSharpness: 1, horizontality: 1 };
   const luma = new Float32Array(width * height);
-  for (let i = 0; i < luma.length; i++) {
-    luma[i] =
-      (0.2126 * (data[3 * i] ?? 0) + 0.7152 * (data[3 * i + 1] ?? 0) + 0.0722 * (data[3 * i + 2] ?? 0)) / 255;
+  for (let i = 0, p = 0; i < luma.length; i++, p += 3) {
+    luma[i] = (0.2126 * data[p]! + 0.7152 * data[p + 1]! + 0.0722 * data[p + 2]!) / 255;
   }
   // Median by histogram: values are in [0, 4]; 0.0005 bins are far finer than the thresholds used.
   const BINS = 8000;
   const histogram = new Uint32Array(BINS);
-  let count = 0;
-  let centre = 0;
-  let centreCount = 0;
-  let outside = 0;
-  let outsideCount = 0;
+  const lap = laplacianSums(luma, width, height, { bins: histogram, scale: 2000 });
   let stepX = 0;
   let stepY = 0;
   for (let y = 1; y < height - 1; y++) {
-    const inRows = Math.abs(y / height - 0.5) < 0.2;
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const v = luma[i] ?? 0;
-      const lap = Math.abs(
-        (luma[i - 1] ?? 0) + (luma[i + 1] ?? 0) + (luma[i - width] ?? 0) + (luma[i + width] ?? 0) - 4 * v,
-      );
-      stepX += Math.abs((luma[i + 1] ?? 0) - v);
-      stepY += Math.abs((luma[i + width] ?? 0) - v);
-      const bin = Math.min(BINS - 1, Math.floor(lap * 2000));
-      histogram[bin] = (histogram[bin] ?? 0) + 1;
-      count++;
-      if (inRows && Math.abs(x / width - 0.5) < 0.2) {
-        centre += lap;
-        centreCount++;
-      } else {
-        outside += lap;
-        outsideCount++;
-      }
+    for (let i = y * width + 1, end = (y + 1) * width - 1; i < end; i++) {
+      const v = luma[i]!;
+      stepX += Math.abs(luma[i + 1]! - v);
+      stepY += Math.abs(luma[i + width]! - v);
     }
   }
+  const count = lap.count;
   let seen = 0;
   let medianBin = 0;
-  while (medianBin < BINS && seen + (histogram[medianBin] ?? 0) < count / 2)
-    seen += histogram[medianBin++] ?? 0;
-  const centreMean = centreCount ? centre / centreCount : 0;
-  const outsideMean = outsideCount ? outside / outsideCount : 0;
+  while (medianBin < BINS && seen + histogram[medianBin]! < count / 2) seen += histogram[medianBin++]!;
+  const centreMean = lap.centreCount ? lap.centre / lap.centreCount : 0;
+  const outsideMean = lap.outsideCount ? lap.outside / lap.outsideCount : 0;
   return {
     noise: ((medianBin + 0.5) / 2000) * 100,
     centreSharpness: outsideMean > 0 ? centreMean / outsideMean : 1,
