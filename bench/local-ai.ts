@@ -3,6 +3,7 @@
  * fixture, measured side by side in one run (warm-up first, median of interleaved runs); target ≤ 2x.
  * Two baselines are printed because libvips can shrink a JPEG while decoding it: "decode + resize"
  * decodes every pixel then resizes (the P3 baseline); "thumbnail" is sharp's fastest shrink-on-load.
+ * Then where the time goes: each provider's stages timed on their own (decode, models, pixel statistics).
  * Also peak RSS over repeated passes on every fixture photo, to show memory stays bounded.
  * Runnable alone: `npx tsx bench/local-ai.ts`.
  */
@@ -10,8 +11,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createLocalBeautyScorer } from '../src/adapters/offline-ai/beauty/index.js';
+import {
+  brisqueFromGray,
+  computeSignals,
+  createLocalBeautyScorer,
+  decodeForScoring,
+  loadBrisqueModel,
+} from '../src/adapters/offline-ai/beauty/index.js';
+import { grayFromRgb } from '../src/adapters/offline-ai/beauty/opencv-ops.js';
+import { decodeRgb } from '../src/adapters/offline-ai/labels/decode.js';
+import { runHuman } from '../src/adapters/offline-ai/labels/human-runtime.js';
 import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/offline-ai/labels/index.js';
+import { measurePixels } from '../src/adapters/offline-ai/labels/pixel-stats.js';
+import { measureTexture } from '../src/adapters/offline-ai/labels/texture.js';
 import type { ImageInput } from '../src/core/ports/index.js';
 
 const PHOTOS = fileURLToPath(new URL('../test/fixtures/photos/', import.meta.url));
@@ -94,6 +106,8 @@ export async function benchLocalAi(): Promise<string[]> {
     `P3' against sharp's shrink-on-load thumbnail instead = ${(m.both / m.thumb).toFixed(2)}x (informational)`,
   );
 
+  lines.push(await stageBreakdown(bytes));
+
   const files = (await readdir(PHOTOS)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   const rss: number[] = [];
   for (let pass = 0; pass < RSS_PASSES; pass++) {
@@ -111,6 +125,33 @@ export async function benchLocalAi(): Promise<string[]> {
     `local-ai: peak RSS over ${rss.length} photos (${RSS_PASSES} passes of ${files.length}): ${mib(Math.max(...rss))}; per pass ${perPass.map(mib).join(' → ')}`,
   );
   return lines;
+}
+
+/** The stages of `labels` and `beauty` above, timed one by one (medians of RUNS, same photo). */
+async function stageBreakdown(bytes: Uint8Array): Promise<string> {
+  const model = loadBrisqueModel();
+  const spans: Record<string, number[]> = {};
+  async function span<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const start = performance.now();
+    const result = await fn();
+    (spans[name] ??= []).push(performance.now() - start);
+    return result;
+  }
+  for (let i = 0; i < RUNS; i++) {
+    const rgb = await span('labels decode', () => decodeRgb(bytes));
+    await span('Human models', () => runHuman(rgb.data, rgb.width, rgb.height));
+    await span('pixel+texture stats', () => [measurePixels(rgb), measureTexture(rgb)]);
+    const { pixels } = await span('beauty decode', () => decodeForScoring(bytes));
+    const { width, height, channels, data } = pixels;
+    const gray = grayFromRgb(data, width, height, channels);
+    await span('BRISQUE', () => brisqueFromGray(gray, width, height, model));
+    await span('signals', () => computeSignals(data, width, height, channels, gray));
+  }
+  const ms = (name: string) => `${name} ${median(spans[name] ?? []).toFixed(0)}`;
+  return (
+    `local-ai: where the time goes (medians of ${RUNS}, ms): labels = ${['labels decode', 'Human models', 'pixel+texture stats'].map(ms).join(' + ')}; ` +
+    `beauty = ${['beauty decode', 'BRISQUE', 'signals'].map(ms).join(' + ')}`
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -163,12 +163,20 @@ export function getHuman(): Promise<HumanInstance> {
 
 /** Human and tfjs are not re-entrant on one backend: run one inference at a time. */
 let queue: Promise<unknown> = Promise.resolve();
+/**
+ * The model input as float32, reused between calls (calls are queued, and tfjs copies the values
+ * into wasm memory as the tensor is made): a fresh 2 MB array per photo only fed the garbage collector.
+ */
+let inputValues = new Float32Array(0);
 
 export async function runHuman(rgb: Uint8Array, width: number, height: number): Promise<HumanResult> {
   const human = await getHuman();
   const run = queue.then(async () => {
     // float32 directly: Human would cast an int32 tensor to float32 itself (same values, one copy more).
-    const tensor = human.tf.tensor3d(new Float32Array(rgb), [height, width, 3], 'float32');
+    if (inputValues.length < rgb.length) inputValues = new Float32Array(rgb.length);
+    const values = inputValues.subarray(0, rgb.length);
+    values.set(rgb);
+    const tensor = human.tf.tensor3d(values, [height, width, 3], 'float32');
     try {
       const result = await human.detect(tensor);
       if (result.error) throw new Error(`human: ${result.error}`);
