@@ -1,17 +1,17 @@
 /**
- * `npx tsx scripts/eval/fit-scene.ts`: fits the offline scene model (one L2-regularised logistic
- * regression per coarse label) on the TUNING half of the evaluation set only, from the measurements
- * `npm run eval` cached, and prints src/adapters/offline-ai/labels/scene-model.ts. Run `npm run eval`
- * first; the validation half is never read here.
+ * `npx tsx scripts/eval/fit-scene.ts && npx prettier --write src/adapters/offline-ai/labels/`: fits the
+ * offline scene model on the TUNING half of the evaluation set only, from the measurements `npm run
+ * eval` cached, and writes src/adapters/offline-ai/labels/embedding-projection.ts (the CNN embedding's
+ * principal axes) and scene-model.ts (one L2-regularised logistic regression per coarse label). Run
+ * `npm run eval` first; the validation half is never read here.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { gatherLabelEvidence, type LabelEvidence } from '../../src/adapters/offline-ai/labels/index.js';
-import { SCENE_FEATURES, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
-import { cached } from './cache.js';
-import { readManifest } from './manifest.js';
-import { halfOf } from './split.js';
-import { crossValidated, fit } from './logistic.js';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { encodeProjection, rootEmbedding } from '../../src/adapters/offline-ai/labels/embedding-features.js';
+import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
+import { crossValidated } from './logistic.js';
+import { fitPca } from './pca.js';
+import { columnsOf, FEATURE_SETS, fitOnSet, tuningRows } from './scene-fit.js';
 import { matchesExpected } from './synonyms.js';
 
 /** Coarse labels every photo should get some of; each with the parents it implies. */
@@ -27,58 +27,110 @@ export const SCENE_TARGETS: Record<string, string[]> = {
   Animal: [],
   Text: [],
 };
-/** Regularisation strengths tried; each label takes the one with the best 4-fold cross-validated log-loss. */
+/**
+ * Labels the embedding might support: each is kept only with at least MIN_POSITIVES examples in the
+ * tuning half and a cross-validated log-loss clearly below always guessing its base rate.
+ */
+const CANDIDATE_TARGETS: Record<string, string[]> = {
+  Grass: ['Plant', 'Nature'],
+  Landscape: ['Outdoors', 'Nature'],
+  Forest: ['Tree', 'Plant', 'Nature'],
+  Sea: ['Water', 'Nature'],
+  'Close-up': [],
+  Flower: ['Plant'],
+  Night: [],
+  Food: [],
+  Street: ['Outdoors'],
+  Mountain: ['Outdoors', 'Nature'],
+  Beach: ['Outdoors', 'Nature'],
+};
+const MIN_POSITIVES = 8;
+const MAX_LOSS_RATIO = 0.85;
+/** Principal components of the embedding the model reads (hand+16 did best in cross-validation, 4–32 tried). */
+const COMPONENTS = 16;
+/** Regularisation strengths tried; each label takes the set and λ with the best 4-fold CV log-loss. */
 const LAMBDAS = [0.3, 1, 3, 10, 30, 100];
 
+const OUT = (name: string) =>
+  fileURLToPath(new URL(`../../src/adapters/offline-ai/labels/${name}`, import.meta.url));
+
+function baseRateLoss(ys: readonly number[]): number {
+  const p = Math.min(1 - 1e-6, Math.max(1e-6, ys.reduce((a, y) => a + y, 0) / ys.length));
+  return -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+}
+
 async function main(): Promise<void> {
-  const folder = 'eval';
-  const manifest = await readManifest(folder);
-  const rows: { x: number[]; expected: string[] }[] = [];
-  for (const [file, entry] of manifest) {
-    if (halfOf(file) !== 'tuning') continue;
-    const bytes = new Uint8Array(await readFile(join(folder, 'photos', file)));
-    const e = await cached<LabelEvidence>('labels', bytes, false, () => gatherLabelEvidence(bytes));
-    rows.push({ x: sceneFeatures(e.pixels, e.texture, e.objects, e.faces), expected: entry.expectedLabels });
-  }
-  const n = SCENE_FEATURES.length;
-  const mean = SCENE_FEATURES.map((_, j) => rows.reduce((a, r) => a + r.x[j]!, 0) / rows.length);
-  const sd = SCENE_FEATURES.map((_, j) =>
-    Math.max(1e-6, Math.sqrt(rows.reduce((a, r) => a + (r.x[j]! - mean[j]!) ** 2, 0) / rows.length)),
+  const rows = await tuningRows();
+  const pca = fitPca(
+    rows.map((r) => rootEmbedding(r.evidence.embedding)),
+    COMPONENTS,
   );
-  const xs = rows.map((r) => r.x.map((v, j) => (v - mean[j]!) / sd[j]!));
-  const models: Record<string, number[]> = {};
-  const lambdas: Record<string, number> = {};
-  for (const target of Object.keys(SCENE_TARGETS)) {
+  const raw = rows.map((r) => sceneFeatures(r.evidence, pca));
+  const names = sceneFeatureNames(COMPONENTS);
+  const mean = names.map((_, j) => raw.reduce((a, x) => a + x[j]!, 0) / raw.length);
+  const sd = names.map((_, j) =>
+    Math.max(1e-6, Math.sqrt(raw.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / raw.length)),
+  );
+  const xs = raw.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
+  const models: Record<string, { weights: number[]; parents: string[] }> = {};
+  const chosen: Record<string, { lambda: number; features: string }> = {};
+  const targets = { ...SCENE_TARGETS, ...CANDIDATE_TARGETS };
+  for (const [target, parents] of Object.entries(targets)) {
     const ys = rows.map((r) => (matchesExpected(target, r.expected) ? 1 : 0));
-    const scored = LAMBDAS.map((lambda) => ({ lambda, loss: crossValidated(xs, ys, lambda) }));
-    const best = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
-    lambdas[target] = best.lambda;
-    models[target] = fit(xs, ys, best.lambda).map((v) => Math.round(v * 1000) / 1000);
-    console.error(
-      `${target}: ${ys.filter(Boolean).length}/${ys.length} positive; λ ${best.lambda} (CV log-loss ${best.loss.toFixed(3)})`,
+    const positives = ys.filter(Boolean).length;
+    const scored = FEATURE_SETS.flatMap((set) =>
+      LAMBDAS.map((lambda) => ({ set, lambda, loss: crossValidated(columnsOf(xs, set), ys, lambda) })),
     );
+    const best = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const prior = baseRateLoss(ys);
+    const candidate = !(target in SCENE_TARGETS);
+    const kept = !candidate || (positives >= MIN_POSITIVES && best.loss <= MAX_LOSS_RATIO * prior);
+    console.error(
+      `${target}: ${positives}/${ys.length} positive; ${best.set} λ ${best.lambda} (CV log-loss ${best.loss.toFixed(3)}, base rate ${prior.toFixed(3)})${kept ? '' : ' — not kept'}`,
+    );
+    if (!kept) continue;
+    chosen[target] = { lambda: best.lambda, features: best.set };
+    models[target] = {
+      weights: fitOnSet(xs, ys, best.lambda, best.set).map((v) => Math.round(v * 1000) / 1000),
+      parents,
+    };
   }
   const round = (v: number) => Math.round(v * 10000) / 10000;
-  console.log(`/**
+  await writeFile(
+    OUT('embedding-projection.ts'),
+    `/**
+ * The CNN embedding's principal axes (embedding-features.ts), fitted on the evaluation's tuning half
+ * only by scripts/eval/fit-scene.ts (${rows.length} photos, ${COMPONENTS} components of the square-rooted
+ * embedding): float32 mean and int8 axes with a scale each, base64. Generated: re-run the script.
+ */
+export const EMBEDDING_PROJECTION = ${JSON.stringify(encodeProjection(pca), null, 2)} as const;
+`,
+  );
+  await writeFile(
+    OUT('scene-model.ts'),
+    `/**
  * The offline scene model: one logistic regression per coarse label over sceneFeatures(), fitted on
- * the evaluation's tuning half only by scripts/eval/fit-scene.ts (${rows.length} photos, ${n} standardised
- * features, L2 strength per label by 4-fold cross-validation within the tuning half:
- * ${JSON.stringify(lambdas)}). Generated: re-run the script rather than editing the numbers.
+ * the evaluation's tuning half only by scripts/eval/fit-scene.ts (${rows.length} photos, ${names.length} standardised
+ * features: ${names.length - COMPONENTS} hand-made and ${COMPONENTS} embedding components). Per label, the feature set (hand,
+ * embedding or both) and L2 strength with the best 4-fold cross-validated log-loss within the tuning
+ * half. Generated: re-run the script rather than editing the numbers.
  */
 export const SCENE_MODEL = {
-  lambdas: ${JSON.stringify(lambdas)},
+  chosen: ${JSON.stringify(chosen)},
   mean: ${JSON.stringify(mean.map(round))},
   sd: ${JSON.stringify(sd.map(round))},
-  /** Per label: [bias, ...weights in SCENE_FEATURES order], and the parents the label implies. */
+  /** Per label: [bias, ...weights in sceneFeatureNames() order], and the parents the label implies. */
   labels: {
 ${Object.entries(models)
   .map(
-    ([t, w]) =>
-      `    ${JSON.stringify(t)}: { weights: ${JSON.stringify(w)}, parents: ${JSON.stringify(SCENE_TARGETS[t])} },`,
+    ([t, m]) =>
+      `    ${JSON.stringify(t)}: { weights: ${JSON.stringify(m.weights)}, parents: ${JSON.stringify(m.parents)} },`,
   )
   .join('\n')}
   },
-} as const;`);
+} as const;
+`,
+  );
 }
 
 await main();

@@ -161,8 +161,14 @@ export function getHuman(): Promise<HumanInstance> {
   return loading;
 }
 
-/** Human and tfjs are not re-entrant on one backend: run one inference at a time. */
+/** Human and tfjs are not re-entrant on one backend: run one inference at a time (Human's and the embedding's). */
 let queue: Promise<unknown> = Promise.resolve();
+
+export function exclusiveTfjs<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task);
+  queue = run.catch(() => undefined);
+  return run;
+}
 /**
  * The model input as float32, reused between calls (calls are queued, and tfjs copies the values
  * into wasm memory as the tensor is made): a fresh 2 MB array per photo only fed the garbage collector.
@@ -171,7 +177,7 @@ let inputValues = new Float32Array(0);
 
 export async function runHuman(rgb: Uint8Array, width: number, height: number): Promise<HumanResult> {
   const human = await getHuman();
-  const run = queue.then(async () => {
+  return exclusiveTfjs(async () => {
     // float32 directly: Human would cast an int32 tensor to float32 itself (same values, one copy more).
     if (inputValues.length < rgb.length) inputValues = new Float32Array(rgb.length);
     const values = inputValues.subarray(0, rgb.length);
@@ -185,6 +191,4 @@ export async function runHuman(rgb: Uint8Array, width: number, height: number): 
       tensor.dispose();
     }
   });
-  queue = run.catch(() => undefined);
-  return run;
 }

@@ -1,6 +1,7 @@
 /**
  * The local label detector (`PHAROS_LABELS=local`): COCO objects and faces from @vladmandic/human on
- * tfjs-wasm, plus scene attributes measured from the pixels, in Rekognition's label style.
+ * tfjs-wasm, scene attributes measured from the pixels, and scene labels from a model over those and
+ * a CNN embedding (MobileNetV2 from nsfwjs, embedding.ts), in Rekognition's label style.
  * Two stages: `gatherLabelEvidence` runs the models and measures the pixels (slow, I/O and wasm);
  * `labelsFromEvidence` turns that evidence into labels (pure, fast: what the evaluation tunes).
  */
@@ -8,6 +9,7 @@ import type { DetectedLabels, Label } from '../../../core/domain.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../../core/ports/index.js';
 import { contextLabels } from './context.js';
 import { decodeRgb, MODEL_INPUT_SIDE } from './decode.js';
+import { EMBEDDING_MODEL, embed } from './embedding.js';
 import { labelsFromFaces } from './faces.js';
 import { humanVersion, MODELS_USED, runHuman, type HumanFace, type HumanObject } from './human-runtime.js';
 import { mergeLabels } from './merge.js';
@@ -32,9 +34,12 @@ export interface LabelEvidence {
   faces: HumanFace[];
   pixels: PixelStats;
   texture: TextureStats;
+  /** The CNN embedding (embedding.ts): 1280 pooled ImageNet features. */
+  embedding: number[];
 }
 
-export { getHuman as warmUpLocalLabelModels } from './human-runtime.js';
+/** Loads Human and the embedding CNN (once per process; the embedding's load waits for Human's). */
+export { getEmbeddingModel as warmUpLocalLabelModels } from './embedding.js';
 
 export async function gatherLabelEvidence(
   bytes: Uint8Array,
@@ -44,6 +49,8 @@ export async function gatherLabelEvidence(
   const rgb = await decodeRgb(bytes, inputSide);
   signal?.throwIfAborted();
   const found = await runHuman(rgb.data, rgb.width, rgb.height);
+  signal?.throwIfAborted();
+  const embedding = await embed(rgb.data, rgb.width, rgb.height);
   return {
     objects: found.object.map((o) => ({ score: o.score, label: o.label, boxRaw: o.boxRaw })),
     faces: found.face.map((f) => ({
@@ -54,6 +61,7 @@ export async function gatherLabelEvidence(
     })),
     pixels: measurePixels(rgb),
     texture: measureTexture(rgb),
+    embedding,
   };
 }
 
@@ -72,10 +80,7 @@ export function labelSources(evidence: LabelEvidence, scene?: SceneModel): Recor
     face: faces,
     pixel,
     context: contextLabels(pixel, objects, hasPerson),
-    scene: sceneModelLabels(
-      sceneFeatures(evidence.pixels, evidence.texture, evidence.objects, evidence.faces),
-      scene,
-    ),
+    scene: sceneModelLabels(sceneFeatures(evidence), scene),
   };
 }
 
@@ -97,7 +102,11 @@ export function createLocalLabelDetector(options: LocalLabelDetectorOptions = {}
       call.signal.throwIfAborted();
       return {
         labels: labelsFromEvidence(evidence, minConfidence),
-        provenance: { provider: 'local', model: MODELS_USED, version: humanVersion() },
+        provenance: {
+          provider: 'local',
+          model: `${MODELS_USED}+${EMBEDDING_MODEL}`,
+          version: humanVersion(),
+        },
       };
     },
   };

@@ -1,8 +1,9 @@
 /**
- * The feature vector the scene model reads: pixel and texture statistics plus the detector's strongest
- * evidence for a few kinds of object. Plain numbers, the same at fitting (scripts/eval/fit-scene.ts)
- * and at run time.
+ * The feature vector the scene model reads: pixel and texture statistics, the detector's strongest
+ * evidence for a few kinds of object, then the CNN embedding's principal components. Plain numbers,
+ * the same at fitting (scripts/eval/fit-scene.ts) and at run time.
  */
+import { committedProjection, projectEmbedding, type EmbeddingProjection } from './embedding-features.js';
 import type { HumanFace, HumanObject } from './human-runtime.js';
 import type { PixelStats } from './pixel-stats.js';
 import type { TextureStats } from './texture.js';
@@ -44,7 +45,8 @@ const OUTDOOR_CLASSES = new Set([
   'cow',
 ]);
 
-export const SCENE_FEATURES = [
+/** The hand-made features, measured from the pixels and the detector's output. */
+export const HAND_FEATURES = [
   'blueTop',
   'smoothTop',
   'green',
@@ -65,15 +67,28 @@ export const SCENE_FEATURES = [
   'outdoorObject',
 ] as const;
 
-export function sceneFeatures(
-  pixels: PixelStats,
-  texture: TextureStats,
-  objects: readonly HumanObject[],
-  faces: readonly HumanFace[],
-): number[] {
+/** Every feature's name, in the order of the scene model's weights: the hand-made ones, then the embedding's. */
+export function sceneFeatureNames(components = committedProjection().components.length): string[] {
+  return [...HAND_FEATURES, ...Array.from({ length: components }, (_, i) => `embedding${i + 1}`)];
+}
+
+/** What sceneFeatures reads: the label evidence (index.ts) has these fields. */
+export interface SceneInputs {
+  pixels: PixelStats;
+  texture: TextureStats;
+  objects: readonly HumanObject[];
+  faces: readonly HumanFace[];
+  embedding: readonly number[];
+}
+
+export function sceneFeatures(inputs: SceneInputs, projection?: EmbeddingProjection): number[] {
+  return [...handFeatures(inputs), ...projectEmbedding(inputs.embedding, projection)];
+}
+
+function handFeatures({ pixels, texture, objects, faces }: SceneInputs): number[] {
   const strongest = (keep: (label: string) => boolean) =>
     Math.max(0, ...objects.filter((o) => keep(o.label)).map((o) => o.score));
-  const values: Record<(typeof SCENE_FEATURES)[number], number> = {
+  const values: Record<(typeof HAND_FEATURES)[number], number> = {
     blueTop: pixels.blueTop,
     smoothTop: pixels.smoothTop,
     green: pixels.green,
@@ -93,5 +108,5 @@ export function sceneFeatures(
     indoorObject: strongest((l) => INDOOR_CLASSES.has(l)),
     outdoorObject: strongest((l) => OUTDOOR_CLASSES.has(l)),
   };
-  return SCENE_FEATURES.map((name) => values[name]);
+  return HAND_FEATURES.map((name) => values[name]);
 }
