@@ -23,12 +23,11 @@ interface Tensor {
 }
 interface TfCore {
   tidy<T>(fn: () => T): T;
-  tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): Tensor;
+  tensor3d(values: Float32Array, shape: [number, number, number], dtype: 'float32'): Tensor;
   zeros(shape: number[]): Tensor;
   io: { fromMemory(artifacts: Record<string, unknown>): unknown };
   image: { resizeBilinear(t: Tensor, size: [number, number], alignCorners: boolean): Tensor };
   div(a: Tensor, b: number): Tensor;
-  cast(t: Tensor, dtype: 'float32'): Tensor;
   expandDims(t: Tensor, axis: number): Tensor;
   mean(t: Tensor, axes: number[]): Tensor;
 }
@@ -102,8 +101,8 @@ export async function embed(rgb: Uint8Array, width: number, height: number): Pro
   const tf = require('@tensorflow/tfjs-core') as TfCore;
   return exclusiveTfjs(async () => {
     const pooled = tf.tidy(() => {
-      const pixels = tf.tensor3d(Int32Array.from(rgb), [height, width, 3], 'int32');
-      const scaled = tf.div(tf.cast(pixels, 'float32'), 255);
+      const pixels = tf.tensor3d(Float32Array.from(rgb), [height, width, 3], 'float32');
+      const scaled = tf.div(pixels, 255);
       const resized = tf.image.resizeBilinear(scaled, [SIDE, SIDE], true);
       return tf.mean(model.predict(tf.expandDims(resized, 0)), [0, 1, 2]);
     });
