@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Per kind of measurement; bump one when what it measures changes. */
-const CACHE_VERSION: Record<string, string> = { labels: '3', beauty: '3', pairs: '3', text: '1' };
+const CACHE_VERSION: Record<string, string> = { labels: '3-160', beauty: '3', pairs: '3', text: '1' };
 const DIR = join(tmpdir(), 'pharos-eval-cache');
 
 function pathOf(kind: string, bytes: Uint8Array): string {
