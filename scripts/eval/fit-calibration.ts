@@ -6,12 +6,23 @@
  * on these same photos and would look better than it is. Per curve: Platt scaling (a logistic curve of
  * right/wrong on the raw confidence), per label name where the tuning half has enough of that label.
  */
+import {
+  committedProjection,
+  rootEmbedding,
+} from '../../src/adapters/offline-ai/labels/embedding-features.js';
 import { labelSources } from '../../src/adapters/offline-ai/labels/index.js';
 import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
 import type { SceneModel } from '../../src/adapters/offline-ai/labels/scene-labels.js';
 import { SCENE_MODEL } from '../../src/adapters/offline-ai/labels/scene-model.js';
 import { FOLDS, fit } from './logistic.js';
-import { fitOnSet, tuningRows, type FeatureSet, type TuningRow as Row } from './scene-fit.js';
+import { fitPca } from './pca.js';
+import {
+  fitOnSet,
+  standardisation,
+  tuningRows,
+  type FeatureSet,
+  type TuningRow as Row,
+} from './scene-fit.js';
 import { matchesExpected } from './synonyms.js';
 
 /** A label name gets its own curve with at least this many labels of it in the tuning half. */
@@ -21,13 +32,21 @@ const PLATT_LAMBDA = 1;
 /** Never more certain than this, whatever the tuning half says. */
 const MAX_CONFIDENCE = 97;
 
-/** The scene model refitted on every fold but `fold`, with the fitted model's λ, features and standardisation. */
+/**
+ * The scene model refitted on every fold but `fold` — the embedding's principal axes and the
+ * standardisation too, so the held-out fold is as unseen as a new photo — with the fitted model's λ
+ * and feature set per label.
+ */
 function sceneModelWithout(rows: readonly Row[], fold: number): SceneModel {
-  const xs = rows.map((r) => {
-    const x = sceneFeatures(r.evidence);
-    return x.map((v, j) => (v - SCENE_MODEL.mean[j]!) / SCENE_MODEL.sd[j]!);
-  });
   const keep = (_: unknown, i: number) => i % FOLDS !== fold;
+  const train = rows.filter(keep);
+  const projection = fitPca(
+    train.map((r) => rootEmbedding(r.evidence.embedding)),
+    committedProjection().components.length,
+  );
+  const raw = rows.map((r) => sceneFeatures(r.evidence, projection));
+  const { mean, sd } = standardisation(raw.filter(keep));
+  const xs = raw.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
   const labels: Record<string, { weights: number[]; parents: readonly string[] }> = {};
   for (const [name, model] of Object.entries(SCENE_MODEL.labels)) {
     const ys = rows.map((r) => (matchesExpected(name, r.expected) ? 1 : 0));
@@ -39,7 +58,7 @@ function sceneModelWithout(rows: readonly Row[], fold: number): SceneModel {
       parents: model.parents,
     };
   }
-  return { mean: SCENE_MODEL.mean, sd: SCENE_MODEL.sd, labels };
+  return { mean, sd, labels, projection };
 }
 
 /**

@@ -11,7 +11,7 @@ import { encodeProjection, rootEmbedding } from '../../src/adapters/offline-ai/l
 import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
 import { crossValidated } from './logistic.js';
 import { fitPca } from './pca.js';
-import { columnsOf, FEATURE_SETS, fitOnSet, tuningRows } from './scene-fit.js';
+import { columnsOf, FEATURE_SETS, fitOnSet, standardisation, tuningRows } from './scene-fit.js';
 import { matchesExpected } from './synonyms.js';
 
 /** Coarse labels every photo should get some of; each with the parents it implies. */
@@ -67,10 +67,7 @@ async function main(): Promise<void> {
   );
   const raw = rows.map((r) => sceneFeatures(r.evidence, pca));
   const names = sceneFeatureNames(COMPONENTS);
-  const mean = names.map((_, j) => raw.reduce((a, x) => a + x[j]!, 0) / raw.length);
-  const sd = names.map((_, j) =>
-    Math.max(1e-6, Math.sqrt(raw.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / raw.length)),
-  );
+  const { mean, sd } = standardisation(raw);
   const xs = raw.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
   const models: Record<string, { weights: number[]; parents: string[] }> = {};
   const chosen: Record<string, { lambda: number; features: string }> = {};

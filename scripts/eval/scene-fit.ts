@@ -55,3 +55,13 @@ export function fitOnSet(xs: number[][], ys: number[], lambda: number, set: Feat
 export function columnsOf(xs: number[][], set: FeatureSet): number[][] {
   return xs.map((x) => x.filter((_, j) => inSet(set, j)));
 }
+
+/** Per-feature mean and standard deviation (never 0) of the rows, to standardise them. */
+export function standardisation(xs: readonly (readonly number[])[]): { mean: number[]; sd: number[] } {
+  const d = xs[0]?.length ?? 0;
+  const mean = Array.from({ length: d }, (_, j) => xs.reduce((a, x) => a + x[j]!, 0) / xs.length);
+  const sd = mean.map((m, j) =>
+    Math.max(1e-6, Math.sqrt(xs.reduce((a, x) => a + (x[j]! - m) ** 2, 0) / xs.length)),
+  );
+  return { mean, sd };
+}

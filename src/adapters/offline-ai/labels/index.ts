@@ -80,7 +80,7 @@ export function labelSources(evidence: LabelEvidence, scene?: SceneModel): Recor
     face: faces,
     pixel,
     context: contextLabels(pixel, objects, hasPerson),
-    scene: sceneModelLabels(sceneFeatures(evidence), scene),
+    scene: sceneModelLabels(sceneFeatures(evidence, scene?.projection), scene),
   };
 }
 

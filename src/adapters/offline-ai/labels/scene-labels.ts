@@ -5,6 +5,7 @@
  */
 import type { Label } from '../../../core/domain.js';
 import { round1 } from './calibration.js';
+import type { EmbeddingProjection } from './embedding-features.js';
 import { SCENE_MODEL } from './scene-model.js';
 
 const MIN_PROBABILITY = 0.5;
@@ -15,6 +16,8 @@ const MAX_CONFIDENCE = 95;
 export interface SceneModel {
   mean: readonly number[];
   sd: readonly number[];
+  /** The embedding's principal axes this model was fitted with; the committed ones when absent. */
+  projection?: EmbeddingProjection;
   labels: Readonly<Record<string, { weights: readonly number[]; parents: readonly string[] }>>;
 }
 
