@@ -32,10 +32,14 @@ export interface StructuredRequest<S extends z.ZodType> {
   schemaName: string;
 }
 
+/** A call's limits unless configured: the whole call, and the longest Retry-After waited out on a 429. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_RETRY_AFTER_CAP_MS = 10_000;
+
 export interface CallLimits {
   signal: AbortSignal;
-  timeoutMs: number;
-  retryAfterCapMs: number;
+  timeoutMs?: number;
+  retryAfterCapMs?: number;
 }
 
 export async function structuredCompletion<S extends z.ZodType>(
@@ -44,7 +48,11 @@ export async function structuredCompletion<S extends z.ZodType>(
   request: StructuredRequest<S>,
   limits: CallLimits,
 ): Promise<{ data: z.infer<S>; completion: OpenAI.Chat.ChatCompletion }> {
-  const deadline = callDeadline(`${caller.who} ${request.model}`, limits.signal, limits.timeoutMs);
+  const deadline = callDeadline(
+    `${caller.who} ${request.model}`,
+    limits.signal,
+    limits.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  );
   let completion: OpenAI.Chat.ChatCompletion;
   try {
     completion = await client.chat.completions.create(
@@ -59,7 +67,7 @@ export async function structuredCompletion<S extends z.ZodType>(
     if (error instanceof APIError && error.status === 429 && !isQuotaExhausted(error)) {
       const waited = await waitOutRetryAfter(
         retryAfterMs(error.headers),
-        limits.retryAfterCapMs,
+        limits.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS,
         limits.signal,
       );
       throw transientError(`${caller.who}: rate limited (HTTP 429)${waited}`, error);

@@ -10,7 +10,13 @@ import { z } from 'zod';
 import type { Caption, Label } from '../../core/domain.js';
 import { MAX_DESCRIPTION_LENGTH, TAG_RULES, normaliseCaption } from '../../core/policies.js';
 import type { CallOptions, Describer, ImageInput } from '../../core/ports/index.js';
-import { type ChatCaller, imageDataUrl, servedVersion, structuredCompletion } from './chat.js';
+import {
+  type ChatCaller,
+  DEFAULT_TIMEOUT_MS,
+  imageDataUrl,
+  servedVersion,
+  structuredCompletion,
+} from './chat.js';
 import { type TokenPrice, estimateCostUsd, priceOf } from './pricing.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -61,7 +67,7 @@ export class OpenAiDescriber implements Describer {
       apiKey: options.apiKey,
       baseURL: options.baseURL,
       maxRetries: 0,
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
   }
 
@@ -89,11 +95,7 @@ export class OpenAiDescriber implements Describer {
         schema: CaptionSchema,
         schemaName: 'photo_caption',
       },
-      {
-        signal,
-        timeoutMs: this.options.timeoutMs ?? 30_000,
-        retryAfterCapMs: this.options.retryAfterCapMs ?? 10_000,
-      },
+      { signal, timeoutMs: this.options.timeoutMs, retryAfterCapMs: this.options.retryAfterCapMs },
     );
 
     const inputTokens = completion.usage?.prompt_tokens ?? 0;

@@ -12,7 +12,13 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import type { DetectedLabels, Label } from '../../core/domain.js';
 import type { CallOptions, ImageInput, LabelDetector } from '../../core/ports/index.js';
-import { type ChatCaller, imageDataUrl, servedVersion, structuredCompletion } from './chat.js';
+import {
+  type ChatCaller,
+  DEFAULT_TIMEOUT_MS,
+  imageDataUrl,
+  servedVersion,
+  structuredCompletion,
+} from './chat.js';
 
 export const DEFAULT_VISION_MODEL = 'qwen2.5vl:7b';
 /** Enough for small objects and signs; vision models tile or resize to about this anyway. */
@@ -77,7 +83,7 @@ export class VisionLabelDetector implements LabelDetector {
       baseURL: options.baseURL,
       defaultHeaders: options.apiKey ? {} : { Authorization: null },
       maxRetries: 0,
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
   }
 
@@ -101,11 +107,7 @@ export class VisionLabelDetector implements LabelDetector {
         schema: VisionLabelsSchema,
         schemaName: 'photo_labels',
       },
-      {
-        signal,
-        timeoutMs: this.options.timeoutMs ?? 30_000,
-        retryAfterCapMs: this.options.retryAfterCapMs ?? 10_000,
-      },
+      { signal, timeoutMs: this.options.timeoutMs, retryAfterCapMs: this.options.retryAfterCapMs },
     );
     return {
       labels: normaliseVisionLabels(data.labels),
