@@ -11,7 +11,14 @@ import { encodeProjection, rootEmbedding } from '../../src/adapters/offline-ai/l
 import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
 import { crossValidated } from './logistic.js';
 import { fitPca } from './pca.js';
-import { columnsOf, FEATURE_SETS, fitOnSet, standardisation, tuningRows } from './scene-fit.js';
+import {
+  columnsOf,
+  FEATURE_SETS,
+  fitOnSet,
+  standardisation,
+  tuningRows,
+  type TuningRow,
+} from './scene-fit.js';
 import { matchesExpected } from './synonyms.js';
 
 /** Coarse labels every photo should get some of; each with the parents it implies. */
@@ -46,8 +53,8 @@ const CANDIDATE_TARGETS: Record<string, string[]> = {
 };
 const MIN_POSITIVES = 8;
 const MAX_LOSS_RATIO = 0.85;
-/** Principal components of the embedding the model reads (hand+16 did best in cross-validation, 4–32 tried). */
-const COMPONENTS = 16;
+/** Principal components of the embedding tried; the count with the best mean CV log-loss over SCENE_TARGETS is kept. */
+const COMPONENT_CHOICES = [8, 16, 24, 32];
 /** Regularisation strengths tried; each label takes the set and λ with the best 4-fold CV log-loss. */
 const LAMBDAS = [0.3, 1, 3, 10, 30, 100];
 
@@ -59,26 +66,54 @@ function baseRateLoss(ys: readonly number[]): number {
   return -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
 }
 
-async function main(): Promise<void> {
-  const rows = await tuningRows();
+/** The tuning rows' standardised scene features with `components` principal axes of the embedding. */
+function featuresWith(rows: readonly TuningRow[], components: number) {
   const pca = fitPca(
     rows.map((r) => rootEmbedding(r.evidence.embedding)),
-    COMPONENTS,
+    components,
   );
   const raw = rows.map((r) => sceneFeatures(r.evidence, pca));
-  const names = sceneFeatureNames(COMPONENTS);
   const { mean, sd } = standardisation(raw);
   const xs = raw.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
+  return { pca, mean, sd, xs };
+}
+
+/** Per label: the feature set and λ with the lowest 4-fold CV log-loss. */
+function bestFit(xs: number[][], ys: number[]) {
+  const scored = FEATURE_SETS.flatMap((set) =>
+    LAMBDAS.map((lambda) => ({ set, lambda, loss: crossValidated(columnsOf(xs, set), ys, lambda) })),
+  );
+  return scored.reduce((a, b) => (b.loss < a.loss ? b : a));
+}
+
+const targetsOf = (rows: readonly TuningRow[], target: string) =>
+  rows.map((r) => (matchesExpected(target, r.expected) ? 1 : 0));
+
+/** The component count whose best per-label fits have the lowest mean CV log-loss over SCENE_TARGETS. */
+function chooseComponents(rows: readonly TuningRow[]): number {
+  const scored = COMPONENT_CHOICES.map((components) => {
+    const { xs } = featuresWith(rows, components);
+    const losses = Object.keys(SCENE_TARGETS).map((t) => bestFit(xs, targetsOf(rows, t)).loss);
+    return { components, loss: losses.reduce((a, b) => a + b, 0) / losses.length };
+  });
+  console.error(
+    scored.map((s) => `${s.components} components: mean CV log-loss ${s.loss.toFixed(4)}`).join('; '),
+  );
+  return scored.reduce((a, b) => (b.loss < a.loss ? b : a)).components;
+}
+
+async function main(): Promise<void> {
+  const rows = await tuningRows();
+  const COMPONENTS = chooseComponents(rows);
+  const { pca, mean, sd, xs } = featuresWith(rows, COMPONENTS);
+  const names = sceneFeatureNames(COMPONENTS);
   const models: Record<string, { weights: number[]; parents: string[] }> = {};
   const chosen: Record<string, { lambda: number; features: string }> = {};
   const targets = { ...SCENE_TARGETS, ...CANDIDATE_TARGETS };
   for (const [target, parents] of Object.entries(targets)) {
-    const ys = rows.map((r) => (matchesExpected(target, r.expected) ? 1 : 0));
+    const ys = targetsOf(rows, target);
     const positives = ys.filter(Boolean).length;
-    const scored = FEATURE_SETS.flatMap((set) =>
-      LAMBDAS.map((lambda) => ({ set, lambda, loss: crossValidated(columnsOf(xs, set), ys, lambda) })),
-    );
-    const best = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const best = bestFit(xs, ys);
     const prior = baseRateLoss(ys);
     const candidate = !(target in SCENE_TARGETS);
     const kept = !candidate || (positives >= MIN_POSITIVES && best.loss <= MAX_LOSS_RATIO * prior);
