@@ -1,7 +1,7 @@
 /**
  * The aesthetic part of beauty formula v2: a person's 1–10 rating predicted from the scorer's own
  * measurements by a ridge regression with non-negative weights, fitted on the evaluation's tuning
- * half only (scripts/eval/fit-beauty.ts; 84 photos, λ = 20 by 4-fold cross-validated Spearman). On
+ * half only (scripts/eval/fit-beauty.ts; 167 photos, λ = 1 by 4-fold cross-validated Spearman). On
  * those photos pixel count (up to 2 MP), colour, contrast, subject isolation (a sharp subject on a soft
  * background) and exposure carried the judgement; BRISQUE,
  * which rewards texture, did not (Spearman −0.18 with the ratings), so it only guards technical quality.
@@ -35,10 +35,10 @@ export function aestheticFeatures(c: BeautyComponents, s: PixelSignals, megapixe
 }
 
 export const AESTHETIC_MODEL = {
-  intercept: 6,
-  weights: [0.203, 0.187, 0.3, 0, 0.063, 0.019, 0, 0.237, 0.149, 0.462],
-  mean: [3.675, -0.025, -0.12, -0.02, -0.12, -0.081, -0.111, 0.335, 0.369, -0.594],
-  sd: [0.719, 0.128, 0.295, 0.068, 0.401, 0.205, 0.448, 0.484, 0.19, 0.7],
+  intercept: 5.952,
+  weights: [0.053, 0.1, 0.231, 0, 0.179, 0, 0, 0.309, 0.204, 0.935],
+  mean: [3.597, -0.027, -0.101, -0.062, -0.097, -0.138, -0.14, 0.342, 0.358, -0.868],
+  sd: [0.837, 0.109, 0.269, 0.122, 0.336, 0.45, 0.502, 0.499, 0.197, 0.943],
 } as const;
 
 /** The predicted 1–10 rating. */
