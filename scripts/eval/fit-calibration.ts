@@ -4,7 +4,10 @@
  * read). Every source's raw labels are scored against the expected labels; the scene model's labels
  * come from models refitted without the photo's fold (out of fold), because the scene model was fitted
  * on these same photos and would look better than it is. Per curve: Platt scaling (a logistic curve of
- * right/wrong on the raw confidence), per label name where the tuning half has enough of that label.
+ * right/wrong on the raw confidence). Each source gets one curve from all its labels; each label name
+ * seen at least OWN_CURVE_MIN times gets its own, shrunk toward its source's (partial pooling: a label
+ * seen ten times moves only as far from its source as its ten labels justify). The pooling strength
+ * is chosen by out-of-fold log-loss within the tuning half (fit on three folds, score the fourth).
  */
 import {
   committedProjection,
@@ -14,7 +17,7 @@ import { labelSources } from '../../src/adapters/offline-ai/labels/index.js';
 import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
 import type { SceneModel } from '../../src/adapters/offline-ai/labels/scene-labels.js';
 import { SCENE_MODEL } from '../../src/adapters/offline-ai/labels/scene-model.js';
-import { FOLDS, fit } from './logistic.js';
+import { FOLDS } from './logistic.js';
 import { fitPca } from './pca.js';
 import {
   fitOnSet,
@@ -26,9 +29,13 @@ import {
 import { matchesExpected } from './synonyms.js';
 
 /** A label name gets its own curve with at least this many labels of it in the tuning half. */
-const OWN_CURVE_MIN = 8;
-/** L2 strength of the two-parameter fit: a few labels must not make a cliff. */
+const OWN_CURVE_MIN = 3;
+/** L2 strength of a source's two-parameter fit (toward a flat curve): a few labels must not make a cliff. */
 const PLATT_LAMBDA = 1;
+/** Pooling strengths tried: L2 pull of a label's curve toward its source's, in labels' worth of evidence. */
+const POOLING = [1, 3, 10, 30, 100];
+const PLATT_STEPS = 3000;
+const PLATT_RATE = 0.5;
 /** Never more certain than this, whatever the tuning half says. */
 const MAX_CONFIDENCE = 97;
 
@@ -61,26 +68,87 @@ function sceneModelWithout(rows: readonly Row[], fold: number): SceneModel {
   return { mean, sd, labels, projection };
 }
 
+interface Point {
+  name: string;
+  raw: number;
+  right: number;
+}
+type Platt = [bias: number, slope: number];
+
+const scaled = (raw: number) => (raw - 75) / 10;
+const probability = ([bias, slope]: Platt, raw: number) =>
+  1 / (1 + Math.exp(-(bias + Math.max(0, slope) * scaled(raw))));
+
 /**
- * Platt scaling: a logistic curve of right/wrong on the raw confidence (two parameters, lightly
- * regularised, never decreasing), sampled at every 5 points of raw confidence as interpolation anchors.
+ * Platt scaling by gradient descent: a logistic curve of right/wrong on the raw confidence, its two
+ * parameters pulled toward `prior` with strength `lambda` (the bias is free when there is no prior).
  */
-function curve(points: readonly { raw: number; right: number }[]): [number, number][] {
-  const xs = points.map((p) => [(p.raw - 75) / 10]);
-  const ys = points.map((p) => p.right);
-  const [bias = 0, slope = 0] = fit(xs, ys, PLATT_LAMBDA);
+function platt(points: readonly Point[], lambda: number, prior?: Platt): Platt {
+  const w: Platt = prior ? [...prior] : [0, 0];
+  const centre = prior ?? [0, 0];
+  for (let step = 0; step < PLATT_STEPS; step++) {
+    let gb = 0;
+    let gs = 0;
+    for (const p of points) {
+      const error = 1 / (1 + Math.exp(-(w[0] + w[1] * scaled(p.raw)))) - p.right;
+      gb += error;
+      gs += error * scaled(p.raw);
+    }
+    if (prior) gb += lambda * (w[0] - centre[0]);
+    gs += lambda * (w[1] - centre[1]);
+    // Step scaled by the curvature's bound (points + pull), so a strong pull cannot overshoot.
+    w[0] -= (PLATT_RATE * gb) / (points.length + lambda);
+    w[1] -= (PLATT_RATE * gs) / (points.length + lambda);
+  }
+  return w;
+}
+
+/** One curve per source, and per label name seen often enough, shrunk toward its source's by `pooling`. */
+function fitCurves(points: ReadonlyMap<string, readonly Point[]>, pooling: number): Map<string, Platt> {
+  const fitted = new Map<string, Platt>();
+  for (const [source, list] of points) {
+    const pooled = platt(list, PLATT_LAMBDA);
+    fitted.set(source, pooled);
+    for (const name of new Set(list.map((p) => p.name))) {
+      const own = list.filter((p) => p.name === name);
+      if (own.length >= OWN_CURVE_MIN) fitted.set(`${source}:${name}`, platt(own, pooling, pooled));
+    }
+  }
+  return fitted;
+}
+
+/** The curve sampled at every 5 points of raw confidence, as interpolation anchors (never above the cap). */
+function anchorsOf(curve: Platt): [number, number][] {
   const anchors: [number, number][] = [];
   for (let raw = 0; raw <= 100; raw += 5) {
-    const p = 1 / (1 + Math.exp(-(bias + Math.max(0, slope) * ((raw - 75) / 10))));
-    anchors.push([raw, Math.min(MAX_CONFIDENCE, Math.round(1000 * p) / 10)]);
+    anchors.push([raw, Math.min(MAX_CONFIDENCE, Math.round(1000 * probability(curve, raw)) / 10)]);
   }
   return anchors;
+}
+
+/** Mean log-loss of the calibrated confidences on held-out folds, curves fitted on the other three. */
+function outOfFoldLoss(points: ReadonlyMap<string, readonly (Point & { fold: number })[]>, pooling: number) {
+  let loss = 0;
+  let count = 0;
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const train = new Map([...points].map(([s, list]) => [s, list.filter((p) => p.fold !== fold)] as const));
+    const curves = fitCurves(train, pooling);
+    for (const [source, list] of points) {
+      for (const p of list.filter((q) => q.fold === fold)) {
+        const curve = curves.get(`${source}:${p.name}`) ?? curves.get(source);
+        const q = curve ? Math.min(MAX_CONFIDENCE / 100, Math.max(0.01, probability(curve, p.raw))) : 0.5;
+        loss -= p.right ? Math.log(q) : Math.log(1 - q);
+        count++;
+      }
+    }
+  }
+  return loss / count;
 }
 
 async function main(): Promise<void> {
   const rows = await tuningRows();
   const outOfFold = Array.from({ length: FOLDS }, (_, fold) => sceneModelWithout(rows, fold));
-  const points = new Map<string, { name: string; raw: number; right: number }[]>();
+  const points = new Map<string, (Point & { fold: number })[]>();
   rows.forEach((row, i) => {
     const sources = labelSources(row.evidence, outOfFold[i % FOLDS]);
     for (const [source, labels] of Object.entries(sources)) {
@@ -90,26 +158,28 @@ async function main(): Promise<void> {
           name: label.name,
           raw: label.confidence,
           right: matchesExpected(label.name, row.expected) ? 1 : 0,
+          fold: i % FOLDS,
         });
         points.set(source, list);
       }
     }
   });
-  const curves: Record<string, [number, number][]> = {};
-  for (const [source, list] of points) {
-    for (const name of new Set(list.map((p) => p.name))) {
-      const own = list.filter((p) => p.name === name);
-      if (own.length >= OWN_CURVE_MIN) curves[`${source}:${name}`] = curve(own);
-    }
-  }
+  const scored = POOLING.map((pooling) => ({ pooling, loss: outOfFoldLoss(points, pooling) }));
+  console.error(
+    scored.map((s) => `pooling ${s.pooling}: out-of-fold log-loss ${s.loss.toFixed(4)}`).join('; '),
+  );
+  const { pooling } = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
+  const curves = Object.fromEntries([...fitCurves(points, pooling)].map(([key, c]) => [key, anchorsOf(c)]));
   for (const [key, c] of Object.entries(curves)) console.error(`${key}: ${JSON.stringify(c)}`);
   console.log(`/**
  * Generated by scripts/eval/fit-calibration.ts from the evaluation's tuning half (${rows.length} photos,
- * ${sceneFeatureNames().length} scene features, scene labels scored out of fold). Per curve: [raw confidence,
- * how often right ×100] anchors, interpolated. Re-run the script rather than editing the numbers.
+ * ${sceneFeatureNames().length} scene features, scene labels scored out of fold). Per source and per label name
+ * (shrunk toward its source's curve with the pooling strength below): [raw confidence, how often right
+ * ×100] anchors, interpolated. Re-run the script rather than editing the numbers.
  */
 export const LABEL_CALIBRATION = {
   photos: ${rows.length},
+  pooling: ${pooling},
   curves: ${JSON.stringify(curves)},
 } as const;`);
 }

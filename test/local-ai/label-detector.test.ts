@@ -33,12 +33,14 @@ describe('local label detector on fixture photos', () => {
     expect(warmUpLocalLabelModels()).toBe(warmUpLocalLabelModels());
   });
 
-  it('finds the dog, with Animal and Pet as parents, among filtered labels', async () => {
+  it("finds the dog, the bicycle and the car, with Animal and Pet as the dog's parents", async () => {
     const result = await detectFile('dog-bicycle-truck.jpg');
-    const dog = filterLabels(result.labels).find((l) => l.name === 'Dog');
-    expect(dog).toBeDefined();
+    // Calibrated on the tuning half, a centernet dog at this score is right about 2 times in 3, so it
+    // is returned below the default filter; its parent Animal, right more often, passes it.
+    const dog = result.labels.find((l) => l.name === 'Dog');
     expect(dog?.parents).toEqual(expect.arrayContaining(['Animal', 'Pet']));
-    expect(names(filterLabels(result.labels))).toEqual(expect.arrayContaining(['Bicycle', 'Car']));
+    expect(names(filterLabels(result.labels))).toContain('Animal');
+    expect(names(result.labels)).toEqual(expect.arrayContaining(['Bicycle', 'Car']));
     expect(result.provenance).toMatchObject({
       provider: 'local',
       model: expect.stringContaining('centernet'),
@@ -95,9 +97,12 @@ describe('scene and family rules on fixture photos', () => {
   });
 
   it('names the fruit family from several uncertain apple/orange boxes, and nowhere else', async () => {
-    const fruit = filterLabels((await detectFile('fruits.jpg')).labels).find((l) => l.name === 'Fruit');
+    const labels = (await detectFile('fruits.jpg')).labels;
+    const fruit = labels.find((l) => l.name === 'Fruit');
     expect(fruit?.parents).toEqual(expect.arrayContaining(['Food']));
-    // The single classes stay below the filter: the detector is unsure which fruit each one is.
+    // The family is surer than any single class: the detector is unsure which fruit each box is.
+    for (const single of labels.filter((l) => ['Apple', 'Orange', 'Banana'].includes(l.name)))
+      expect(single.confidence).toBeLessThan(fruit!.confidence);
     expect(await filteredNames('fruits.jpg')).not.toContain('Apple');
     expect(names((await detectFile('coffee-cup.png')).labels)).not.toContain('Fruit');
   });

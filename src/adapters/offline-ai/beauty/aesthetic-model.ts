@@ -1,10 +1,10 @@
 /**
  * The aesthetic part of beauty formula v2: a person's 1–10 rating predicted from the scorer's own
  * measurements by a ridge regression with non-negative weights, fitted on the evaluation's tuning
- * half only (scripts/eval/fit-beauty.ts; 167 photos, λ = 1 by 4-fold cross-validated Spearman). On
- * those photos pixel count (up to 2 MP), colour, contrast, subject isolation (a sharp subject on a soft
- * background) and exposure carried the judgement; BRISQUE,
- * which rewards texture, did not (Spearman −0.18 with the ratings), so it only guards technical quality.
+ * half only (scripts/eval/fit-beauty.ts; 167 photos, λ = 5 by 4-fold cross-validated Spearman, its
+ * degraded copies as ranking constraints). On those photos pixel count (up to 2 MP), subject
+ * isolation (a sharp subject on a soft background), saturation, contrast and sharpness carried the
+ * judgement; BRISQUE, which rewards texture, did not, so it only guards technical quality.
  */
 import type { BeautyComponents } from './formula.js';
 import type { PixelSignals } from './signals.js';
@@ -36,7 +36,7 @@ export function aestheticFeatures(c: BeautyComponents, s: PixelSignals, megapixe
 
 export const AESTHETIC_MODEL = {
   intercept: 5.952,
-  weights: [0.053, 0.1, 0.231, 0, 0.179, 0, 0, 0.309, 0.204, 0.935],
+  weights: [0.018, 0.091, 0.223, 0, 0.167, 0.069, 0, 0.282, 0.254, 0.902],
   mean: [3.597, -0.027, -0.101, -0.062, -0.097, -0.138, -0.14, 0.342, 0.358, -0.868],
   sd: [0.837, 0.109, 0.269, 0.122, 0.336, 0.45, 0.502, 0.499, 0.197, 0.943],
 } as const;

@@ -9,7 +9,7 @@ import type { EmbeddingProjection } from './embedding-features.js';
 import { SCENE_MODEL } from './scene-model.js';
 
 const MIN_PROBABILITY = 0.5;
-/** The model saw 84 photos: never claim more certainty than that supports. */
+/** The model saw 167 photos: never claim more certainty than that supports. */
 const MAX_CONFIDENCE = 95;
 
 /** The scene model's shape; the evaluation passes models refitted without a fold to calibrate honestly. */
