@@ -141,6 +141,12 @@ describe('local describer', () => {
     expect(caption).toMatch(/^A person (is pictured|appears) with a car under an open sky\.$/);
   });
 
+  it('gives plural-only nouns no article and a plural verb', () => {
+    const caption = describeLabels([{ name: 'Scissors', confidence: 90 }]).description;
+    expect(caption).toMatch(/^Scissors (are|appear)\b/);
+    expect(caption).not.toMatch(/\ba scissors\b|scissors is\b/i);
+  });
+
   it('speaks of image properties as such, never as things in the photo', () => {
     expect(describeLabels([{ name: 'Noise', confidence: 92 }]).description).toBe(
       'A grainy, noisy photo with no clearly recognisable subject.',

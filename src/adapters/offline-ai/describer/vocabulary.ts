@@ -155,7 +155,6 @@ add('object', [
   'Book',
   'Clock',
   'Vase',
-  'Scissors',
   'Teddy Bear',
   'Hair Dryer',
   'Toothbrush',
@@ -164,6 +163,7 @@ add('object', [
   'Flag',
   'Document',
 ]);
+addOne('Scissors', 'object', { uncountable: true }); // plural-only: "scissors are", never "a scissors"
 addOne('Television', 'object', { synonyms: ['tv'] });
 addOne('Mobile Phone', 'object', { synonyms: ['phone', 'cell phone'] });
 addOne('Face', 'style'); // a face is the person; captions speak of the person, tags keep 'face'
