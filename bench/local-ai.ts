@@ -3,7 +3,7 @@
  * fixture, measured side by side in one run (warm-up first, median of interleaved runs); target ≤ 2x.
  * Two baselines are printed because libvips can shrink a JPEG while decoding it: "decode + resize"
  * decodes every pixel then resizes (the P3 baseline); "thumbnail" is sharp's fastest shrink-on-load.
- * Then where the time goes: each provider's stages timed on their own (decode, models, pixel statistics).
+ * Then where the time goes: each provider's stages timed on their own (decode, models, embedding, pixel statistics).
  * Also peak RSS over repeated passes on every fixture photo, to show memory stays bounded.
  * Runnable alone: `npx tsx bench/local-ai.ts`.
  */
@@ -20,6 +20,7 @@ import {
 } from '../src/adapters/offline-ai/beauty/index.js';
 import { grayFromRgb } from '../src/adapters/offline-ai/beauty/opencv-ops.js';
 import { decodeRgb } from '../src/adapters/offline-ai/labels/decode.js';
+import { embed } from '../src/adapters/offline-ai/labels/embedding.js';
 import { runHuman } from '../src/adapters/offline-ai/labels/human-runtime.js';
 import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/offline-ai/labels/index.js';
 import { measurePixels } from '../src/adapters/offline-ai/labels/pixel-stats.js';
@@ -140,6 +141,7 @@ async function stageBreakdown(bytes: Uint8Array): Promise<string> {
   for (let i = 0; i < RUNS; i++) {
     const rgb = await span('labels decode', () => decodeRgb(bytes));
     await span('Human models', () => runHuman(rgb.data, rgb.width, rgb.height));
+    await span('embedding', () => embed(rgb.data, rgb.width, rgb.height));
     await span('pixel+texture stats', () => [measurePixels(rgb), measureTexture(rgb)]);
     const { pixels } = await span('beauty decode', () => decodeForScoring(bytes));
     const { width, height, channels, data } = pixels;
@@ -149,7 +151,7 @@ async function stageBreakdown(bytes: Uint8Array): Promise<string> {
   }
   const ms = (name: string) => `${name} ${median(spans[name] ?? []).toFixed(0)}`;
   return (
-    `local-ai: where the time goes (medians of ${RUNS}, ms): labels = ${['labels decode', 'Human models', 'pixel+texture stats'].map(ms).join(' + ')}; ` +
+    `local-ai: where the time goes (medians of ${RUNS}, ms): labels = ${['labels decode', 'Human models', 'embedding', 'pixel+texture stats'].map(ms).join(' + ')}; ` +
     `beauty = ${['beauty decode', 'BRISQUE', 'signals'].map(ms).join(' + ')}`
   );
 }

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { exclusiveTfjs, getHuman } from './human-runtime.js';
+import { exclusiveTfjs, getHuman, reusedFloats } from './human-runtime.js';
 
 const require = createRequire(import.meta.url);
 
@@ -126,7 +126,7 @@ export async function embed(rgb: Uint8Array, width: number, height: number): Pro
   const tf = require('@tensorflow/tfjs-core') as TfCore;
   return exclusiveTfjs(async () => {
     const pooled = tf.tidy(() => {
-      const pixels = tf.tensor3d(Float32Array.from(rgb), [height, width, 3], 'float32');
+      const pixels = tf.tensor3d(reusedFloats(rgb), [height, width, 3], 'float32');
       const scaled = tf.div(pixels, 255);
       const resized = tf.image.resizeBilinear(scaled, [SIDE, SIDE], true);
       return tf.mean(model.predict(tf.expandDims(resized, 0)), [0, 1, 2]);

@@ -172,17 +172,22 @@ export function exclusiveTfjs<T>(task: () => Promise<T>): Promise<T> {
 /**
  * The model input as float32, reused between calls (calls are queued, and tfjs copies the values
  * into wasm memory as the tensor is made): a fresh 2 MB array per photo only fed the garbage collector.
+ * Only valid inside exclusiveTfjs, until the next tensor is made from it.
  */
 let inputValues = new Float32Array(0);
+
+export function reusedFloats(rgb: Uint8Array): Float32Array {
+  if (inputValues.length < rgb.length) inputValues = new Float32Array(rgb.length);
+  const values = inputValues.subarray(0, rgb.length);
+  values.set(rgb);
+  return values;
+}
 
 export async function runHuman(rgb: Uint8Array, width: number, height: number): Promise<HumanResult> {
   const human = await getHuman();
   return exclusiveTfjs(async () => {
     // float32 directly: Human would cast an int32 tensor to float32 itself (same values, one copy more).
-    if (inputValues.length < rgb.length) inputValues = new Float32Array(rgb.length);
-    const values = inputValues.subarray(0, rgb.length);
-    values.set(rgb);
-    const tensor = human.tf.tensor3d(values, [height, width, 3], 'float32');
+    const tensor = human.tf.tensor3d(reusedFloats(rgb), [height, width, 3], 'float32');
     try {
       const result = await human.detect(tensor);
       if (result.error) throw new Error(`human: ${result.error}`);
