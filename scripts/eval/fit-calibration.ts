@@ -17,7 +17,7 @@ import { labelSources } from '../../src/adapters/offline-ai/labels/index.js';
 import { sceneFeatureNames, sceneFeatures } from '../../src/adapters/offline-ai/labels/scene-features.js';
 import type { SceneModel } from '../../src/adapters/offline-ai/labels/scene-labels.js';
 import { SCENE_MODEL } from '../../src/adapters/offline-ai/labels/scene-model.js';
-import { FOLDS } from './logistic.js';
+import { FOLDS, fit } from './logistic.js';
 import { fitPca } from './pca.js';
 import {
   fitOnSet,
@@ -34,8 +34,6 @@ const OWN_CURVE_MIN = 3;
 const PLATT_LAMBDA = 1;
 /** Pooling strengths tried: L2 pull of a label's curve toward its source's, in labels' worth of evidence. */
 const POOLING = [1, 3, 10, 30, 100];
-const PLATT_STEPS = 3000;
-const PLATT_RATE = 0.5;
 /** Never more certain than this, whatever the tuning half says. */
 const MAX_CONFIDENCE = 97;
 
@@ -79,28 +77,15 @@ const scaled = (raw: number) => (raw - 75) / 10;
 const probability = ([bias, slope]: Platt, raw: number) =>
   1 / (1 + Math.exp(-(bias + Math.max(0, slope) * scaled(raw))));
 
-/**
- * Platt scaling by gradient descent: a logistic curve of right/wrong on the raw confidence, its two
- * parameters pulled toward `prior` with strength `lambda` (the bias is free when there is no prior).
- */
+/** Platt scaling: a logistic curve of right/wrong on the raw confidence, pulled toward `prior` if given. */
 function platt(points: readonly Point[], lambda: number, prior?: Platt): Platt {
-  const w: Platt = prior ? [...prior] : [0, 0];
-  const centre = prior ?? [0, 0];
-  for (let step = 0; step < PLATT_STEPS; step++) {
-    let gb = 0;
-    let gs = 0;
-    for (const p of points) {
-      const error = 1 / (1 + Math.exp(-(w[0] + w[1] * scaled(p.raw)))) - p.right;
-      gb += error;
-      gs += error * scaled(p.raw);
-    }
-    if (prior) gb += lambda * (w[0] - centre[0]);
-    gs += lambda * (w[1] - centre[1]);
-    // Step scaled by the curvature's bound (points + pull), so a strong pull cannot overshoot.
-    w[0] -= (PLATT_RATE * gb) / (points.length + lambda);
-    w[1] -= (PLATT_RATE * gs) / (points.length + lambda);
-  }
-  return w;
+  const [bias = 0, slope = 0] = fit(
+    points.map((p) => [scaled(p.raw)]),
+    points.map((p) => p.right),
+    lambda,
+    prior,
+  );
+  return [bias, slope];
 }
 
 /** One curve per source, and per label name seen often enough, shrunk toward its source's by `pooling`. */

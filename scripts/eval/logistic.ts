@@ -27,9 +27,14 @@ export function crossValidated(xs: number[][], ys: number[], lambda: number): nu
   return loss / xs.length;
 }
 
-export function fit(xs: number[][], ys: number[], lambda: number): number[] {
+/**
+ * [bias, ...weights]. Without `prior`, the weights are pulled toward 0 and the bias is free; with one,
+ * every parameter is pulled toward the prior's (partial pooling: a small group shrunk toward its
+ * parent's fit), the step scaled by rows + λ so that a strong pull cannot overshoot.
+ */
+export function fit(xs: number[][], ys: number[], lambda: number, prior?: readonly number[]): number[] {
   const d = (xs[0]?.length ?? 0) + 1;
-  const w = new Array<number>(d).fill(0);
+  const w = prior ? [...prior] : new Array<number>(d).fill(0);
   for (let step = 0; step < STEPS; step++) {
     const grad = new Array<number>(d).fill(0);
     for (let i = 0; i < xs.length; i++) {
@@ -37,8 +42,10 @@ export function fit(xs: number[][], ys: number[], lambda: number): number[] {
       const p = 1 / (1 + Math.exp(-x.reduce((a, v, j) => a + v * w[j]!, 0)));
       for (let j = 0; j < d; j++) grad[j]! += (p - ys[i]!) * x[j]!;
     }
-    for (let j = 0; j < d; j++)
-      w[j]! -= RATE * (grad[j]! / xs.length + (j === 0 ? 0 : (lambda * w[j]!) / xs.length));
+    for (let j = 0; j < d; j++) {
+      if (prior) w[j]! -= (RATE * (grad[j]! + lambda * (w[j]! - prior[j]!))) / (xs.length + lambda);
+      else w[j]! -= RATE * (grad[j]! / xs.length + (j === 0 ? 0 : (lambda * w[j]!) / xs.length));
+    }
   }
   return w;
 }
