@@ -22,7 +22,7 @@ import type { BeautyScorer } from '../src/core/ports/index.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';
 import { cached } from './eval/cache.js';
 import { callOptions, contentTypeOf, imageInput } from './eval/image-input.js';
-import { readManifest } from './eval/manifest.js';
+import { isAlreadyPoor, readManifest } from './eval/manifest.js';
 import { calibrate, percent, scoreLabels, SHOWN_CONFIDENCE } from './eval/metrics.js';
 import { halfOf, HALVES, type Half } from './eval/split.js';
 import { interquartileRange, spearman } from './eval/stats.js';
@@ -31,8 +31,6 @@ import { tagProblems } from './eval/tag-check.js';
 import { recall } from './eval/text-recall.js';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i;
-/** Photos whose manifest marks them as already degraded are not used as "originals" in pairs. */
-const ALREADY_POOR = /^(DERIVED )?POOR:/;
 
 type BeautyModule = typeof import('./eval/beauty-pairs.js');
 
@@ -136,7 +134,7 @@ async function main(): Promise<void> {
       ...tags,
     };
     const misordered: string[] = [];
-    if (pairs && typeof beauty !== 'string' && !ALREADY_POOR.test(entry?.description ?? '')) {
+    if (pairs && typeof beauty !== 'string' && !isAlreadyPoor({ description: entry?.description ?? '' })) {
       const measured = await cached('pairs', bytes, fresh, () =>
         beauty.module.measurePairs(beauty.scorer, file, bytes),
       );

@@ -13,24 +13,24 @@ import { aestheticFeatures, type BeautyRaw } from '../../src/adapters/offline-ai
 import { createScorer, measurePairs, rawOf, type PairRaw } from './beauty-pairs.js';
 import { cached } from './cache.js';
 import { contentTypeOf } from './image-input.js';
-import { readManifest } from './manifest.js';
+import { isAlreadyPoor, readManifest } from './manifest.js';
 import { FOLDS } from './logistic.js';
 import { halfOf } from './split.js';
 import { spearman } from './stats.js';
 
 const LAMBDAS = [1, 5, 20, 50];
+const STEPS = 5000;
+const RATE = 0.05;
 /** Weight of the pair hinge against the rating error, and the rating gap it asks for. */
 const PAIR_WEIGHT = 1;
 const PAIR_MARGIN = 0.25;
-/** Photos already marked poor are not used as originals (as in eval.ts). */
-const ALREADY_POOR = /^(DERIVED )?POOR:/;
 
+/** A tuning photo's standardised features and those of one of its degraded copies. */
 interface Pair {
+  photo: number;
   original: number[];
   degraded: number[];
 }
-const STEPS = 5000;
-const RATE = 0.05;
 
 const rate = (w: readonly number[], z: readonly number[]) => z.reduce((a, v, j) => a + v * w[j + 1]!, w[0]!);
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const scorer = createScorer();
   const xs: number[][] = [];
   const ys: number[] = [];
-  const rawPairs: { photo: number; original: number[]; degraded: number[] }[] = [];
+  const rawPairs: Pair[] = [];
   const featuresOf = (raw: Pick<BeautyRaw, 'components' | 'signals' | 'originalSize'>) =>
     aestheticFeatures(raw.components, raw.signals, (raw.originalSize.width * raw.originalSize.height) / 1e6);
   for (const [file, entry] of manifest) {
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const raw = await cached<BeautyRaw>('beauty', bytes, false, () =>
       rawOf(scorer, file, bytes, contentTypeOf(file)),
     );
-    if (!ALREADY_POOR.test(entry.description)) {
+    if (!isAlreadyPoor(entry)) {
       const measured = await cached<PairRaw[]>('pairs', bytes, false, () =>
         measurePairs(scorer, file, bytes),
       );

@@ -15,6 +15,11 @@ export interface ManifestEntry {
   text: string;
 }
 
+/** Photos the manifest marks as already degraded are never used as "originals" in degraded pairs. */
+export function isAlreadyPoor(entry: Pick<ManifestEntry, 'description'>): boolean {
+  return /^(DERIVED )?POOR:/.test(entry.description);
+}
+
 export async function readManifest(folder: string): Promise<Map<string, ManifestEntry>> {
   const entries = new Map<string, ManifestEntry>();
   let text: string;
