@@ -1,24 +1,51 @@
 /**
  * Honest confidences: each label source's raw confidence (per label name where the tuning half has
- * enough of them) mapped to how often such a label was right there, by isotonic regression fitted on
- * the evaluation's TUNING half only (scripts/eval/fit-calibration.ts; the scene model's own labels
- * scored out of fold, so its fit does not flatter itself). A label given 90 should be right about
+ * a few of them, shrunk toward the source's curve) mapped to how often such a label was right there,
+ * by Platt curves fitted on the evaluation's TUNING half only (scripts/eval/fit-calibration.ts; the
+ * scene model's own labels scored out of fold, so its fit does not flatter itself). A label given 90 should be right about
  * 9 times in 10; the default filter (≥ 80) then shows only labels that are usually right.
  */
 import type { Label } from '../../../core/domain.js';
 import { interpolate, round1 } from './calibration.js';
 import { LABEL_CALIBRATION } from './label-calibration-model.js';
 
+/** A Platt curve: P(right) = σ(bias + max(0, slope) · (raw − 75) / 10). */
+export type PlattCurve = readonly [bias: number, slope: number];
+
+/** Never more certain than this, whatever the tuning half says. */
+export const MAX_CALIBRATED_CONFIDENCE = 97;
+
+export function plattProbability([bias, slope]: PlattCurve, raw: number): number {
+  return 1 / (1 + Math.exp(-(bias + Math.max(0, slope) * ((raw - 75) / 10))));
+}
+
+/** The curve sampled at every 5 points of raw confidence (×100, one decimal, capped), interpolated between. */
+export function plattAnchors(curve: PlattCurve): [number, number][] {
+  const anchors: [number, number][] = [];
+  for (let raw = 0; raw <= 100; raw += 5) {
+    const percent = Math.round(1000 * plattProbability(curve, raw)) / 10;
+    anchors.push([raw, Math.min(MAX_CALIBRATED_CONFIDENCE, percent)]);
+  }
+  return anchors;
+}
+
+const anchorsByKey = new Map<string, [number, number][]>();
+
 /** `source:Name` when that label has its own curve, else the source's curve; none: unchanged. */
-function curveOf(source: string, name: string): readonly (readonly [number, number])[] | undefined {
-  const curves = LABEL_CALIBRATION.curves as Readonly<Record<string, readonly (readonly [number, number])[]>>;
-  return curves[`${source}:${name}`] ?? curves[source];
+function anchorsOf(source: string, name: string): [number, number][] | undefined {
+  const curves = LABEL_CALIBRATION.curves as Readonly<Record<string, PlattCurve>>;
+  const key = `${source}:${name}` in curves ? `${source}:${name}` : source;
+  const curve = curves[key];
+  if (!curve) return undefined;
+  let anchors = anchorsByKey.get(key);
+  if (!anchors) anchorsByKey.set(key, (anchors = plattAnchors(curve)));
+  return anchors;
 }
 
 export function calibrateLabels(source: string, labels: readonly Label[]): Label[] {
   return labels.map((label) => {
-    const curve = curveOf(source, label.name);
-    if (!curve) return label;
-    return { ...label, confidence: round1(interpolate(curve as [number, number][], label.confidence)) };
+    const anchors = anchorsOf(source, label.name);
+    if (!anchors) return label;
+    return { ...label, confidence: round1(interpolate(anchors, label.confidence)) };
   });
 }
