@@ -18,7 +18,7 @@ import { measurePixels, type PixelStats } from './pixel-stats.js';
 import { labelsFromPixels } from './scene.js';
 import { sceneFeatures } from './scene-features.js';
 import { type SceneModel, sceneModelLabels } from './scene-labels.js';
-import { calibrateLabels } from './label-calibration.js';
+import { calibrateLabels, type CalibrationCurves } from './label-calibration.js';
 import { measureTexture, type TextureStats } from './texture.js';
 
 export interface LocalLabelDetectorOptions {
@@ -84,10 +84,20 @@ export function labelSources(evidence: LabelEvidence, scene?: SceneModel): Recor
   };
 }
 
-export function labelsFromEvidence(evidence: LabelEvidence, minConfidence = 50): Label[] {
-  const sources = labelSources(evidence);
+/** The fitted parts, committed by default; the evaluation passes refits to score photos out of fold. */
+export interface LabelModels {
+  scene?: SceneModel;
+  curves?: CalibrationCurves;
+}
+
+export function labelsFromEvidence(
+  evidence: LabelEvidence,
+  minConfidence = 50,
+  models: LabelModels = {},
+): Label[] {
+  const sources = labelSources(evidence, models.scene);
   return mergeLabels(
-    ...Object.entries(sources).map(([source, labels]) => calibrateLabels(source as LabelSource, labels)),
+    ...Object.entries(sources).map(([source, labels]) => calibrateLabels(source, labels, models.curves)),
   ).filter((label) => label.confidence >= minConfidence);
 }
 

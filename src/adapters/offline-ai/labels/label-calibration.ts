@@ -29,22 +29,30 @@ export function plattAnchors(curve: PlattCurve): [number, number][] {
   return anchors;
 }
 
-const anchorsByKey = new Map<string, [number, number][]>();
+/** Curves by `source` or `source:Name` (the committed ones, or a fold's refit in the evaluation). */
+export type CalibrationCurves = Readonly<Record<string, PlattCurve>>;
+
+const anchorCache = new WeakMap<CalibrationCurves, Map<string, [number, number][]>>();
 
 /** `source:Name` when that label has its own curve, else the source's curve; none: unchanged. */
-function anchorsOf(source: string, name: string): [number, number][] | undefined {
-  const curves = LABEL_CALIBRATION.curves as Readonly<Record<string, PlattCurve>>;
+function anchorsOf(curves: CalibrationCurves, source: string, name: string): [number, number][] | undefined {
   const key = `${source}:${name}` in curves ? `${source}:${name}` : source;
   const curve = curves[key];
   if (!curve) return undefined;
-  let anchors = anchorsByKey.get(key);
-  if (!anchors) anchorsByKey.set(key, (anchors = plattAnchors(curve)));
+  let byKey = anchorCache.get(curves);
+  if (!byKey) anchorCache.set(curves, (byKey = new Map()));
+  let anchors = byKey.get(key);
+  if (!anchors) byKey.set(key, (anchors = plattAnchors(curve)));
   return anchors;
 }
 
-export function calibrateLabels(source: string, labels: readonly Label[]): Label[] {
+export function calibrateLabels(
+  source: string,
+  labels: readonly Label[],
+  curves: CalibrationCurves = LABEL_CALIBRATION.curves,
+): Label[] {
   return labels.map((label) => {
-    const anchors = anchorsOf(source, label.name);
+    const anchors = anchorsOf(curves, source, label.name);
     if (!anchors) return label;
     return { ...label, confidence: round1(interpolate(anchors, label.confidence)) };
   });
