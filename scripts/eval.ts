@@ -34,6 +34,12 @@ const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i;
 
 type BeautyModule = typeof import('./eval/beauty-pairs.js');
 
+/**
+ * Pixel count is the beauty model's strongest signal on this set (thumbnails and small web copies
+ * were rated low), so the correlation is also shown without them: phone photos are all this large.
+ */
+const LARGE_PHOTO_MEGAPIXELS = 0.5;
+
 interface PhotoResult {
   file: string;
   half: Half;
@@ -44,6 +50,8 @@ interface PhotoResult {
   noLabel: boolean;
   all: { confidence: number; right: boolean }[];
   beauty: number | null;
+  /** The photo's size: the ratings follow it strongly on small photos. */
+  megapixels: number;
   quality: number | null;
   pairs: number;
   orderedPairs: number;
@@ -95,14 +103,13 @@ async function main(): Promise<void> {
     const detected = { labels: labelsFromEvidence(evidence) };
     const filtered = filterLabels(detected.labels);
     const caption = await describer.describe({ labels: filtered, image }, callOptions());
-    const scored =
+    const measured =
       typeof beauty === 'string'
         ? null
-        : rescore(
-            await cached('beauty', bytes, fresh, () =>
-              beauty.module.rawOf(beauty.scorer, file, bytes, image.contentType),
-            ),
+        : await cached('beauty', bytes, fresh, () =>
+            beauty.module.rawOf(beauty.scorer, file, bytes, image.contentType),
           );
+    const scored = measured ? rescore(measured) : null;
     const entry = manifest.get(file);
     const expected = entry?.expectedLabels ?? [];
     const read = text
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
         right: matchesExpected(l.name, expected),
       })),
       beauty: scored,
+      megapixels: measured ? (measured.originalSize.width * measured.originalSize.height) / 1e6 : 0,
       quality: entry?.quality ?? null,
       pairs: 0,
       orderedPairs: 0,
@@ -182,10 +190,14 @@ function column(results: readonly PhotoResult[], half: Half): Record<string, str
   const sum = (pick: (r: PhotoResult) => number) => rows.reduce((a, r) => a + pick(r), 0);
   const top3 = withExpected.filter((r) => r.top3Hit).length;
   const noLabel = withExpected.filter((r) => r.noLabel).length;
-  const rho = spearman(
-    rated.map((r) => r.beauty as number),
-    rated.map((r) => r.quality as number),
-  );
+  const rhoOf = (list: readonly PhotoResult[]) =>
+    spearman(
+      list.map((r) => r.beauty as number),
+      list.map((r) => r.quality as number),
+    );
+  const rho = rhoOf(rated);
+  const large = rated.filter((r) => r.megapixels >= LARGE_PHOTO_MEGAPIXELS);
+  const rhoLarge = rhoOf(large);
   return {
     photos: `${rows.length} (${withExpected.length} with labels, ${rated.length} rated)`,
     'top-3 hit rate (≥ 75%)': `${percent(top3, withExpected.length)} (${top3}/${withExpected.length})`,
@@ -195,6 +207,9 @@ function column(results: readonly PhotoResult[], half: Half): Record<string, str
     )} (${sum((r) => r.shownRight)}/${sum((r) => r.shown)})`,
     'photos with no label (≤ 10%)': `${percent(noLabel, withExpected.length)} (${noLabel})`,
     'beauty Spearman vs rating (≥ 0.6)': Number.isNaN(rho) ? 'n/a' : rho.toFixed(2),
+    [`  … on photos ≥ ${LARGE_PHOTO_MEGAPIXELS} MP`]: Number.isNaN(rhoLarge)
+      ? 'n/a'
+      : `${rhoLarge.toFixed(2)} (${large.length} photos)`,
     'beauty IQR (≥ 15)': scores.length ? interquartileRange(scores).toFixed(1) : 'n/a',
     'degraded < original (≥ 90%)': `${percent(
       sum((r) => r.orderedPairs),
