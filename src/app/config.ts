@@ -43,8 +43,9 @@ const schema = z
     PHAROS_LABELS: providerList(LABEL_PROVIDERS).default(['local']),
     PHAROS_DESCRIBER: providerList(DESCRIBER_PROVIDERS).default(['local']),
     PHAROS_BEAUTY: providerList(BEAUTY_PROVIDERS).default(['local']),
-    // OCR within DetectLabels: `local` (Tesseract on wasm, from npm) or `none`.
-    PHAROS_TEXT: z.enum(['none', 'local']).default('none'),
+    // OCR within DetectLabels: `local` (PaddleOCR on onnxruntime, models from npm), `tesseract` (the
+    // older reader: Tesseract on wasm) or `none`.
+    PHAROS_TEXT: z.enum(['none', 'local', 'tesseract']).default('none'),
     PHAROS_LABELS_MAX: int(1, 100).default(10),
     PHAROS_LABELS_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
     PHAROS_MAX_UPLOAD_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),

@@ -3,11 +3,12 @@
  * (`PHAROS_DESCRIBER=openai,local`), built once per process and wrapped in a fallback chain.
  */
 import { beautyScorerChain, describerChain, labelDetectorChain } from '../core/fallback.js';
-import type { BeautyScorer, Describer, LabelDetector } from '../core/ports/index.js';
+import type { BeautyScorer, Describer, LabelDetector, TextReader } from '../core/ports/index.js';
 import { createLocalBeautyScorer } from '../adapters/offline-ai/beauty/index.js';
 import { createLocalDescriber } from '../adapters/offline-ai/describer/index.js';
 import { createLocalLabelDetector } from '../adapters/offline-ai/labels/index.js';
 import { AiWorkerPool } from '../adapters/piscina/ai-pool.js';
+import { createPaddleTextReader } from '../adapters/paddleocr/text-reader.js';
 import { createLocalTextReader, stopLocalTextReader } from '../adapters/tesseract/text-reader.js';
 import type { Config } from './config.js';
 import {
@@ -66,8 +67,14 @@ export interface ProviderSelection {
   labels: readonly string[];
   describer: readonly string[];
   beauty: readonly string[];
-  /** OCR: 'local' or 'none' (absent: none). */
-  text?: 'local' | 'none';
+  /** OCR: 'local' (PaddleOCR), 'tesseract' or 'none' (absent: none). */
+  text?: 'local' | 'tesseract' | 'none';
+}
+
+function textReader(name: ProviderSelection['text'], ctx: ProviderContext): TextReader | null {
+  if (name === 'local') return ctx.aiPool?.textReader() ?? createPaddleTextReader();
+  if (name === 'tesseract') return createLocalTextReader();
+  return null;
 }
 
 export async function createProviders(selection: ProviderSelection, ctx: ProviderContext) {
@@ -83,12 +90,12 @@ export async function createProviders(selection: ProviderSelection, ctx: Provide
         await build(selection.describer, describerFactories, 'PHAROS_DESCRIBER', context),
       ),
       beauty: beautyScorerChain(await build(selection.beauty, beautyFactories, 'PHAROS_BEAUTY', context)),
-      text: selection.text === 'local' ? createLocalTextReader() : null,
+      text: textReader(selection.text, context),
       aiPool,
       /** Stops the AI threads (after the queue has stopped handing out work). */
       close: async () => {
         if (!ctx.aiPool) await aiPool?.close();
-        if (selection.text === 'local') await stopLocalTextReader();
+        if (selection.text === 'tesseract') await stopLocalTextReader();
       },
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AiWorkerPool } from '../../src/adapters/piscina/ai-pool.js';
 import { createLocalBeautyScorer } from '../../src/adapters/offline-ai/beauty/index.js';
+import { createPaddleTextReader } from '../../src/adapters/paddleocr/text-reader.js';
 import type { ImageInput } from '../../src/core/ports/index.js';
 import { PHOTOS } from '../support/server.js';
 
@@ -29,6 +30,18 @@ describe('AI worker pool', () => {
     expect(threaded).toEqual(await createLocalBeautyScorer().score(input, call()));
     expect(bytes.byteLength).toBeGreaterThan(0); // a fallback provider could still read them
   }, 60_000);
+
+  it('reads text on a worker thread, as the in-process PaddleOCR reader does', async () => {
+    const bytes = new Uint8Array(await readFile(`${PHOTOS}/customer-freephone-sign.jpg`));
+    const input = image('sign.jpg', bytes);
+    const threads: boolean[] = [];
+    const unsubscribe = pool.onTask((event) => threads.push(event.thread.isMainThread));
+    const threaded = await pool.textReader().read(input, call());
+    unsubscribe();
+    expect(threaded.text).toContain('Freephone');
+    expect(threaded).toEqual(await createPaddleTextReader().read(input, call()));
+    expect(threads).toEqual([false]);
+  }, 120_000);
 
   it('keeps the provider’s error name (the retry rules match on it)', async () => {
     const broken = image('broken.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]));

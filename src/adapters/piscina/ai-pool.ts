@@ -1,5 +1,5 @@
 /**
- * The offline AI on worker threads (piscina): the label detector and beauty scorer ports, proxied to a
+ * The offline AI on worker threads (piscina): the label detector, beauty scorer and text reader ports, proxied to a
  * fixed pool of threads that each run the ordinary local providers. The HTTP API, the WebSocket and
  * the runner keep the main thread; inference, BRISQUE and the decoding for them use the other cores.
  *
@@ -10,9 +10,15 @@
  * - A thread that dies mid-task fails only that call, as Provider.Transient (the pipeline retries it).
  */
 import { Piscina } from 'piscina';
-import type { BeautyScore, DetectedLabels } from '../../core/domain.js';
+import type { BeautyScore, DetectedLabels, ReadText } from '../../core/domain.js';
 import { PipelineError, transientError } from '../../core/errors.js';
-import type { BeautyScorer, CallOptions, ImageInput, LabelDetector } from '../../core/ports/index.js';
+import type {
+  BeautyScorer,
+  CallOptions,
+  ImageInput,
+  LabelDetector,
+  TextReader,
+} from '../../core/ports/index.js';
 import type { AiTask, AiTaskName, AiTaskResult, AiThread } from './protocol.js';
 
 export interface AiPoolOptions {
@@ -84,6 +90,11 @@ export class AiWorkerPool {
 
   beautyScorer(): BeautyScorer {
     return { name: 'local', score: (image, call) => this.run<BeautyScore>('scoreBeauty', image, call) };
+  }
+
+  /** The offline text reader (PaddleOCR): its image work and decoding are JavaScript, kept off the event loop. */
+  textReader(): TextReader {
+    return { name: 'local', read: (image, call) => this.run<ReadText>('readText', image, call) };
   }
 
   private async run<T>(task: AiTaskName, image: ImageInput, { signal }: CallOptions): Promise<T> {

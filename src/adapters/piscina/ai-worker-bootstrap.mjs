@@ -3,4 +3,4 @@
 import { tsImport } from 'tsx/esm/api';
 
 const worker = await tsImport('./ai-worker.ts', import.meta.url);
-export const { detectLabels, scoreBeauty } = worker;
+export const { detectLabels, scoreBeauty, readText } = worker;

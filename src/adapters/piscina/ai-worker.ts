@@ -8,11 +8,19 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import { createLocalBeautyScorer } from '../offline-ai/beauty/index.js';
 import { createLocalLabelDetector } from '../offline-ai/labels/index.js';
-import type { BeautyScorer, CallOptions, ImageInput, LabelDetector } from '../../core/ports/index.js';
+import { createPaddleTextReader } from '../paddleocr/text-reader.js';
+import type {
+  BeautyScorer,
+  CallOptions,
+  ImageInput,
+  LabelDetector,
+  TextReader,
+} from '../../core/ports/index.js';
 import type { AiTask, AiTaskResult } from './protocol.js';
 
 let detector: LabelDetector | undefined;
 let scorer: BeautyScorer | undefined;
+let reader: TextReader | undefined;
 
 // A thread is stopped (not signalled) when its task is aborted, so the providers' own signal never fires.
 const call: CallOptions = { signal: new AbortController().signal };
@@ -40,4 +48,9 @@ export function detectLabels(task: AiTask) {
 export function scoreBeauty(task: AiTask) {
   scorer ??= createLocalBeautyScorer();
   return settle(() => scorer!.score(inputOf(task), call));
+}
+
+export function readText(task: AiTask) {
+  reader ??= createPaddleTextReader();
+  return settle(() => reader!.read(inputOf(task), call));
 }

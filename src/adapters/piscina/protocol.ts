@@ -19,4 +19,4 @@ export type AiTaskResult<T> =
   | { ok: false; error: { name: string; message: string }; thread: AiThread };
 
 /** The worker functions, by the name piscina calls them. */
-export type AiTaskName = 'detectLabels' | 'scoreBeauty';
+export type AiTaskName = 'detectLabels' | 'scoreBeauty' | 'readText';

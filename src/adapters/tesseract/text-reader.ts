@@ -1,5 +1,5 @@
 /**
- * The offline text reader (`PHAROS_TEXT=local`): Tesseract 5 compiled to WebAssembly (tesseract.js),
+ * The older offline text reader (`PHAROS_TEXT=tesseract`): Tesseract 5 compiled to WebAssembly (tesseract.js),
  * with the English LSTM model from the @tesseract.js-data/eng npm package. Nothing is downloaded at
  * run time: the wasm core and the trained data are read from node_modules. tesseract.js runs the
  * recognition on its own worker thread, so the event loop stays free.
@@ -11,10 +11,12 @@ import { createWorker, type Worker } from 'tesseract.js';
 import type { ReadText } from '../../core/domain.js';
 import { permanentError } from '../../core/errors.js';
 import type { CallOptions, ImageInput, TextReader } from '../../core/ports/index.js';
-import { believableWords, MIN_WORDS_FOR_TEXT, textOf, type RawWord } from './words.js';
+import { readTextFromWords as fromWords, type RawWord } from '../../core/ocr-words.js';
 
 const require = createRequire(import.meta.url);
 
+/** Tesseract's word confidence (0–100) below which a word is junk (tuning half). */
+export const MIN_WORD_CONFIDENCE = 80;
 /** The integer-quantised "best" model: as accurate as "best", a third of its size and faster. */
 const MODEL = '4.0.0_best_int';
 /** Longest side handed to Tesseract: signs and pages stay legible, big photos cost less. */
@@ -67,25 +69,19 @@ export async function readRawWords(bytes: Uint8Array, signal?: AbortSignal): Pro
 }
 
 export function readTextFromWords(words: readonly RawWord[]): Omit<ReadText, 'provenance'> {
-  const kept = believableWords(words);
-  const found = kept.length >= MIN_WORDS_FOR_TEXT;
-  return {
-    text: found ? textOf(kept) : '',
-    words: found ? kept.length : 0,
-    confidence: found ? Math.round((10 * kept.reduce((a, w) => a + w.confidence, 0)) / kept.length) / 10 : 0,
-  };
+  return fromWords(words, MIN_WORD_CONFIDENCE);
 }
 
 export function createLocalTextReader(): TextReader {
   return {
-    name: 'local',
+    name: 'tesseract',
     async read(image: ImageInput, { signal }: CallOptions): Promise<ReadText> {
       signal.throwIfAborted();
       const words = await readRawWords(await image.bytes(), signal);
       signal.throwIfAborted();
       return {
         ...readTextFromWords(words),
-        provenance: { provider: 'local', model: `tesseract-eng-${MODEL}`, version: tesseractVersion() },
+        provenance: { provider: 'tesseract', model: `tesseract-eng-${MODEL}`, version: tesseractVersion() },
       };
     },
   };
