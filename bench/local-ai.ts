@@ -4,7 +4,8 @@
  * Two baselines are printed because libvips can shrink a JPEG while decoding it: "decode + resize"
  * decodes every pixel then resizes (the P3 baseline); "thumbnail" is sharp's fastest shrink-on-load.
  * Then where the time goes: each provider's stages timed on their own (decode, models, embedding, pixel statistics).
- * Also peak RSS over repeated passes on every fixture photo, to show memory stays bounded.
+ * Also peak RSS over repeated passes on every fixture photo, to show memory stays bounded, and the
+ * offline text reader's time on the 12 MP fixture (informational: OCR is off by default, not in P3).
  * Runnable alone: `npx tsx bench/local-ai.ts`.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { runHuman } from '../src/adapters/offline-ai/labels/human-runtime.js';
 import { createLocalLabelDetector, warmUpLocalLabelModels } from '../src/adapters/offline-ai/labels/index.js';
 import { measurePixels } from '../src/adapters/offline-ai/labels/pixel-stats.js';
 import { measureTexture } from '../src/adapters/offline-ai/labels/texture.js';
+import { createPaddleTextReader } from '../src/adapters/paddleocr/text-reader.js';
 import type { ImageInput } from '../src/core/ports/index.js';
 
 const PHOTOS = fileURLToPath(new URL('../test/fixtures/photos/', import.meta.url));
@@ -125,7 +127,17 @@ export async function benchLocalAi(): Promise<string[]> {
   lines.push(
     `local-ai: peak RSS over ${rss.length} photos (${RSS_PASSES} passes of ${files.length}): ${mib(Math.max(...rss))}; per pass ${perPass.map(mib).join(' → ')}`,
   );
+  lines.push(await ocrLine(image)); // after the RSS passes, which it would otherwise inflate
   return lines;
+}
+
+/** The offline text reader (PHAROS_TEXT=local, off by default) on the same photo: informational, not in P3. */
+async function ocrLine(image: ImageInput): Promise<string> {
+  const reader = createPaddleTextReader();
+  const loadMs = await timed(() => reader.read(image, call()));
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await timed(() => reader.read(image, call())));
+  return `local-ai: OCR (PaddleOCR, PHAROS_TEXT=local) on ${BIG_PHOTO}: median of ${RUNS} ${median(runs).toFixed(0)} ms (first call with model load ${loadMs.toFixed(0)} ms; informational, not in P3)`;
 }
 
 /** The stages of `labels` and `beauty` above, timed one by one (medians of RUNS, same photo). */

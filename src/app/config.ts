@@ -213,7 +213,8 @@ export type Config = z.infer<typeof schema> & {
 };
 
 function derived(env: z.infer<typeof schema>) {
-  const offlineAi = env.PHAROS_LABELS.includes('local') || env.PHAROS_BEAUTY.includes('local');
+  const offlineAi =
+    env.PHAROS_LABELS.includes('local') || env.PHAROS_BEAUTY.includes('local') || env.PHAROS_TEXT === 'local';
   const aiThreads = offlineAi ? (env.PHAROS_AI_THREADS ?? availableParallelism()) : 0;
   return { aiThreads, workerConcurrency: env.PHAROS_WORKER_BATCH ?? (aiThreads > 0 ? aiThreads + 1 : 4) };
 }

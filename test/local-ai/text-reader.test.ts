@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createPaddleTextReader } from '../../src/adapters/paddleocr/text-reader.js';
 import { createLocalTextReader, stopLocalTextReader } from '../../src/adapters/tesseract/text-reader.js';
+import { loadConfig } from '../../src/app/config.js';
 import { ErrorNames } from '../../src/core/errors.js';
 import { believableWords } from '../../src/core/ocr-words.js';
 import type { ImageInput, TextReader } from '../../src/core/ports/index.js';
@@ -62,6 +63,16 @@ describe('offline text reader: PaddleOCR PP-OCRv4 on onnxruntime (PHAROS_TEXT=lo
     const read = await reader.read(photo('street-sign-scene-text.jpg'), call());
     for (const word of ['NOTICE', 'DOUBLE', 'PARKING', 'PROHIBITED']) expect(read.text).toContain(word);
   }, 120_000);
+});
+
+describe('PHAROS_TEXT', () => {
+  const scripted = { PHAROS_LABELS: 'scripted', PHAROS_BEAUTY: 'scripted', PHAROS_DESCRIBER: 'scripted' };
+  it('local (PaddleOCR) gets the AI worker threads even when no other provider is offline', () => {
+    expect(loadConfig({ ...scripted, PHAROS_TEXT: 'local', PHAROS_AI_THREADS: '1' }).aiThreads).toBe(1);
+    expect(loadConfig({ ...scripted, PHAROS_TEXT: 'tesseract', PHAROS_AI_THREADS: '1' }).aiThreads).toBe(0);
+    expect(loadConfig({ ...scripted, PHAROS_AI_THREADS: '1' }).aiThreads).toBe(0);
+    expect(() => loadConfig({ PHAROS_TEXT: 'paddle' })).toThrow(/PHAROS_TEXT/);
+  });
 });
 
 describe('PaddleOCR model loading', () => {
