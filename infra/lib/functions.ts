@@ -30,6 +30,8 @@ export const EXTERNAL = [
   'onnxruntime-node',
   'onnxruntime-common',
   '@gutenye/*',
+  '@techstark/opencv-js',
+  'js-clipper',
 ];
 
 export interface PharosFunctionProps {

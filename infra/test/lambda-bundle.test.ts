@@ -26,9 +26,11 @@ describe('the Lambda bundle of the pipeline steps', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.includes('src/adapters/paddleocr/'))).toBe(true);
-    expect(inputs.filter((i) => /node_modules\/(onnxruntime|@gutenye|@techstark)/.test(i))).toEqual([]);
+    expect(
+      inputs.filter((i) => /node_modules\/(onnxruntime|@gutenye|@techstark|js-clipper)/.test(i)),
+    ).toEqual([]);
     const code = result.outputFiles[0]?.text ?? '';
-    expect(code.match(/^import [^\n]*(onnxruntime|@gutenye)[^\n]*$/gm)).toBeNull();
+    expect(code.match(/^import [^\n]*(onnxruntime|@gutenye|@techstark|js-clipper)[^\n]*$/gm)).toBeNull();
     expect(code).toContain('import("onnxruntime-node")');
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createPaddleTextReader } from '../../src/adapters/paddleocr/text-reader.js';
 import { createLocalTextReader, stopLocalTextReader } from '../../src/adapters/tesseract/text-reader.js';
@@ -62,6 +63,25 @@ describe('offline text reader: PaddleOCR PP-OCRv4 on onnxruntime (PHAROS_TEXT=lo
   it('reads scene text on a street sign', async () => {
     const read = await reader.read(photo('street-sign-scene-text.jpg'), call());
     for (const word of ['NOTICE', 'DOUBLE', 'PARKING', 'PROHIBITED']) expect(read.text).toContain(word);
+  }, 120_000);
+
+  it('frees the opencv memory it uses: reading a photo again does not grow the heap in use', async () => {
+    // A large block is placed above everything still allocated: its address is the heap in use.
+    // Required, as the reader does: awaiting opencv.js's thenable module object never settles.
+    const opencv = createRequire(import.meta.url)('@techstark/opencv-js') as {
+      _malloc(bytes: number): number;
+      _free(address: number): void;
+    };
+    const inUse = () => {
+      const address = opencv._malloc(32 << 20);
+      opencv._free(address);
+      return address;
+    };
+    const sign = photo('street-sign-scene-text.jpg');
+    await reader.read(sign, call());
+    const after = inUse();
+    for (let i = 0; i < 3; i++) await reader.read(sign, call());
+    expect(inUse()).toBe(after);
   }, 120_000);
 });
 

