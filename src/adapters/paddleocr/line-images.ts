@@ -33,8 +33,12 @@ const UNCLIP_RATIO = 1.5;
 /** opencv.js compiles its wasm after import: wait for it before the first line is split. */
 export async function openCvReady(): Promise<void> {
   if (typeof cv.Mat === 'function') return;
+  const previous = cv.onRuntimeInitialized as (() => void) | undefined;
   await new Promise<void>((resolve) => {
-    cv.onRuntimeInitialized = resolve;
+    cv.onRuntimeInitialized = () => {
+      previous?.();
+      resolve();
+    };
   });
 }
 
@@ -49,11 +53,11 @@ export function lineImageSplitter(ImageRaw: new (data: ImageRawData) => ImageRaw
       const contours = keep(new cv.MatVector());
       cv.findContours(gray, contours, keep(new cv.Mat()), cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
       const photo = keep(toMat(source));
+      const [rx, ry] = [source.width / mask.width, source.height / mask.height];
       const lines: LineImage[] = [];
       for (let i = 0; i < contours.size(); i++) {
         const box = lineBox(keep(contours.get(i)), keep);
         if (!box) continue;
-        const [rx, ry] = [source.width / mask.width, source.height / mask.height];
         const scaled = box.map(([x, y]): Point => [x * rx, y * ry]) as Box;
         // Rounded and clamped in place, as ocr-common does: the crop and the box returned follow
         // the rounded corners (the ordering shares the corner arrays).
@@ -62,8 +66,8 @@ export function lineImageSplitter(ImageRaw: new (data: ImageRawData) => ImageRaw
           corner[0] = clamp(Math.round(corner[0]), 0, source.width);
           corner[1] = clamp(Math.round(corner[1]), 0, source.height);
         }
-        if (truncate(distance(corners[0], corners[1])) <= 3) continue;
-        if (truncate(distance(corners[0], corners[3])) <= 3) continue;
+        if (Math.trunc(distance(corners[0], corners[1])) <= 3) continue;
+        if (Math.trunc(distance(corners[0], corners[3])) <= 3) continue;
         lines.push({ box: scaled, image: new ImageRaw(crop(photo, scaled, keep)) });
       }
       return lines;
@@ -129,8 +133,8 @@ function orderClockwise(points: Box): Box {
 
 /** The line cut out and straightened; stood upright when it is much taller than wide. */
 function crop(photo: OpenCv.Mat, box: Box, keep: <T extends Deletable>(mat: T) => T): ImageRawData {
-  const width = truncate(Math.max(distance(box[0], box[1]), distance(box[2], box[3])));
-  const height = truncate(Math.max(distance(box[0], box[3]), distance(box[1], box[2])));
+  const width = Math.trunc(Math.max(distance(box[0], box[1]), distance(box[2], box[3])));
+  const height = Math.trunc(Math.max(distance(box[0], box[3]), distance(box[1], box[2])));
   const from = keep(cv.matFromArray(4, 1, cv.CV_32FC2, box.flat()));
   const to = keep(cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, width, 0, width, height, 0, height]));
   const transform = keep(cv.getPerspectiveTransform(from, to));
@@ -169,5 +173,4 @@ const toMat = (image: ImageRawBase): OpenCv.Mat => cv.matFromImageData(image as 
 
 // Not Math.hypot: the same rounding as ocr-common, so crops come out the same size.
 const distance = (a: Point, b: Point): number => Math.sqrt((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2);
-const truncate = (n: number): number => Math.trunc(n);
 const clamp = (n: number, min: number, max: number): number => Math.max(min, Math.min(n, max));
