@@ -24,6 +24,8 @@ const clipper = require('js-clipper') as typeof Clipper;
 type Point = [number, number];
 type Box = [Point, Point, Point, Point];
 type Deletable = { delete(): void };
+/** Registers an opencv object to be deleted when the split ends, and hands it back. */
+type Keep = <T extends Deletable>(mat: T) => T;
 
 /** Boxes thinner than this (detector pixels) are specks, not text. */
 const MIN_SIDE = 3;
@@ -46,7 +48,7 @@ export async function openCvReady(): Promise<void> {
 export function lineImageSplitter(ImageRaw: new (data: ImageRawData) => ImageRawBase) {
   return async function splitIntoLineImages(mask: ImageRawBase, source: ImageRawBase): Promise<LineImage[]> {
     const made: Deletable[] = [];
-    const keep = <T extends Deletable>(mat: T): T => (made.push(mat), mat);
+    const keep: Keep = (mat) => (made.push(mat), mat);
     try {
       const gray = keep(toMat(mask));
       cv.cvtColor(gray, gray, cv.COLOR_RGBA2GRAY, 0);
@@ -78,7 +80,7 @@ export function lineImageSplitter(ImageRaw: new (data: ImageRawData) => ImageRaw
 }
 
 /** A contour's grown, minimum-area box in detector pixels, or nothing when it is too thin. */
-function lineBox(contour: OpenCv.Mat, keep: <T extends Deletable>(mat: T) => T): Box | null {
+function lineBox(contour: OpenCv.Mat, keep: Keep): Box | null {
   const core = miniBox(contour);
   if (core.side < MIN_SIDE) return null;
   const grown = unclip(core.points);
@@ -132,7 +134,7 @@ function orderClockwise(points: Box): Box {
 }
 
 /** The line cut out and straightened; stood upright when it is much taller than wide. */
-function crop(photo: OpenCv.Mat, box: Box, keep: <T extends Deletable>(mat: T) => T): ImageRawData {
+function crop(photo: OpenCv.Mat, box: Box, keep: Keep): ImageRawData {
   const width = Math.trunc(Math.max(distance(box[0], box[1]), distance(box[2], box[3])));
   const height = Math.trunc(Math.max(distance(box[0], box[3]), distance(box[1], box[2])));
   const from = keep(cv.matFromArray(4, 1, cv.CV_32FC2, box.flat()));
